@@ -1,0 +1,55 @@
+// The one contract every backend implements (Brian2's "device", GeNN's backend): run a compiled
+// network, report progress, honour cancellation, hand back recordings. Only src/engine/webgpu
+// touches WebGPU types; everything else picks an engine by name.
+
+import type { CompiledNetwork } from '../model/compile.ts';
+
+export type BackendName = 'cpu' | 'webgpu';
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  software: boolean;
+}
+
+/** Spike events of one population in one trial; `neuron` is the index within the population. */
+export interface SpikeTrain {
+  step: Int32Array;
+  neuron: Int32Array;
+}
+
+export interface TrialResult {
+  /** Whole-run spike count per neuron, one array per population. */
+  spikeCounts: Int32Array[];
+  /** One train per population, or null when spikes were not recorded. */
+  spikes: SpikeTrain[] | null;
+  /** y_l sampled at t = 0, every, 2·every, …; one array per latent channel (null when not recorded). */
+  latents: Float64Array[] | null;
+  /** Report-only readouts, sampled like the latents. */
+  readouts: Float64Array[] | null;
+}
+
+export interface SimulationResult {
+  backend: BackendName;
+  adapter: AdapterInfo | null;
+  steps: number;
+  dt: number;
+  every: number;
+  trials: TrialResult[];
+  timing: { setupSeconds: number; simulateSeconds: number; stepsPerSecond: number };
+}
+
+export interface RunOptions {
+  /** Called now and then with the number of simulated steps (summed over trials) and the total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Aborting rejects the run with an AbortError; nothing partial is returned. */
+  signal?: AbortSignal;
+}
+
+export interface Engine {
+  readonly backend: BackendName;
+  readonly adapter: AdapterInfo | null;
+  run(net: CompiledNetwork, options?: RunOptions): Promise<SimulationResult>;
+  dispose(): void;
+}
