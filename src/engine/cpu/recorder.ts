@@ -1,0 +1,64 @@
+// Growable spike-event buffers and strided latent traces for one trial. Kept apart from the
+// integrator so the hot loop only appends integers.
+
+import type { SpikeTrain, TrialResult } from '../engine.ts';
+import type { CompiledNetwork } from '../../model/compile.ts';
+
+class IntList {
+  data = new Int32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+export class TrialRecorder {
+  readonly spikeCounts: Int32Array[];
+  private readonly steps: IntList[] | null;
+  private readonly neurons: IntList[] | null;
+  private readonly latents: Float64Array[] | null;
+  private readonly readouts: Float64Array[] | null;
+  private readonly every: number;
+
+  constructor(net: CompiledNetwork) {
+    const { record, populations } = net;
+    this.every = record.every;
+    this.spikeCounts = populations.map((p) => new Int32Array(p.size));
+    this.steps = record.spikes ? populations.map(() => new IntList()) : null;
+    this.neurons = record.spikes ? populations.map(() => new IntList()) : null;
+    const samples = Math.floor((net.S - 1) / record.every) + 1;
+    this.latents = record.latents ? net.channels.map(() => new Float64Array(samples)) : null;
+    this.readouts = record.latents ? net.readouts.map(() => new Float64Array(samples)) : null;
+  }
+
+  spike(pop: number, neuron: number, step: number): void {
+    this.spikeCounts[pop][neuron]++;
+    if (this.steps) {
+      this.steps[pop].push(step);
+      this.neurons![pop].push(neuron);
+    }
+  }
+
+  /** Stores y and the report-only readouts when t is on the recording grid. */
+  sample(t: number, y: ArrayLike<number>, readouts: ArrayLike<number>): void {
+    if (!this.latents || t % this.every !== 0) return;
+    const k = t / this.every;
+    for (let l = 0; l < this.latents.length; l++) this.latents[l][k] = y[l];
+    for (let r = 0; r < this.readouts!.length; r++) this.readouts![r][k] = readouts[r];
+  }
+
+  result(): TrialResult {
+    const spikes: SpikeTrain[] | null = this.steps
+      ? this.steps.map((s, p) => ({ step: s.toArray(), neuron: this.neurons![p].toArray() }))
+      : null;
+    return { spikeCounts: this.spikeCounts, spikes, latents: this.latents, readouts: this.readouts };
+  }
+}

@@ -1,0 +1,390 @@
+// One trial of the spiking model on the CPU: the reference every other backend is tested against.
+// Phases per step t ≥ 1, in the order of MODEL.md §3 (the WGSL kernels follow the same list):
+//   1. command input c = x[t−1] + (x[t] − x[t−1])/(λ·dt), per population
+//   2. recurrent drive R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i[t−1] + fastSelf_i·s_i[t−1]
+//      with u_l = Σ_k d_{l,k}·ĝ_k[t−1] projected at the end of the previous step (never W = E·D)
+//   3. V += λ·dt·((−V + F·c + b + I_ext[t−1]) + R/(λ·dt)) + √(2λdt)·σ·ξ   (the reference's rounding)
+//   4. spikes by the network's rule (§5), then synaptic traces (§6), then the projection for t+1
+//      and the latent readout y_l[t] = e^{−λ_r·dt}·y_l[t−1] + Σ_k d_{l,k}·s_k[t].
+// Cost per step is O(N·L): the one-per-step and sequential rules add one O(N) selection pass per
+// spike. `fr` is identity in float64 mode and Math.fround in float32 mode, applied after every
+// arithmetic operation so that mode mirrors what a GPU computes in f32.
+
+import {
+  SYNAPSE_PULSE,
+  type CompiledNetwork,
+  type CompiledPopulation,
+} from '../../model/compile.ts';
+import { standardNormal, standardNormalF32 } from '../philox.ts';
+import { TrialRecorder } from './recorder.ts';
+
+export type Precision = 'f64' | 'f32';
+
+type Real = Float64Array | Float32Array;
+const identity = (v: number): number => v;
+
+/** Spike events of the last few steps, for expiring pulse synapses (MODEL.md §6). */
+class SpikeHistory {
+  private readonly slots: Int32Array[];
+  private readonly counts: Int32Array;
+  constructor(readonly depth: number) {
+    this.slots = Array.from({ length: depth }, () => new Int32Array(64));
+    this.counts = new Int32Array(depth);
+  }
+  clear(t: number): void {
+    this.counts[t % this.depth] = 0;
+  }
+  push(t: number, neuron: number): void {
+    const s = t % this.depth;
+    let slot = this.slots[s];
+    if (this.counts[s] === slot.length) {
+      const grown = new Int32Array(slot.length * 2);
+      grown.set(slot);
+      this.slots[s] = slot = grown;
+    }
+    slot[this.counts[s]++] = neuron;
+  }
+  /** Neurons that spiked at step t (t within the last `depth` steps). */
+  at(t: number): { list: Int32Array; count: number } {
+    const s = t % this.depth;
+    return { list: this.slots[s], count: this.counts[s] };
+  }
+}
+
+export class SpikingTrial {
+  private readonly fr: (v: number) => number;
+  private readonly normal: (seed: number, trial: number, neuron: number, step: number) => number;
+  private readonly V: Real;
+  /** ĝ_k[t−1], the synaptic activation as it enters the drive (dt·g for exponential synapses). */
+  private readonly ghat: Real;
+  /** Exponential synapses: g itself (ĝ = dt·g). */
+  private readonly gExp: Real;
+  /** Pulse synapses: number of pulses currently open per neuron. */
+  private readonly pulseOpen: Int32Array;
+  private readonly spikedPrev: Uint8Array;
+  private readonly nextAllowed: Int32Array;
+  /** Drive projection u (from ĝ[t−1]) and the readout projection of this step. */
+  private readonly u: Real;
+  private readonly y: Real;
+  private readonly readoutValues: Real;
+  private readonly ownSyn: Real;
+  private readonly fastSelf: Real;
+  private readonly selfW: Real;
+  private readonly bias: Real;
+  private readonly F: Real;
+  private readonly enc: Real;
+  private readonly dec: Real[];
+  private readonly readoutW: Real[];
+  private readonly c: Real;
+  /** Neurons spiking in the current step, in order, and the previous step's (delta rules). */
+  private spikes: Int32Array;
+  private nSpikes = 0;
+  private prevSpikes: Int32Array;
+  private nPrevSpikes = 0;
+  private readonly history: SpikeHistory | null;
+  private readonly popOf: Int32Array;
+  private readonly priorityClasses: CompiledPopulation[][];
+  private readonly recorder: TrialRecorder;
+
+  constructor(
+    private readonly net: CompiledNetwork,
+    private readonly trial: number,
+    precision: Precision,
+  ) {
+    const { N, L } = net;
+    const f32 = precision === 'f32';
+    this.fr = f32 ? Math.fround : identity;
+    this.normal = f32 ? standardNormalF32 : standardNormal;
+    const real = (n: number): Real => (f32 ? new Float32Array(n) : new Float64Array(n));
+    const copy = (a: ArrayLike<number>): Real => {
+      const r = real(a.length);
+      r.set(a);
+      return r;
+    };
+    this.V = copy(net.V0);
+    this.ghat = real(N);
+    this.gExp = real(N);
+    this.pulseOpen = new Int32Array(N);
+    this.spikedPrev = new Uint8Array(N);
+    this.nextAllowed = new Int32Array(N).fill(net.spikeRule === 'all' ? 2 : 1);
+    this.u = real(L);
+    this.y = real(L);
+    this.readoutValues = real(net.readouts.length);
+    this.selfW = copy(net.selfWeight);
+    this.ownSyn = real(N);
+    this.fastSelf = real(N);
+    this.popOf = new Int32Array(N);
+    net.populations.forEach((p, pi) => {
+      for (let i = p.start; i < p.start + p.size; i++) {
+        this.popOf[i] = pi;
+        this.ownSyn[i] = p.selfResetFast ? this.selfW[i] : 0;
+        this.fastSelf[i] = this.fr(this.ownSyn[i] - this.fr(p.mu));
+      }
+    });
+    this.bias = copy(net.bias);
+    this.F = copy(net.inputWeights);
+    this.enc = copy(net.encoders);
+    this.dec = net.channels.map((ch) => copy(ch.decoder));
+    this.readoutW = net.readouts.map((r) => copy(r.weights));
+    this.c = real(net.J);
+    this.spikes = new Int32Array(16);
+    this.prevSpikes = new Int32Array(16);
+    const maxPulse = Math.max(0, ...net.populations.map((p) => p.pulseSteps));
+    this.history = maxPulse > 0 ? new SpikeHistory(maxPulse + 1) : null;
+    const priorities = [...new Set(net.populations.map((p) => p.priority))].sort((a, b) => a - b);
+    this.priorityClasses = priorities.map((pr) => net.populations.filter((p) => p.priority === pr));
+    this.recorder = new TrialRecorder(net);
+    this.initialReadout();
+  }
+
+  /** y[0] = D·r0 when the run starts from rates (MODEL.md §6, §7); zero otherwise. */
+  private initialReadout(): void {
+    const r0 = this.net.r0;
+    if (r0) {
+      this.net.channels.forEach((ch, l) => {
+        let s = 0;
+        for (let k = 0; k < ch.size; k++) s = this.fr(s + this.fr(this.dec[l][k] * r0[ch.start + k]));
+        this.y[l] = s;
+      });
+      this.net.readouts.forEach((ro, r) => {
+        let s = 0;
+        for (let k = 0; k < ro.size; k++) s = this.fr(s + this.fr(this.readoutW[r][k] * r0[ro.start + k]));
+        this.readoutValues[r] = s;
+      });
+    }
+    this.recorder.sample(0, this.y, this.readoutValues);
+  }
+
+  /** Advances steps t0 … t1−1 (t0 ≥ 1). */
+  run(t0: number, t1: number): void {
+    for (let t = t0; t < t1; t++) this.step(t);
+  }
+
+  result() {
+    return this.recorder.result();
+  }
+
+  private step(t: number): void {
+    const net = this.net;
+    const rule = net.spikeRule;
+    this.nSpikes = 0;
+    for (const pop of net.populations) this.integrate(pop, t);
+    if (rule === 'all') {
+      if (this.history) this.history.clear(t);
+      for (const pop of net.populations) this.spikeAll(pop, t);
+      this.projectDrive();
+    } else {
+      if (rule === 'one-per-step') this.spikeOnePerStep(t);
+      else this.spikeSequential(t);
+      this.updateDeltaTraces();
+    }
+    this.projectSpikes();
+    this.recorder.sample(t, this.y, this.readoutValues);
+  }
+
+  /** Phases 1–3 for one population. */
+  private integrate(pop: CompiledPopulation, t: number): void {
+    const { fr, V, ghat, spikedPrev, ownSyn, fastSelf, selfW, bias, F, enc, u, c } = this;
+    const { J, L, x } = this.net;
+    const dtl = fr(pop.dtLeak);
+    for (let j = 0; j < J; j++) {
+      const xPrev = fr(x[(t - 1) * J + j]);
+      c[j] = fr(fr(fr(fr(x[t * J + j]) - xPrev) / dtl) + xPrev);
+    }
+    const current = pop.current ? fr(pop.current[t - 1]) : 0;
+    const noisy = pop.noiseScale !== 0;
+    const noiseScale = fr(pop.noiseScale);
+    const sequential = this.net.spikeRule === 'sequential';
+    const seed = this.net.seed;
+    const end = pop.start + pop.size;
+    for (let i = pop.start; i < end; i++) {
+      let ff = 0;
+      for (let j = 0; j < J; j++) ff = fr(ff + fr(F[i * J + j] * c[j]));
+      ff = fr(fr(ff + bias[i]) + current);
+      let R = 0;
+      if (!sequential) {
+        const g = ghat[i];
+        let net = 0;
+        if (pop.recurrence) for (let l = 0; l < L; l++) net = fr(net + fr(enc[i * L + l] * u[l]));
+        else net = fr(selfW[i] * g);
+        R = fr(fr(net - fr(ownSyn[i] * g)) + (spikedPrev[i] ? fastSelf[i] : 0));
+      }
+      const v = V[i];
+      let next = fr(v + fr(dtl * fr(fr(-v + ff) + fr(R / dtl))));
+      if (noisy) next = fr(next + fr(noiseScale * this.normal(seed, this.trial, i, t)));
+      V[i] = next;
+    }
+  }
+
+  private addSpike(i: number, t: number): void {
+    if (this.nSpikes === this.spikes.length) {
+      const grown = new Int32Array(this.spikes.length * 2);
+      grown.set(this.spikes);
+      this.spikes = grown;
+    }
+    this.spikes[this.nSpikes++] = i;
+    const pop = this.popOf[i];
+    this.recorder.spike(pop, i - this.net.populations[pop].start, t);
+  }
+
+  /**
+   * `all` rule (pulse or exponential synapses): every neuron at or above 1 that is not refractory
+   * spikes, then its synaptic trace is updated. The reference's quirk: nobody spikes at step 1.
+   */
+  private spikeAll(pop: CompiledPopulation, t: number): void {
+    const { fr, V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, history } = this;
+    const wait = Math.max(pop.refractorySteps, 1);
+    const end = pop.start + pop.size;
+    const pulse = pop.synapseKind === SYNAPSE_PULSE;
+    if (pulse && t - pop.pulseSteps >= 1) {
+      // Pulses opened at t − pwsteps close now (they covered samples t−pw … t−1).
+      const { list, count } = history!.at(t - pop.pulseSteps);
+      for (let s = 0; s < count; s++) {
+        const k = list[s];
+        if (k >= pop.start && k < end) pulseOpen[k]--;
+      }
+    }
+    const invPw = pulse ? fr(1 / pop.pulseSteps) : 0;
+    const decayDt = fr(pop.synapseDecayDt);
+    const rate = fr(pop.synapseRate);
+    const dt = fr(this.net.dt);
+    for (let i = pop.start; i < end; i++) {
+      const fired = V[i] >= 1 && t >= nextAllowed[i];
+      spikedPrev[i] = fired ? 1 : 0;
+      if (fired) {
+        nextAllowed[i] = t + wait;
+        this.addSpike(i, t);
+        if (history) history.push(t, i);
+      }
+      if (pulse) {
+        if (fired) pulseOpen[i]++;
+        ghat[i] = fr(pulseOpen[i] * invPw);
+      } else {
+        const g = fr(gExp[i] - fr(decayDt * gExp[i]));
+        gExp[i] = fired ? fr(g + rate) : g;
+        ghat[i] = fr(dt * gExp[i]);
+      }
+    }
+  }
+
+  /** Highest-priority class first; in it, the largest V − 1 at or above threshold, lowest index on ties. */
+  private selectCandidate(t: number, excludeSpiked: boolean): number {
+    const { V, nextAllowed, spikedPrev } = this;
+    for (const cls of this.priorityClasses) {
+      let best = -1;
+      let bestExcess = -Infinity;
+      for (const pop of cls) {
+        for (let i = pop.start; i < pop.start + pop.size; i++) {
+          if (!(V[i] >= 1)) continue;
+          if (excludeSpiked && (spikedPrev[i] || t < nextAllowed[i])) continue;
+          const excess = this.fr(V[i] - 1);
+          if (excess > bestExcess) {
+            bestExcess = excess;
+            best = i;
+          }
+        }
+      }
+      if (best >= 0) return best;
+    }
+    return -1;
+  }
+
+  private spikeOnePerStep(t: number): void {
+    const k = this.selectCandidate(t, false);
+    if (k < 0) return;
+    this.addSpike(k, t);
+    if (this.net.populations[this.popOf[k]].clampAtThreshold) this.V[k] = 1;
+  }
+
+  /**
+   * Sequential rule (Calaim et al. 2022): spike the best candidate, apply its whole column W_·k
+   * (diagonal and μ included) at once, repeat until nobody unspiked is at or above threshold.
+   * `spikedPrev` doubles as "spiked in this step" here; the drive path never reads it.
+   */
+  private spikeSequential(t: number): void {
+    const { fr, V, enc, dec, spikedPrev } = this;
+    const { L, channels, populations } = this.net;
+    for (let s = 0; s < this.nPrevSpikes; s++) spikedPrev[this.prevSpikes[s]] = 0;
+    for (;;) {
+      const k = this.selectCandidate(t, true);
+      if (k < 0) break;
+      spikedPrev[k] = 1;
+      this.nextAllowed[k] = t + Math.max(populations[this.popOf[k]].refractorySteps, 1);
+      this.addSpike(k, t);
+      for (const pop of populations) {
+        for (let i = pop.start; i < pop.start + pop.size; i++) {
+          if (!pop.recurrence && i !== k) continue;
+          let w = 0;
+          for (let l = 0; l < L; l++) {
+            const ch = channels[l];
+            if (k >= ch.start && k < ch.start + ch.size) w = fr(w + fr(enc[i * L + l] * dec[l][k - ch.start]));
+          }
+          V[i] = fr(V[i] + w);
+        }
+      }
+      V[k] = fr(V[k] - fr(populations[this.popOf[k]].mu));
+    }
+  }
+
+  /** Delta synapses: ĝ = s, set for this step's spikes and cleared for the previous step's. */
+  private updateDeltaTraces(): void {
+    const { ghat, spikedPrev, prevSpikes, spikes, nSpikes } = this;
+    const sequential = this.net.spikeRule === 'sequential';
+    for (let s = 0; s < this.nPrevSpikes; s++) {
+      ghat[prevSpikes[s]] = 0;
+      if (!sequential) spikedPrev[prevSpikes[s]] = 0;
+    }
+    for (let s = 0; s < nSpikes; s++) {
+      ghat[spikes[s]] = 1;
+      if (!sequential) spikedPrev[spikes[s]] = 1;
+    }
+    if (this.prevSpikes.length < nSpikes) this.prevSpikes = new Int32Array(this.spikes.length);
+    this.prevSpikes.set(spikes.subarray(0, nSpikes));
+    this.nPrevSpikes = nSpikes;
+  }
+
+  /**
+   * The latent readout filters spike trains (r jumps by 1 in the spike's own bin, MODEL.md §6-7, as
+   * the reference's exp_filter does for every synapse kind), so it only needs this step's spikes.
+   * With delta synapses the drive projection u = D·ĝ is the same sum, so it is reused.
+   */
+  private projectSpikes(): void {
+    const { fr, u, y, dec, spikes, nSpikes, readoutValues, readoutW } = this;
+    const { channels, readouts, readoutDecay, spikeRule } = this.net;
+    const decay = fr(readoutDecay);
+    for (let l = 0; l < channels.length; l++) {
+      const ch = channels[l];
+      let s = 0;
+      for (let q = 0; q < nSpikes; q++) {
+        const k = spikes[q];
+        if (k >= ch.start && k < ch.start + ch.size) s = fr(s + dec[l][k - ch.start]);
+      }
+      // Sequential kicks were applied within the step; they must not reach V again at t+1.
+      if (spikeRule === 'one-per-step') u[l] = s;
+      else if (spikeRule === 'sequential') u[l] = 0;
+      y[l] = fr(fr(decay * y[l]) + s);
+    }
+    for (let r = 0; r < readouts.length; r++) {
+      const ro = readouts[r];
+      let s = 0;
+      for (let q = 0; q < nSpikes; q++) {
+        const k = spikes[q];
+        if (k >= ro.start && k < ro.start + ro.size) s = fr(s + readoutW[r][k - ro.start]);
+      }
+      readoutValues[r] = fr(fr(decay * readoutValues[r]) + s);
+    }
+  }
+
+  /** Drive projection u_l = Σ_k d_{l,k}·ĝ_k over the whole source population (pulse, exponential). */
+  private projectDrive(): void {
+    const { fr, u, dec, ghat } = this;
+    const channels = this.net.channels;
+    for (let l = 0; l < channels.length; l++) {
+      const ch = channels[l];
+      const d = dec[l];
+      let s = 0;
+      for (let k = 0; k < ch.size; k++) s = fr(s + fr(d[k] * ghat[ch.start + k]));
+      u[l] = s;
+    }
+  }
+}
