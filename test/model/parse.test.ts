@@ -1,0 +1,753 @@
+import { describe, expect, it } from 'vitest';
+import { compileNetwork } from '../../src/model/compile.ts';
+import { DEFAULTS } from '../../src/model/defaults.ts';
+import { EXIT_BAD_INPUT, RunFileError } from '../../src/model/errors.ts';
+import { parseRunFile, parseRunFileText } from '../../src/model/parse.ts';
+import type { RunFileJson } from '../../src/model/runFile.ts';
+
+type Loose = Record<string, unknown>;
+
+const STEPS = 4;
+
+/** One inhibitory population of 3 neurons and one channel: the smallest file worth simulating. */
+function base(): RunFileJson {
+  return {
+    format: 'latentspike/run@1',
+    dt: 1e-4,
+    steps: STEPS,
+    input: { samples: [[0, 0.25, 0.5, 0.75]] },
+    populations: [
+      { name: 'I', size: 3, sign: 'inhibitory', threshold: [0.5, 0.6, 0.7], inputWeights: [1, 2, 3] },
+    ],
+    latents: [{ name: 'yI', source: 'I', decoder: [0.1, 0.2, 0.3] }],
+    encoders: { I: { yI: [-1, -2, -3] } },
+  };
+}
+
+/** E (2 neurons) and I (3 neurons) coupled through channels yE and yI, Dale-consistent. */
+function eiBase(): RunFileJson {
+  const f = base();
+  f.populations.unshift({ name: 'E', size: 2, sign: 'excitatory', threshold: 0.5, inputWeights: 1 });
+  f.latents.unshift({ name: 'yE', source: 'E', decoder: [0.5, 0.5] });
+  f.encoders = { E: { yE: [1, 2], yI: -1 }, I: { yE: 1, yI: -1 } };
+  return f;
+}
+
+function edit(make: () => RunFileJson, change: (f: RunFileJson) => void): RunFileJson {
+  const f = structuredClone(make());
+  change(f);
+  return f;
+}
+
+/** For assigning values of the wrong type, which RunFileJson rightly forbids. */
+function loose(obj: object): Loose {
+  return obj as Loose;
+}
+
+function refusal(file: unknown): RunFileError {
+  try {
+    parseRunFile(file);
+  } catch (e) {
+    expect(e).toBeInstanceOf(RunFileError);
+    return e as RunFileError;
+  }
+  throw new Error('parseRunFile accepted the file');
+}
+
+/** The file is refused at `path`, with a message that starts with the path and contains `words`. */
+function expectRefused(file: unknown, path: string, ...words: string[]): void {
+  const err = refusal(file);
+  expect(err.path).toBe(path);
+  expect(err.message.startsWith(`${path}: `)).toBe(true);
+  for (const w of words) expect(err.message).toContain(w);
+}
+
+describe('RunFileError', () => {
+  it('formats path and problem, and the CLI exit status is 2', () => {
+    const err = new RunFileError('populations[1].threshold[3]', 'must be a number (got null)');
+    expect(err.message).toBe('populations[1].threshold[3]: must be a number (got null)');
+    expect(err.path).toBe('populations[1].threshold[3]');
+    expect(err.problem).toBe('must be a number (got null)');
+    expect(err).toBeInstanceOf(Error);
+    expect(EXIT_BAD_INPUT).toBe(2);
+  });
+});
+
+describe('parseRunFile: a valid minimal file', () => {
+  const spec = parseRunFile(base());
+  const pop = spec.populations[0];
+
+  it('fills every network default as RUN_FORMAT.md tabulates it', () => {
+    expect(spec.model).toBe('spiking');
+    expect(spec.seed).toBe(0);
+    expect(spec.trials).toBe(1);
+    expect(spec.spikeRule).toBe('one-per-step');
+    expect(spec.allowDaleViolation).toBe(false);
+    expect(spec.beta).toBe(DEFAULTS.beta);
+    expect(spec.readoutLeak).toBe(100);
+    expect(spec.record).toEqual({ spikes: true, latents: true, every: 1 });
+    expect(spec.readouts).toEqual([]);
+    expect(spec.initialLatent).toBeNull();
+    expect(spec.meta).toEqual({});
+  });
+
+  it('fills every population default as RUN_FORMAT.md tabulates it', () => {
+    expect(pop.leak).toBe(100);
+    expect(pop.mu).toBe(0);
+    expect(pop.sigmaV).toBe(0);
+    expect(pop.synapse).toEqual({ kind: 'delta' });
+    expect(pop.refractoryMs).toBe(0);
+    expect(pop.selfReset).toBe('fast');
+    expect(pop.clampAtThreshold).toBe(false);
+    expect(pop.recurrence).toBe(true);
+    expect(pop.priority).toBe(0);
+    expect(pop.current).toBeNull();
+    expect(pop.initial).toBeNull();
+  });
+
+  it('keeps the given values', () => {
+    expect(spec.dt).toBe(1e-4);
+    expect(spec.steps).toBe(STEPS);
+    expect(spec.input).toEqual({
+      dims: 1,
+      kind: 'samples',
+      samples: [new Float64Array([0, 0.25, 0.5, 0.75])],
+    });
+    expect(pop).toMatchObject({ name: 'I', size: 3, sign: 'inhibitory' });
+    expect(pop.threshold).toEqual(new Float64Array([0.5, 0.6, 0.7]));
+    expect(pop.inputWeights).toEqual(new Float64Array([1, 2, 3]));
+    expect(spec.latents).toEqual([{ name: 'yI', source: 0, decoder: new Float64Array([0.1, 0.2, 0.3]) }]);
+    expect(spec.encoders).toEqual([[new Float64Array([-1, -2, -3])]]);
+  });
+
+  it('gives excitatory populations priority 1, resolves sources, fills absent encoders with zeros', () => {
+    const ei = parseRunFile(edit(eiBase, (f) => delete f.encoders!.I.yE));
+    expect(ei.populations.map((p) => p.priority)).toEqual([1, 0]);
+    expect(ei.latents.map((l) => l.source)).toEqual([0, 1]);
+    expect(ei.encoders[0]).toEqual([new Float64Array([1, 2]), new Float64Array([-1, -1])]);
+    expect(ei.encoders[1]).toEqual([new Float64Array(3), new Float64Array([-1, -1, -1])]);
+  });
+
+  it('lays encoders out as compileNetwork reads them (population p, channel l)', () => {
+    const net = compileNetwork(parseRunFile(eiBase()));
+    expect([net.N, net.L]).toEqual([5, 2]);
+    // Rows are neurons E0, E1, I0, I1, I2; columns channels yE, yI.
+    expect(net.encoders).toEqual(new Float64Array([1, -1, 2, -1, 1, -1, 1, -1, 1, -1]));
+  });
+
+  it('accepts explicit values for every optional field', () => {
+    const s = parseRunFile(
+      edit(eiBase, (f) => {
+        Object.assign(f, { seed: 7, trials: 3, spikeRule: 'all', beta: 10, allowDaleViolation: true });
+        Object.assign(f.populations[0], { synapse: { kind: 'pulse', widthMs: 2.5 }, refractoryMs: 1 });
+        Object.assign(f.populations[1], {
+          synapse: { kind: 'exponential', rate: 200 },
+          leak: 50,
+          mu: 0.1,
+          sigmaV: 0.2,
+          selfReset: 'synaptic',
+          recurrence: false,
+          priority: 5,
+          current: { t: [0, 0.1, 0.1], value: [0, 1, 2] },
+          initial: { rates: [0, 1, 2] },
+        });
+        f.populations[0].initial = { V: 0.3 };
+        f.initialLatent = { yI: 2 };
+        f.readouts = [{ name: 'null', source: 'E', weights: [-0.5, 0.5] }];
+        f.readout = { leak: 50 };
+        f.record = { spikes: false, every: 10 };
+        f.meta = { preset: 'x' };
+      }),
+    );
+    expect([s.seed, s.trials, s.spikeRule, s.beta, s.allowDaleViolation]).toEqual([7, 3, 'all', 10, true]);
+    const [E, I] = s.populations;
+    expect(E.synapse).toEqual({ kind: 'pulse', widthMs: 2.5 });
+    expect(E.initial).toEqual({ V: new Float64Array([0.3, 0.3]) });
+    expect(I).toMatchObject({ leak: 50, mu: 0.1, sigmaV: 0.2, selfReset: 'synaptic', recurrence: false });
+    expect(I.priority).toBe(5);
+    expect(I.synapse).toEqual({ kind: 'exponential', rate: 200 });
+    expect(I.current).toEqual({ t: new Float64Array([0, 0.1, 0.1]), value: new Float64Array([0, 1, 2]) });
+    expect(I.initial).toEqual({ rates: new Float64Array([0, 1, 2]) });
+    expect(s.initialLatent).toEqual(new Float64Array([0, 2]));
+    expect(s.readouts).toEqual([{ name: 'null', source: 0, weights: new Float64Array([-0.5, 0.5]) }]);
+    expect(s.readoutLeak).toBe(50);
+    expect(s.record).toEqual({ spikes: false, latents: true, every: 10 });
+    expect(s.meta).toEqual({ preset: 'x' });
+  });
+});
+
+describe('parseRunFile: broadcasting and input forms', () => {
+  it('broadcasts single numbers over neurons', () => {
+    const s = parseRunFile(
+      edit(base, (f) => {
+        Object.assign(f.populations[0], { threshold: 0.4, inputWeights: 2, initial: { V: 0.1 } });
+        f.latents[0].decoder = 0.2;
+        f.encoders = { I: { yI: -1.5 } };
+      }),
+    );
+    const p = s.populations[0];
+    expect(p.threshold).toEqual(new Float64Array([0.4, 0.4, 0.4]));
+    expect(p.inputWeights).toEqual(new Float64Array([2, 2, 2]));
+    expect(p.initial).toEqual({ V: new Float64Array([0.1, 0.1, 0.1]) });
+    expect(s.latents[0].decoder).toEqual(new Float64Array([0.2, 0.2, 0.2]));
+    expect(s.encoders[0][0]).toEqual(new Float64Array([-1.5, -1.5, -1.5]));
+  });
+
+  it('reads inputWeights as rows of J numbers (row-major), and a number over every dimension', () => {
+    const twoDims = (f: RunFileJson) => {
+      f.input = {
+        samples: [
+          [0, 0, 0, 0],
+          [1, 1, 1, 1],
+        ],
+      };
+    };
+    const rows = parseRunFile(
+      edit(base, (f) => {
+        twoDims(f);
+        f.populations[0].inputWeights = [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ];
+      }),
+    );
+    expect(rows.input.dims).toBe(2);
+    expect(rows.populations[0].inputWeights).toEqual(new Float64Array([1, 2, 3, 4, 5, 6]));
+    const one = parseRunFile(edit(base, (f) => (twoDims(f), (f.populations[0].inputWeights = -1))));
+    expect(one.populations[0].inputWeights).toEqual(new Float64Array(6).fill(-1));
+  });
+
+  it('accepts one-element rows when dims = 1, and zero input weights when absent', () => {
+    const rows = parseRunFile(edit(base, (f) => (f.populations[0].inputWeights = [[1], [2], [3]])));
+    expect(rows.populations[0].inputWeights).toEqual(new Float64Array([1, 2, 3]));
+    const none = parseRunFile(edit(base, (f) => delete f.populations[0].inputWeights));
+    expect(none.populations[0].inputWeights).toEqual(new Float64Array(3));
+  });
+
+  it('parses keyframes, with dims from the rows', () => {
+    const s = parseRunFile(
+      edit(base, (f) => {
+        f.input = { keyframes: { t: [0, 0.05, 0.2999], x: [[-1, -1, 1]] } };
+      }),
+    );
+    expect(s.input).toEqual({
+      dims: 1,
+      kind: 'keyframes',
+      t: new Float64Array([0, 0.05, 0.2999]),
+      x: [new Float64Array([-1, -1, 1])],
+    });
+  });
+
+  it('accepts an explicit dims that matches', () => {
+    expect(parseRunFile(edit(base, (f) => (f.input.dims = 1))).input.dims).toBe(1);
+  });
+
+  it('parses text, and reports JSON syntax errors at the file', () => {
+    expect(parseRunFileText(JSON.stringify(base())).populations[0].name).toBe('I');
+    for (const [name, path] of [
+      [undefined, '(file)'],
+      ['run.json', 'run.json'],
+    ] as const) {
+      let err: unknown;
+      try {
+        parseRunFileText('{"format": ', name);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(RunFileError);
+      expect((err as RunFileError).path).toBe(path);
+      expect((err as RunFileError).message).toContain('not valid JSON');
+    }
+  });
+});
+
+describe('parseRunFile: the rate model', () => {
+  const rate = () =>
+    edit(base, (f) => {
+      f.model = 'rate';
+      f.populations[0].initial = { rates: [0.1, 0.5, 0.9] };
+    });
+
+  it('parses, with beta defaulting to DEFAULTS.beta', () => {
+    const s = parseRunFile(rate());
+    expect(s.model).toBe('rate');
+    expect(s.beta).toBe(DEFAULTS.beta);
+    expect(s.populations[0].initial).toEqual({ rates: new Float64Array([0.1, 0.5, 0.9]) });
+  });
+
+  it.each([
+    ['mu', 0],
+    ['sigmaV', 0],
+    ['synapse', { kind: 'delta' }],
+    ['selfReset', 'fast'],
+    ['clampAtThreshold', false],
+    ['refractoryMs', 0],
+  ])('refuses population field %s', (key, value) => {
+    expectRefused(
+      edit(rate, (f) => (loose(f.populations[0])[key] = value)),
+      `populations[0].${key}`,
+      'rate model',
+    );
+  });
+
+  it('refuses spikeRule', () => {
+    expectRefused(
+      edit(rate, (f) => (f.spikeRule = 'one-per-step')),
+      'spikeRule',
+      'rate model',
+    );
+  });
+
+  it.each([0, 1, -0.1])('refuses initial rate %s outside (0, 1)', (r) => {
+    expectRefused(
+      edit(rate, (f) => (f.populations[0].initial = { rates: [0.5, r, 0.5] })),
+      'populations[0].initial.rates[1]',
+    );
+  });
+
+  it.each([0, -1])('refuses beta %s', (beta) => {
+    expectRefused(
+      edit(rate, (f) => (f.beta = beta)),
+      'beta',
+      '> 0',
+    );
+  });
+});
+
+/** [description, file, path, words the message must contain]. */
+type Case = [string, () => unknown, string, ...string[]];
+
+const b = (change: (f: RunFileJson) => void) => () => edit(base, change);
+const ei = (change: (f: RunFileJson) => void) => () => edit(eiBase, change);
+const pop0 = (change: (p: Loose) => void) => b((f) => change(loose(f.populations[0])));
+
+const refusals: Case[] = [
+  // Top level.
+  ['a non-object file', () => [], '(root)', 'object'],
+  ['a wrong format', b((f) => (f.format = 'latentspike/run@2')), 'format', 'latentspike/run@1'],
+  ['a missing format', b((f) => delete loose(f).format), 'format', 'missing'],
+  ['an unknown model', b((f) => (loose(f).model = 'lif')), 'model', 'spiking, rate'],
+  ['an unknown top-level key', b((f) => (loose(f).sigmav = 0)), 'sigmav', 'unknown field', 'allowed:'],
+  ['a missing dt', b((f) => delete loose(f).dt), 'dt', 'missing'],
+  ['dt = 0', b((f) => (f.dt = 0)), 'dt', '> 0'],
+  ['dt as a string', b((f) => (loose(f).dt = '1e-4')), 'dt', 'number', '"1e-4"'],
+  ['dt = Infinity', b((f) => (f.dt = Infinity)), 'dt', 'finite'],
+  ['steps not an integer', b((f) => (f.steps = 3.5)), 'steps', 'integer'],
+  ['steps < 2', b((f) => (f.steps = 1)), 'steps', '>= 2'],
+  ['trials = 0', b((f) => (f.trials = 0)), 'trials', '>= 1'],
+  ['trials not an integer', b((f) => (f.trials = 1.5)), 'trials', 'integer'],
+  ['a negative seed', b((f) => (f.seed = -1)), 'seed', '>= 0'],
+  ['a seed above 2^53', b((f) => (f.seed = 2 ** 53 + 2)), 'seed', '<='],
+  ['a fractional seed', b((f) => (f.seed = 0.5)), 'seed', 'integer'],
+  [
+    'an unknown spike rule',
+    b((f) => (loose(f).spikeRule = 'fast')),
+    'spikeRule',
+    '"fast"',
+    'one-per-step, all, sequential',
+  ],
+  [
+    'allowDaleViolation not a boolean',
+    b((f) => (loose(f).allowDaleViolation = 1)),
+    'allowDaleViolation',
+    'true or false',
+  ],
+  ['meta not an object', b((f) => (loose(f).meta = 'x')), 'meta', 'object'],
+
+  // Input.
+  ['a missing input', b((f) => delete loose(f).input), 'input', 'missing'],
+  ['input with neither samples nor keyframes', b((f) => (f.input = {})), 'input', 'samples or keyframes'],
+  [
+    'input with both samples and keyframes',
+    b((f) => (f.input.keyframes = { t: [0], x: [[0]] })),
+    'input',
+    'samples or keyframes',
+  ],
+  ['an unknown input key', b((f) => (loose(f.input).sample = [])), 'input.sample', 'unknown field'],
+  ['samples shorter than steps', b((f) => (f.input.samples = [[0, 0, 0]])), 'input.samples[0]', '4 values'],
+  [
+    'a null sample',
+    b((f) => (loose(f.input.samples![0])[2] = null)),
+    'input.samples[0][2]',
+    'number',
+    'null',
+  ],
+  ['an infinite sample', b((f) => (f.input.samples![0][1] = -Infinity)), 'input.samples[0][1]', 'finite'],
+  ['no sample rows', b((f) => (f.input.samples = [])), 'input.samples', 'at least one row'],
+  ['dims not matching the rows', b((f) => (f.input.dims = 2)), 'input.dims', 'must match'],
+  ['dims = 0', b((f) => (f.input.dims = 0)), 'input.dims', '>= 1'],
+  [
+    'keyframe x of another length than t',
+    b((f) => (f.input = { keyframes: { t: [0, 0.1], x: [[0, 1, 2]] } })),
+    'input.keyframes.x[0]',
+    '2 values',
+  ],
+  [
+    'keyframe times not increasing',
+    b((f) => (f.input = { keyframes: { t: [0, 0.1, 0.1], x: [[0, 1, 2]] } })),
+    'input.keyframes.t[2]',
+    'increasing',
+  ],
+  [
+    'keyframes without t',
+    b((f) => (f.input = loose({ keyframes: { x: [[0]] } }))),
+    'input.keyframes.t',
+    'missing',
+  ],
+  [
+    'keyframe dims not matching the rows',
+    b((f) => (f.input = { dims: 2, keyframes: { t: [0], x: [[0]] } })),
+    'input.dims',
+    'input.keyframes.x',
+  ],
+
+  // Populations.
+  ['no populations', b((f) => (f.populations = [])), 'populations', 'at least one'],
+  ['populations not an array', b((f) => (loose(f).populations = {})), 'populations', 'array'],
+  [
+    'an unknown population key',
+    pop0((p) => (p.sigmav = 0.1)),
+    'populations[0].sigmav',
+    'unknown field',
+    'sigmaV',
+  ],
+  ['a missing name', pop0((p) => delete p.name), 'populations[0].name', 'missing'],
+  ['an empty name', pop0((p) => (p.name = '')), 'populations[0].name', 'non-empty string'],
+  ['size 0', pop0((p) => (p.size = 0)), 'populations[0].size', '>= 1'],
+  ['a fractional size', pop0((p) => (p.size = 2.5)), 'populations[0].size', 'integer'],
+  ['an unknown sign', pop0((p) => (p.sign = 'positive')), 'populations[0].sign', 'excitatory, inhibitory'],
+  ['a missing threshold', pop0((p) => delete p.threshold), 'populations[0].threshold', 'missing'],
+  [
+    'a short threshold',
+    pop0((p) => (p.threshold = [1, 2])),
+    'populations[0].threshold',
+    '3 values',
+    'population I',
+  ],
+  ['a string threshold', pop0((p) => (p.threshold = [1, '2', 3])), 'populations[0].threshold[1]', 'number'],
+  [
+    'a boolean threshold',
+    pop0((p) => (p.threshold = true)),
+    'populations[0].threshold',
+    'a number or an array of 3 numbers',
+  ],
+  ['leak = 0', pop0((p) => (p.leak = 0)), 'populations[0].leak', '> 0'],
+  ['a negative sigmaV', pop0((p) => (p.sigmaV = -0.1)), 'populations[0].sigmaV', '>= 0'],
+  ['a negative mu', pop0((p) => (p.mu = -1)), 'populations[0].mu', '>= 0'],
+  ['a negative refractoryMs', pop0((p) => (p.refractoryMs = -1)), 'populations[0].refractoryMs', '>= 0'],
+  ['an unknown selfReset', pop0((p) => (p.selfReset = 'slow')), 'populations[0].selfReset', 'fast, synaptic'],
+  [
+    'recurrence not a boolean',
+    pop0((p) => (p.recurrence = 'yes')),
+    'populations[0].recurrence',
+    'true or false',
+  ],
+  ['an infinite priority', pop0((p) => (p.priority = Infinity)), 'populations[0].priority', 'finite'],
+  [
+    'too few inputWeights rows',
+    pop0((p) => (p.inputWeights = [1, 2])),
+    'populations[0].inputWeights',
+    '3 values',
+  ],
+  [
+    'an inputWeights row of the wrong length',
+    pop0((p) => (p.inputWeights = [[1], [2, 3], [4]])),
+    'populations[0].inputWeights[1]',
+    '1 values',
+    'dims = 1',
+  ],
+  [
+    'a flat inputWeights row when dims = 2',
+    b((f) => {
+      f.input = {
+        samples: [
+          [0, 0, 0, 0],
+          [1, 1, 1, 1],
+        ],
+      };
+      f.populations[0].inputWeights = [1, 2, 3];
+    }),
+    'populations[0].inputWeights[0]',
+    'array',
+  ],
+  [
+    'a null inputWeight',
+    pop0((p) => (p.inputWeights = [1, null, 3])),
+    'populations[0].inputWeights[1]',
+    'number',
+  ],
+  [
+    'duplicate population names',
+    b((f) => f.populations.push({ ...f.populations[0] })),
+    'populations[1].name',
+    'duplicate',
+    '"I"',
+  ],
+
+  // Synapses and spike rules.
+  [
+    'an unknown synapse kind',
+    pop0((p) => (p.synapse = { kind: 'alpha' })),
+    'populations[0].synapse.kind',
+    'delta, pulse, exponential',
+  ],
+  [
+    'a pulse without widthMs',
+    pop0((p) => (p.synapse = { kind: 'pulse' })),
+    'populations[0].synapse.widthMs',
+    'missing',
+  ],
+  [
+    'a pulse with widthMs = 0',
+    pop0((p) => (p.synapse = { kind: 'pulse', widthMs: 0 })),
+    'populations[0].synapse.widthMs',
+    '> 0',
+  ],
+  [
+    'a pulse shorter than one step',
+    pop0((p) => (p.synapse = { kind: 'pulse', widthMs: 0.05 })),
+    'populations[0].synapse.widthMs',
+    'at least one step',
+  ],
+  [
+    'an exponential synapse without rate',
+    pop0((p) => (p.synapse = { kind: 'exponential' })),
+    'populations[0].synapse.rate',
+    'missing',
+  ],
+  [
+    'an exponential synapse with rate <= 0',
+    pop0((p) => (p.synapse = { kind: 'exponential', rate: -5 })),
+    'populations[0].synapse.rate',
+    '> 0',
+  ],
+  [
+    'a field of another synapse kind',
+    pop0((p) => (p.synapse = { kind: 'delta', rate: 5 })),
+    'populations[0].synapse.rate',
+    'unknown field',
+  ],
+  [
+    'one-per-step with pulse synapses',
+    ei((f) => (f.populations[1].synapse = { kind: 'pulse', widthMs: 2 })),
+    'spikeRule',
+    '"one-per-step"',
+    'population I',
+    '"pulse"',
+  ],
+  [
+    'sequential with exponential synapses',
+    ei((f) => {
+      f.spikeRule = 'sequential';
+      f.populations[0].synapse = { kind: 'exponential', rate: 200 };
+    }),
+    'spikeRule',
+    '"sequential"',
+    'population E',
+    '"exponential"',
+  ],
+  [
+    'all with delta synapses',
+    ei((f) => {
+      f.spikeRule = 'all';
+      f.populations[0].synapse = { kind: 'pulse', widthMs: 2 };
+    }),
+    'spikeRule',
+    '"all"',
+    'population I',
+    '"delta"',
+  ],
+  [
+    'clampAtThreshold under the all rule',
+    b((f) => {
+      f.spikeRule = 'all';
+      f.populations[0].synapse = { kind: 'pulse', widthMs: 2 };
+      f.populations[0].clampAtThreshold = true;
+    }),
+    'populations[0].clampAtThreshold',
+    'one-per-step',
+    '"all"',
+  ],
+  [
+    'clampAtThreshold under the sequential rule',
+    b((f) => {
+      f.spikeRule = 'sequential';
+      f.populations[0].clampAtThreshold = true;
+    }),
+    'populations[0].clampAtThreshold',
+    '"sequential"',
+  ],
+
+  // Current and initial state.
+  [
+    'current t and value of different lengths',
+    pop0((p) => (p.current = { t: [0, 0.1], value: [1] })),
+    'populations[0].current.value',
+    '2 values',
+  ],
+  [
+    'current t decreasing',
+    pop0((p) => (p.current = { t: [0.1, 0], value: [1, 2] })),
+    'populations[0].current.t[1]',
+    'non-decreasing',
+  ],
+  ['current without value', pop0((p) => (p.current = { t: [0] })), 'populations[0].current.value', 'missing'],
+  [
+    'initial with both V and rates',
+    pop0((p) => (p.initial = { V: 0, rates: 0 })),
+    'populations[0].initial',
+    'V or rates',
+  ],
+  ['initial with neither', pop0((p) => (p.initial = {})), 'populations[0].initial', 'V or rates'],
+  ['a short initial.V', pop0((p) => (p.initial = { V: [0, 0] })), 'populations[0].initial.V', '3 values'],
+  [
+    'a short initial.rates',
+    pop0((p) => (p.initial = { rates: [0] })),
+    'populations[0].initial.rates',
+    '3 values',
+  ],
+  [
+    'a negative spiking initial rate',
+    pop0((p) => (p.initial = { rates: [0, -1, 0] })),
+    'populations[0].initial.rates[1]',
+    '>= 0',
+  ],
+  [
+    'an unknown initial key',
+    pop0((p) => (p.initial = { v: 0 })),
+    'populations[0].initial.v',
+    'unknown field',
+  ],
+
+  // Latents, decoders, encoders, readouts.
+  ['a missing latents list', b((f) => delete loose(f).latents), 'latents', 'missing'],
+  [
+    'an unknown latent source',
+    b((f) => (f.latents[0].source = 'X')),
+    'latents[0].source',
+    '"X"',
+    'allowed: I',
+  ],
+  [
+    'a negative decoder',
+    b((f) => (f.latents[0].decoder = [0.1, 0.2, -0.3])),
+    'latents[0].decoder[2]',
+    '>= 0',
+  ],
+  ['a negative scalar decoder', b((f) => (f.latents[0].decoder = -1)), 'latents[0].decoder', '>= 0'],
+  [
+    'a decoder of the wrong size',
+    b((f) => (f.latents[0].decoder = [1, 2])),
+    'latents[0].decoder',
+    '3 values',
+  ],
+  [
+    'a decoder sized for the wrong population',
+    ei((f) => (f.latents[0].decoder = [1, 1, 1])),
+    'latents[0].decoder',
+    '2 values',
+    'population E',
+  ],
+  ['a missing decoder', b((f) => delete loose(f.latents[0]).decoder), 'latents[0].decoder', 'missing'],
+  [
+    'duplicate latent names',
+    b((f) => f.latents.push({ name: 'yI', source: 'I', decoder: 0 })),
+    'latents[1].name',
+    'duplicate',
+  ],
+  [
+    'an unknown latent key',
+    b((f) => (loose(f.latents[0]).decoders = 1)),
+    'latents[0].decoders',
+    'unknown field',
+  ],
+  ['encoders for an unknown population', b((f) => (f.encoders!.X = {})), 'encoders.X', '"X"', 'population'],
+  [
+    'encoders for an unknown latent',
+    b((f) => (f.encoders!.I.yE = -1)),
+    'encoders.I.yE',
+    'unknown latent "yE"',
+    'allowed: yI',
+  ],
+  ['encoders of the wrong size', b((f) => (f.encoders!.I.yI = [-1, -1])), 'encoders.I.yI', '3 values'],
+  ['a non-finite encoder', b((f) => (f.encoders!.I.yI = [-1, -Infinity, -1])), 'encoders.I.yI[1]', 'finite'],
+  ['an unknown initialLatent', b((f) => (f.initialLatent = { yE: 1 })), 'initialLatent.yE', 'unknown latent'],
+  [
+    'a non-number initialLatent',
+    b((f) => (loose(f).initialLatent = { yI: '1' })),
+    'initialLatent.yI',
+    'number',
+  ],
+  [
+    'an unknown readout source',
+    b((f) => (f.readouts = [{ name: 'r', source: 'E', weights: 1 }])),
+    'readouts[0].source',
+    '"E"',
+  ],
+  [
+    'readout weights of the wrong size',
+    b((f) => (f.readouts = [{ name: 'r', source: 'I', weights: [1] }])),
+    'readouts[0].weights',
+    '3 values',
+  ],
+  [
+    'duplicate readout names',
+    b((f) => (f.readouts = [1, 2].map(() => ({ name: 'r', source: 'I', weights: 1 })))),
+    'readouts[1].name',
+    'duplicate',
+  ],
+  ['readout.leak = 0', b((f) => (f.readout = { leak: 0 })), 'readout.leak', '> 0'],
+  ['record.every = 0', b((f) => (f.record = { every: 0 })), 'record.every', '>= 1'],
+  ['a fractional record.every', b((f) => (f.record = { every: 1.5 })), 'record.every', 'integer'],
+  ['an unknown record key', b((f) => (loose(f).record = { spike: true })), 'record.spike', 'unknown field'],
+];
+
+describe('parseRunFile refuses', () => {
+  it.each(refusals)('%s', (_what, make, path, ...words) => {
+    expectRefused(make(), path, ...words);
+  });
+});
+
+describe("parseRunFile: Dale's law", () => {
+  it('refuses a positive encoder of an inhibitory channel, naming the element', () => {
+    expectRefused(
+      ei((f) => (f.encoders!.E.yI = [-1, 1]))(),
+      'encoders.E.yI[1]',
+      "Dale's law",
+      'channel yI',
+      'inhibitory population I',
+      '<= 0',
+      '(got 1)',
+      'allowDaleViolation',
+    );
+  });
+
+  it('refuses a negative encoder of an excitatory channel, also in another population', () => {
+    expectRefused(
+      ei((f) => (f.encoders!.I.yE = [1, -0.5, 1]))(),
+      'encoders.I.yE[1]',
+      'excitatory population E',
+      '>= 0',
+    );
+  });
+
+  it('names the field itself when the offending encoder is a broadcast number', () => {
+    expectRefused(ei((f) => (f.encoders!.I.yI = 2))(), 'encoders.I.yI', '(got 2)');
+  });
+
+  it('accepts the violation when allowDaleViolation is true, and keeps the values', () => {
+    const s = parseRunFile(
+      ei((f) => {
+        f.allowDaleViolation = true;
+        f.encoders!.E.yI = [-1, 1];
+      })(),
+    );
+    expect(s.encoders[0][1]).toEqual(new Float64Array([-1, 1]));
+  });
+
+  it('exempts readouts, whose weights are signed', () => {
+    const s = parseRunFile(ei((f) => (f.readouts = [{ name: 'null', source: 'E', weights: [-0.5, 0.5] }]))());
+    expect(s.readouts[0].weights).toEqual(new Float64Array([-0.5, 0.5]));
+  });
+});
