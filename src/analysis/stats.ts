@@ -1,0 +1,50 @@
+// Descriptive statistics over an index range of a series. Variances are population variances
+// (ddof = 0, NumPy's default, which the reference's metrics use).
+
+import { checkRange, wholeRange } from './window.ts';
+import type { IndexRange } from './window.ts';
+
+/** Mean over the range; NaN for an empty range. */
+export function mean(values: ArrayLike<number>, range: IndexRange = wholeRange(values.length)): number {
+  checkRange(range, values.length);
+  let sum = 0;
+  for (let i = range.start; i < range.end; i++) sum += values[i];
+  return sum / (range.end - range.start);
+}
+
+/**
+ * Population variance (divides by n) over the range: two passes over values shifted by the first
+ * one, so a constant series gives exactly 0 (its mean need not be representable) and large offsets
+ * cancel before squaring.
+ */
+export function variance(values: ArrayLike<number>, range: IndexRange = wholeRange(values.length)): number {
+  checkRange(range, values.length);
+  const n = range.end - range.start;
+  const shift = n > 0 ? values[range.start] : 0;
+  let m = 0;
+  for (let i = range.start; i < range.end; i++) m += values[i] - shift;
+  m /= n;
+  let sum = 0;
+  for (let i = range.start; i < range.end; i++) {
+    const d = values[i] - shift - m;
+    sum += d * d;
+  }
+  return sum / n;
+}
+
+/** Population standard deviation over the range. */
+export function standardDeviation(
+  values: ArrayLike<number>,
+  range: IndexRange = wholeRange(values.length),
+): number {
+  return Math.sqrt(variance(values, range));
+}
+
+/** s.d. / mean with the population s.d.; NaN when the mean is 0. */
+export function coefficientOfVariation(
+  values: ArrayLike<number>,
+  range: IndexRange = wholeRange(values.length),
+): number {
+  const m = mean(values, range);
+  return m === 0 ? NaN : standardDeviation(values, range) / m;
+}

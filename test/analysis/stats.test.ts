@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { coefficientOfVariation, mean, standardDeviation, variance } from '../../src/analysis/stats.ts';
+
+describe('stats', () => {
+  it('computes mean and population variance (ddof = 0)', () => {
+    expect(mean([1, 2, 3, 4])).toBe(2.5);
+    expect(variance([1, 2, 3, 4])).toBe(1.25);
+    expect(standardDeviation([2, 4, 4, 4, 5, 5, 7, 9])).toBe(2);
+  });
+
+  it('restricts to an index range', () => {
+    expect(mean([100, 1, 3, 100], { start: 1, end: 3 })).toBe(2);
+    expect(variance([100, 1, 3, 100], { start: 1, end: 3 })).toBe(1);
+  });
+
+  it('gives exactly 0 variance for a constant series and NaN for an empty range', () => {
+    expect(variance(new Float64Array(7).fill(0.1))).toBe(0);
+    expect(mean([1, 2], { start: 1, end: 1 })).toBeNaN();
+  });
+
+  it('computes the CV as s.d. / mean, NaN for mean 0', () => {
+    // [2, 4, 6]: mean 4, variance 8/3.
+    expect(coefficientOfVariation([2, 4, 6])).toBeCloseTo(Math.sqrt(8 / 3) / 4, 15);
+    expect(coefficientOfVariation([0, 0, 0])).toBeNaN();
+  });
+});
