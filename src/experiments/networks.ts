@@ -5,6 +5,7 @@
 
 import type { PopulationJson, RunFileJson, SynapseJson } from '../model/runFile.ts';
 import { RUN_FORMAT } from '../model/runFile.ts';
+import type { EINetwork } from '../construct/eiBoundary.ts';
 
 type Vec = number | number[];
 
@@ -122,5 +123,21 @@ export function eiRun(common: CommonRun, E: EIPopulation, I: EIPopulation): RunF
       I: { yE: I.Ecross, yI: neg(I.Eself) },
     },
     ...(common.meta ? { meta: common.meta } : {}),
+  };
+}
+
+const expand = (v: Vec, n: number): number[] => (typeof v === 'number' ? new Array<number>(n).fill(v) : v);
+
+/** Paper-unit boundary geometry of an E/I network (for intersections and plots). */
+export function eiGeometry(E: EIPopulation, I: EIPopulation): EINetwork {
+  return {
+    E_EE: expand(E.Eself, E.size),
+    E_EI: expand(E.Ecross, E.size),
+    F_E: expand(E.F, E.size),
+    T_E: expand(E.T, E.size),
+    E_IE: expand(I.Ecross, I.size),
+    E_II: expand(I.Eself, I.size),
+    F_I: expand(I.F, I.size),
+    T_I: expand(I.T, I.size),
   };
 }

@@ -1,0 +1,109 @@
+// tutorial — any 1-D function with 50 E + 50 I: piecewise-linear fit, difference-of-convex split,
+// tangent planes at y^E = 5 along x (EXPERIMENTS.md, the authors' tutorial notebook).
+import { eiGeometry, eiRun, type EIPopulation } from '../networks.ts';
+import { linspace } from '../inputs.ts';
+import type { RunFileJson } from '../../model/runFile.ts';
+import type { Preset, SimulatedRun } from '../preset.ts';
+import { buildDifferenceOfConvex, type DifferenceOfConvexNetwork } from '../../construct/differenceOfConvex.ts';
+import { rmseAgainst } from '../../analysis/latentMetrics.ts';
+import { E_COLOR, I_COLOR, eiPlane, inputAt, latent, latentsOverTime, raster, totalSpikes, window } from '../figures.ts';
+
+export const tutorialTarget = (x: number): number => 3 + Math.sin(1.1 * x) + 0.6 * Math.sin(2.3 * x + 0.5);
+const X_RANGE: [number, number] = [0, 10];
+const SEGMENTS = 40;
+const NEURONS_PER_POPULATION = 50;
+
+export function tutorialConstruction(): DifferenceOfConvexNetwork {
+  return buildDifferenceOfConvex({ f: tutorialTarget, xRange: X_RANGE, segments: SEGMENTS });
+}
+
+/**
+ * One neuron per tangent point x_j = linspace(0, 10, 50) and population: the boundary piece active at
+ * (x_j, y^E = 5). Where a boundary is linear over several x_j its neurons share one line (redundant
+ * copies), as in the paper's construction of a fixed-size network.
+ */
+export function tutorialPopulations(dc = tutorialConstruction()): { E: EIPopulation; I: EIPopulation } {
+  const xs = linspace(X_RANGE[0], X_RANGE[1], NEURONS_PER_POPULATION);
+  const yEv = 5;
+  const pick = (self: Float64Array, cross: Float64Array, F: Float64Array, T: Float64Array) =>
+    xs.map((x) => {
+      let best = 0;
+      let bestValue = -Infinity;
+      for (let i = 0; i < T.length; i++) {
+        const v = (self[i] * yEv + F[i] * x - T[i]) / cross[i];
+        if (v > bestValue) {
+          bestValue = v;
+          best = i;
+        }
+      }
+      return best;
+    });
+  const e = pick(dc.E_EE, dc.E_EI, dc.F_E, dc.T_E);
+  const i = pick(dc.E_IE, dc.E_II, dc.F_I, dc.T_I);
+  return {
+    E: {
+      size: e.length,
+      D: 0.5,
+      Eself: e.map((k) => dc.E_EE[k]),
+      Ecross: e.map((k) => dc.E_EI[k]),
+      F: e.map((k) => dc.F_E[k]),
+      T: e.map((k) => dc.T_E[k]),
+      mu: 0.01,
+      sigmaV: 0.01,
+    },
+    I: {
+      size: i.length,
+      D: 1.0,
+      Eself: i.map((k) => dc.E_II[k]),
+      Ecross: i.map((k) => dc.E_IE[k]),
+      F: i.map((k) => dc.F_I[k]),
+      T: i.map((k) => dc.T_I[k]),
+      mu: 0.01,
+      sigmaV: 0.01,
+    },
+  };
+}
+
+export function tutorialRun(seed: number): RunFileJson {
+  const S = 5000;
+  const { E, I } = tutorialPopulations();
+  return eiRun({ dt: 5e-5, steps: S, input: linspace(-2.5, 10, S), seed, meta: { preset: 'tutorial' } }, E, I);
+}
+
+export const tutorial: Preset = {
+  name: 'tutorial',
+  title: 'tutorial — f(x) = 3 + sin(1.1x) + 0.6 sin(2.3x + 0.5) with 50 E + 50 I',
+  runs: ({ seed }) => [tutorialRun(seed)],
+  metrics: ([sim]) => {
+    const dc = tutorialConstruction();
+    const range = window(sim);
+    const yE = latent(sim, 'yE');
+    return [
+      { name: 'E spikes', value: totalSpikes(sim, 'E') },
+      { name: 'I spikes', value: totalSpikes(sim, 'I') },
+      { name: 'RMSE y^E vs boundary intersection', value: rmseAgainst(yE, (k) => dc.yEStar(inputAt(sim, k)), range) },
+      { name: 'RMSE y^E vs f', value: rmseAgainst(yE, (k) => tutorialTarget(inputAt(sim, k)), range) },
+    ];
+  },
+  plots: ([sim]) => tutorialPlots(sim),
+};
+
+function tutorialPlots(sim: SimulatedRun) {
+  const dc = tutorialConstruction();
+  const yE = latent(sim, 'yE');
+  const { E, I } = tutorialPopulations(dc);
+  return [
+    latentsOverTime(
+      sim,
+      'tutorial: y^E against f and the boundary intersection',
+      [
+        { name: 'y^E', values: yE, color: E_COLOR },
+        { name: 'f(x)', values: yE.map((_, k) => tutorialTarget(inputAt(sim, k))), color: '#000', dashed: true },
+        { name: '|y^I|', values: latent(sim, 'yI'), color: I_COLOR },
+      ],
+      'latent',
+    ),
+    raster(sim, 'tutorial: spikes'),
+    eiPlane(sim, eiGeometry(E, I), 'tutorial: trajectory in the latent plane'),
+  ];
+}
