@@ -8,6 +8,7 @@ import type { Plot, SimulatedRun } from './preset.ts';
 
 export const E_COLOR = '#d62728';
 export const I_COLOR = '#1f77b4';
+export { PALETTE as PALETTE_CYCLE } from '../report/svg.ts';
 
 export function latent(sim: SimulatedRun, name: string, trial = 0): Float64Array {
   const l = sim.net.channels.findIndex((c) => c.name === name);

@@ -1,0 +1,174 @@
+// `latentspike` — simulate run files, emit and run the paper's presets, benchmark (RUN_FORMAT.md).
+// Exit codes: 0 success, 2 bad input (run file or arguments; nothing written), 1 other failure,
+// 130 interrupted (finished results are still written).
+
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { RunFileError, EXIT_BAD_INPUT } from '../model/errors.ts';
+import { parseRunFileText } from '../model/parse.ts';
+import { compileNetwork } from '../model/compile.ts';
+import { toResultJson } from '../model/resultFile.ts';
+import { BACKEND_CHOICES, createEngine, type BackendChoice } from '../engine/select.ts';
+import { PRESETS, findPreset } from '../experiments/presets/index.ts';
+import { runFilePreset } from '../experiments/fromRunFile.ts';
+import { isAbortError } from '../experiments/runner.ts';
+import { progressBar } from './progress.ts';
+import { writeFileAtomic } from './files.ts';
+import { runCommand } from './runCommand.ts';
+import { benchCommand } from './benchCommand.ts';
+import { tableCommand } from './tableCommand.ts';
+
+export class UsageError extends Error {}
+
+const USAGE = `latentspike — low-rank E/I spiking networks with latent boundaries (Podlaski & Machens 2024)
+
+Usage:
+  latentspike simulate RUN.json [--backend cpu|webgpu|auto] [--precision f64|f32] [--out RESULT.json]
+  latentspike preset NAME [--emit RUN.json] [--index K] [--seed S]
+  latentspike run NAME|RUN.json [--backend cpu|webgpu|auto] [--seeds N] [--trials N] [--out DIR]
+  latentspike list
+  latentspike bench --backend cpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200]
+  latentspike table [--out FILE] [--backend ...]
+
+Presets: ${PRESETS.map((p) => p.name).join(', ')}`;
+
+export function parseBackend(value: string | undefined): BackendChoice {
+  const v = value ?? 'auto';
+  if (!(BACKEND_CHOICES as readonly string[]).includes(v)) {
+    throw new UsageError(`--backend: unknown backend "${v}"; allowed: ${BACKEND_CHOICES.join(', ')}`);
+  }
+  return v as BackendChoice;
+}
+
+export function parsePositiveInt(name: string, value: string | undefined, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: must be a positive integer (got "${value}")`);
+  return n;
+}
+
+/** Ctrl-C aborts the current simulation; a second Ctrl-C exits at once. */
+export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onInt = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\ninterrupted: finishing what is done (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onInt);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onInt) };
+}
+
+const notice = (line: string) => process.stderr.write(`${line}\n`);
+
+async function simulateCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { backend: { type: 'string' }, out: { type: 'string' }, precision: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('simulate: give exactly one run file');
+  const path = positionals[0];
+  const spec = parseRunFileText(readFileSync(path, 'utf8'), path);
+  const net = compileNetwork(spec);
+  const choice = parseBackend(values.backend);
+  if (values.precision !== undefined && values.precision !== 'f64' && values.precision !== 'f32') {
+    throw new UsageError(`--precision: unknown precision "${values.precision}"; allowed: f64, f32`);
+  }
+  const engine =
+    values.precision !== undefined && choice === 'cpu'
+      ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision: values.precision })
+      : await createEngine(choice, notice);
+  const { signal, dispose } = interruptSignal();
+  const progress = progressBar('simulating');
+  try {
+    const result = await engine.run(net, { signal, onProgress: (d, t) => progress.update(d / t) });
+    progress.done();
+    const text = JSON.stringify(toResultJson(net, result));
+    if (values.out) writeFileAtomic(values.out, text);
+    else process.stdout.write(`${text}\n`);
+    return 0;
+  } catch (e) {
+    if (isAbortError(e)) {
+      notice('interrupted: nothing written');
+      return 130;
+    }
+    throw e;
+  } finally {
+    dispose();
+    engine.dispose();
+  }
+}
+
+function presetCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { emit: { type: 'string' }, index: { type: 'string' }, seed: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('preset: give exactly one preset name');
+  const preset = findPreset(positionals[0]);
+  if (!preset) throw new UsageError(`preset: unknown preset "${positionals[0]}"; allowed: ${PRESETS.map((p) => p.name).join(', ')}`);
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: must be a non-negative integer (got "${values.seed}")`);
+  const runs = preset.runs({ seed });
+  const index = values.index === undefined ? 0 : Number(values.index);
+  if (!Number.isInteger(index) || index < 0 || index >= runs.length) {
+    throw new UsageError(`--index: must be an integer in 0…${runs.length - 1} (got "${values.index}")`);
+  }
+  if (runs.length > 1 && values.index === undefined) {
+    notice(`${preset.name} simulates ${runs.length} run files; writing #0 (choose another with --index)`);
+  }
+  const text = JSON.stringify(runs[index], null, 1);
+  if (values.emit) writeFileAtomic(values.emit, text);
+  else process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+function listCommand(): number {
+  for (const p of PRESETS) process.stdout.write(`${p.name.padEnd(16)} ${p.title}\n`);
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'simulate':
+        return await simulateCommand(rest);
+      case 'preset':
+        return presetCommand(rest);
+      case 'run':
+        return await runCommand(rest, { findPreset: (name) => findPreset(name) ?? runFilePreset(name) });
+      case 'list':
+        return listCommand();
+      case 'bench':
+        return await benchCommand(rest);
+      case 'table':
+        return await tableCommand(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? EXIT_BAD_INPUT : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    }
+  } catch (e) {
+    if (e instanceof RunFileError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    if ((e as { code?: string }).code === 'ENOENT') {
+      process.stderr.write(`error: ${(e as Error).message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`error: ${(e as Error).stack ?? e}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,63 @@
+// `latentspike run NAME|RUN.json`: simulate a preset for one or more seeds, print its metrics next
+// to the paper's, and write result.json, metrics.json and SVG plots into --out. An interrupt keeps
+// the seeds that finished (metrics.json says `"interrupted": true`).
+
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEngine } from '../engine/select.ts';
+import type { Preset } from '../experiments/preset.ts';
+import { runPreset } from '../experiments/runner.ts';
+import { toResultJson } from '../model/resultFile.ts';
+import { PRESETS } from '../experiments/presets/index.ts';
+import { interruptSignal, parseBackend, parsePositiveInt, UsageError } from './main.ts';
+import { progressBar } from './progress.ts';
+import { writeFileAtomic } from './files.ts';
+import { terminalTable } from './metricsTable.ts';
+
+export async function runCommand(args: string[], deps: { findPreset(name: string): Preset | undefined }): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      backend: { type: 'string' },
+      seeds: { type: 'string' },
+      trials: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('run: give exactly one preset name or run file');
+  const preset = deps.findPreset(positionals[0]);
+  if (!preset) {
+    throw new UsageError(
+      `run: unknown preset "${positionals[0]}"; allowed: ${PRESETS.map((p) => p.name).join(', ')}, or a run file (*.json)`,
+    );
+  }
+  const seeds = parsePositiveInt('seeds', values.seeds, 1)!;
+  const trials = parsePositiveInt('trials', values.trials);
+  const outDir = values.out ?? join('out', preset.name);
+  const engine = await createEngine(parseBackend(values.backend), (line) => process.stderr.write(`${line}\n`));
+  const { signal, dispose } = interruptSignal();
+  const progress = progressBar(preset.name);
+  try {
+    const outcome = await runPreset(preset, engine, { seeds, trials, signal, onProgress: progress.update });
+    progress.done();
+    const { report, firstRuns, plots } = outcome;
+    process.stdout.write(`${preset.title}\nbackend: ${report.backend}; seeds: ${report.seeds.join(', ') || 'none finished'}\n\n`);
+    process.stdout.write(`${terminalTable(report.metrics)}\n`);
+    if (firstRuns.length > 0) {
+      writeFileAtomic(join(outDir, 'result.json'), JSON.stringify(toResultJson(firstRuns[0].net, firstRuns[0].result)));
+    }
+    for (const plot of plots) writeFileAtomic(join(outDir, `${plot.name}.svg`), plot.svg);
+    writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify(report, null, 2));
+    const written = ['metrics.json', ...(firstRuns.length > 0 ? ['result.json'] : []), ...plots.map((p) => `${p.name}.svg`)];
+    process.stderr.write(`\nwrote ${written.join(', ')} to ${outDir}/\n`);
+    if (report.interrupted) {
+      process.stderr.write(`interrupted: ${report.seeds.length} of ${seeds} seeds finished and were kept\n`);
+      return 130;
+    }
+    return 0;
+  } finally {
+    dispose();
+    engine.dispose();
+  }
+}
