@@ -49,6 +49,13 @@ describe('paper reference numbers on the CPU engine (float64)', () => {
     expect(get('RMSE y − envelope').value).toBeLessThanOrEqual(0.07);
   });
 
+  it('fig12a over 5 seeds: RMSE(y^E) near 0.79, about 55 E and 113 I spikes', async () => {
+    const { get } = await metrics('fig12a', 5);
+    expect(Math.abs(get('RMSE y^E vs target').value - 0.79)).toBeLessThanOrEqual(0.03);
+    expect(Math.abs(get('E spikes').value - 55) / 55).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(get('I spikes').value - 113) / 113).toBeLessThanOrEqual(0.1);
+  });
+
   it('float32 mode gives the same fig2, fig4 and fig5 spike counts', async () => {
     for (const name of ['fig2', 'fig4', 'fig5']) {
       const f64 = await runPreset(findPreset(name)!, new CpuEngine());

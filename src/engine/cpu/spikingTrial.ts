@@ -5,7 +5,7 @@
 //      with u_l = Σ_k d_{l,k}·ĝ_k[t−1] projected at the end of the previous step (never W = E·D)
 //   3. V += λ·dt·((−V + F·c + b + I_ext[t−1]) + R/(λ·dt)) + √(2λdt)·σ·ξ   (the reference's rounding)
 //   4. spikes by the network's rule (§5), then synaptic traces (§6), then the projection for t+1
-//      and the latent readout y_l[t] = e^{−λ_r·dt}·y_l[t−1] + Σ_k d_{l,k}·s_k[t].
+//      and the latent readout y_l[t] = e^{−λ_r·dt}·y_l[t−1] + Σ_k d_{l,k}·ĝ_k[t].
 // Cost per step is O(N·L): the one-per-step and sequential rules add one O(N) selection pass per
 // spike. `fr` is identity in float64 mode and Math.fround in float32 mode, applied after every
 // arithmetic operation so that mode mirrors what a GPU computes in f32.
@@ -172,13 +172,12 @@ export class SpikingTrial {
     if (rule === 'all') {
       if (this.history) this.history.clear(t);
       for (const pop of net.populations) this.spikeAll(pop, t);
-      this.projectDrive();
     } else {
       if (rule === 'one-per-step') this.spikeOnePerStep(t);
       else this.spikeSequential(t);
       this.updateDeltaTraces();
     }
-    this.projectSpikes();
+    this.project();
     this.recorder.sample(t, this.y, this.readoutValues);
   }
 
@@ -344,47 +343,39 @@ export class SpikingTrial {
   }
 
   /**
-   * The latent readout filters spike trains (r jumps by 1 in the spike's own bin, MODEL.md §6-7, as
-   * the reference's exp_filter does for every synapse kind), so it only needs this step's spikes.
-   * With delta synapses the drive projection u = D·ĝ is the same sum, so it is reused.
+   * u_l = Σ_k d_{l,k}·ĝ_k[t]: the drive at t+1 and the increment of the readout filter,
+   * y_l[t] = e^{−λ_r·dt}·y_l[t−1] + u_l (MODEL.md §6: the readout filters ĝ, so pulse synapses
+   * spread a spike's jump over the pulse, as in the reference's fig12). With delta synapses ĝ is
+   * nonzero only at this step's spikes, so the sum runs over them; otherwise over the population.
+   * Sequential kicks were applied within the step: they reach the readout but not V at t+1.
    */
-  private projectSpikes(): void {
-    const { fr, u, y, dec, spikes, nSpikes, readoutValues, readoutW } = this;
+  private project(): void {
+    const { fr, u, y, dec, readoutValues, readoutW } = this;
     const { channels, readouts, readoutDecay, spikeRule } = this.net;
     const decay = fr(readoutDecay);
     for (let l = 0; l < channels.length; l++) {
-      const ch = channels[l];
-      let s = 0;
-      for (let q = 0; q < nSpikes; q++) {
-        const k = spikes[q];
-        if (k >= ch.start && k < ch.start + ch.size) s = fr(s + dec[l][k - ch.start]);
-      }
-      // Sequential kicks were applied within the step; they must not reach V again at t+1.
-      if (spikeRule === 'one-per-step') u[l] = s;
-      else if (spikeRule === 'sequential') u[l] = 0;
+      const s = this.weightedActivation(dec[l], channels[l].start, channels[l].size);
+      u[l] = spikeRule === 'sequential' ? 0 : s;
       y[l] = fr(fr(decay * y[l]) + s);
     }
     for (let r = 0; r < readouts.length; r++) {
-      const ro = readouts[r];
-      let s = 0;
-      for (let q = 0; q < nSpikes; q++) {
-        const k = spikes[q];
-        if (k >= ro.start && k < ro.start + ro.size) s = fr(s + readoutW[r][k - ro.start]);
-      }
+      const s = this.weightedActivation(readoutW[r], readouts[r].start, readouts[r].size);
       readoutValues[r] = fr(fr(decay * readoutValues[r]) + s);
     }
   }
 
-  /** Drive projection u_l = Σ_k d_{l,k}·ĝ_k over the whole source population (pulse, exponential). */
-  private projectDrive(): void {
-    const { fr, u, dec, ghat } = this;
-    const channels = this.net.channels;
-    for (let l = 0; l < channels.length; l++) {
-      const ch = channels[l];
-      const d = dec[l];
-      let s = 0;
-      for (let k = 0; k < ch.size; k++) s = fr(s + fr(d[k] * ghat[ch.start + k]));
-      u[l] = s;
+  /** Σ_k w_k·ĝ_{start+k} over one population. */
+  private weightedActivation(w: Real, start: number, size: number): number {
+    const { fr, ghat, spikes, nSpikes } = this;
+    let s = 0;
+    if (this.net.spikeRule === 'all') {
+      for (let k = 0; k < size; k++) s = fr(s + fr(w[k] * ghat[start + k]));
+    } else {
+      for (let q = 0; q < nSpikes; q++) {
+        const k = spikes[q] - start;
+        if (k >= 0 && k < size) s = fr(s + w[k]);
+      }
     }
+    return s;
   }
 }
