@@ -40,10 +40,15 @@ export function parseBackend(value: string | undefined): BackendChoice {
   return v as BackendChoice;
 }
 
-export function parsePositiveInt(name: string, value: string | undefined, fallback?: number): number | undefined {
+export function parsePositiveInt(
+  name: string,
+  value: string | undefined,
+  fallback?: number,
+): number | undefined {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: must be a positive integer (got "${value}")`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--${name}: must be a positive integer (got "${value}")`);
   return n;
 }
 
@@ -108,9 +113,13 @@ function presetCommand(args: string[]): number {
   });
   if (positionals.length !== 1) throw new UsageError('preset: give exactly one preset name');
   const preset = findPreset(positionals[0]);
-  if (!preset) throw new UsageError(`preset: unknown preset "${positionals[0]}"; allowed: ${PRESETS.map((p) => p.name).join(', ')}`);
+  if (!preset)
+    throw new UsageError(
+      `preset: unknown preset "${positionals[0]}"; allowed: ${PRESETS.map((p) => p.name).join(', ')}`,
+    );
   const seed = values.seed === undefined ? 0 : Number(values.seed);
-  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: must be a non-negative integer (got "${values.seed}")`);
+  if (!Number.isInteger(seed) || seed < 0)
+    throw new UsageError(`--seed: must be a non-negative integer (got "${values.seed}")`);
   const runs = preset.runs({ seed });
   const index = values.index === undefined ? 0 : Number(values.index);
   if (!Number.isInteger(index) || index < 0 || index >= runs.length) {

@@ -10,16 +10,23 @@ export function formatValue(v: number): string {
 
 function ours(m: AggregatedMetric): string {
   const unit = m.unit ? ` ${m.unit}` : '';
-  return m.perSeed.length > 1 ? `${formatValue(m.value)} ± ${formatValue(m.sd)}${unit}` : `${formatValue(m.value)}${unit}`;
+  return m.perSeed.length > 1
+    ? `${formatValue(m.value)} ± ${formatValue(m.sd)}${unit}`
+    : `${formatValue(m.value)}${unit}`;
 }
 
-const paper = (m: AggregatedMetric) => (m.paper === undefined ? '' : typeof m.paper === 'number' ? formatValue(m.paper) : m.paper);
+const paper = (m: AggregatedMetric) =>
+  m.paper === undefined ? '' : typeof m.paper === 'number' ? formatValue(m.paper) : m.paper;
 
 export function terminalTable(metrics: AggregatedMetric[]): string {
   const rows = metrics.map((m) => [m.name, ours(m), paper(m)]);
   const header = ['metric', 'latentspike', 'paper (ref)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 

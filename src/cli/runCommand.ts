@@ -14,7 +14,10 @@ import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 import { terminalTable } from './metricsTable.ts';
 
-export async function runCommand(args: string[], deps: { findPreset(name: string): Preset | undefined }): Promise<number> {
+export async function runCommand(
+  args: string[],
+  deps: { findPreset(name: string): Preset | undefined },
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -35,21 +38,32 @@ export async function runCommand(args: string[], deps: { findPreset(name: string
   const seeds = parsePositiveInt('seeds', values.seeds, 1)!;
   const trials = parsePositiveInt('trials', values.trials);
   const outDir = values.out ?? join('out', preset.name);
-  const engine = await createEngine(parseBackend(values.backend), (line) => process.stderr.write(`${line}\n`));
+  const engine = await createEngine(parseBackend(values.backend), (line) =>
+    process.stderr.write(`${line}\n`),
+  );
   const { signal, dispose } = interruptSignal();
   const progress = progressBar(preset.name);
   try {
     const outcome = await runPreset(preset, engine, { seeds, trials, signal, onProgress: progress.update });
     progress.done();
     const { report, firstRuns, plots } = outcome;
-    process.stdout.write(`${preset.title}\nbackend: ${report.backend}; seeds: ${report.seeds.join(', ') || 'none finished'}\n\n`);
+    process.stdout.write(
+      `${preset.title}\nbackend: ${report.backend}; seeds: ${report.seeds.join(', ') || 'none finished'}\n\n`,
+    );
     process.stdout.write(`${terminalTable(report.metrics)}\n`);
     if (firstRuns.length > 0) {
-      writeFileAtomic(join(outDir, 'result.json'), JSON.stringify(toResultJson(firstRuns[0].net, firstRuns[0].result)));
+      writeFileAtomic(
+        join(outDir, 'result.json'),
+        JSON.stringify(toResultJson(firstRuns[0].net, firstRuns[0].result)),
+      );
     }
     for (const plot of plots) writeFileAtomic(join(outDir, `${plot.name}.svg`), plot.svg);
     writeFileAtomic(join(outDir, 'metrics.json'), JSON.stringify(report, null, 2));
-    const written = ['metrics.json', ...(firstRuns.length > 0 ? ['result.json'] : []), ...plots.map((p) => `${p.name}.svg`)];
+    const written = [
+      'metrics.json',
+      ...(firstRuns.length > 0 ? ['result.json'] : []),
+      ...plots.map((p) => `${p.name}.svg`),
+    ];
     process.stderr.write(`\nwrote ${written.join(', ')} to ${outDir}/\n`);
     if (report.interrupted) {
       process.stderr.write(`interrupted: ${report.seeds.length} of ${seeds} seeds finished and were kept\n`);

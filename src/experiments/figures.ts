@@ -47,7 +47,12 @@ export interface LatentCurve {
   dashed?: boolean;
 }
 
-export function latentsOverTime(sim: SimulatedRun, title: string, curves: LatentCurve[], yLabel: string): Plot {
+export function latentsOverTime(
+  sim: SimulatedRun,
+  title: string,
+  curves: LatentCurve[],
+  yLabel: string,
+): Plot {
   const t = timesMs(sim, curves[0].values.length);
   return {
     name: 'latents',

@@ -50,7 +50,12 @@ export function runFilePreset(path: string): Preset | undefined {
             sim.net.channels.map((c, l) => ({
               name: c.name,
               values: sim.result.trials[0].latents![l],
-              color: sim.net.populations[c.source].sign === 'excitatory' ? E_COLOR : l < 2 ? I_COLOR : PALETTE_CYCLE[l % PALETTE_CYCLE.length],
+              color:
+                sim.net.populations[c.source].sign === 'excitatory'
+                  ? E_COLOR
+                  : l < 2
+                    ? I_COLOR
+                    : PALETTE_CYCLE[l % PALETTE_CYCLE.length],
             })),
             'latent',
           ),

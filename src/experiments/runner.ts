@@ -47,7 +47,11 @@ export function isAbortError(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';
 }
 
-export async function runPreset(preset: Preset, engine: Engine, options: RunPresetOptions = {}): Promise<PresetOutcome> {
+export async function runPreset(
+  preset: Preset,
+  engine: Engine,
+  options: RunPresetOptions = {},
+): Promise<PresetOutcome> {
   const seeds = options.seeds ?? 1;
   const firstSeed = options.firstSeed ?? 0;
   const perSeed: Metric[][] = [];

@@ -185,13 +185,23 @@ export function compileNetwork(spec: NetworkSpec): CompiledNetwork {
 
   const selfWeight = new Float64Array(N);
   channels.forEach((c, l) => {
-    for (let k = 0; k < c.size; k++) selfWeight[c.start + k] += encoders[(c.start + k) * L + l] * c.decoder[k];
+    for (let k = 0; k < c.size; k++)
+      selfWeight[c.start + k] += encoders[(c.start + k) * L + l] * c.decoder[k];
   });
 
   const x = sampleInput(spec);
   const { V0, r0 } =
     spec.model === 'spiking'
-      ? initialSpikingState(spec, populations, channels, { x, bias, inputWeights, encoders, selfWeight, N, J, L })
+      ? initialSpikingState(spec, populations, channels, {
+          x,
+          bias,
+          inputWeights,
+          encoders,
+          selfWeight,
+          N,
+          J,
+          L,
+        })
       : initialRateState(spec, populations, N);
 
   return {

@@ -6,7 +6,8 @@ export type SpikeRule = 'one-per-step' | 'all' | 'sequential';
 export type Sign = 'excitatory' | 'inhibitory';
 export type SelfReset = 'fast' | 'synaptic';
 
-export type Synapse = { kind: 'delta' } | { kind: 'pulse'; widthMs: number } | { kind: 'exponential'; rate: number };
+export type Synapse =
+  { kind: 'delta' } | { kind: 'pulse'; widthMs: number } | { kind: 'exponential'; rate: number };
 
 export interface PopulationSpec {
   name: string;

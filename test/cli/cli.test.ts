@@ -53,7 +53,13 @@ describe('latentspike CLI', () => {
     const r = cli('run', 'fig5', '--backend', 'cpu', '--out', dir);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/RMSE y\^E vs target\s+0\.353\s+0\.353/);
-    expect(readdirSync(dir).sort()).toEqual(['latents.svg', 'metrics.json', 'plane.svg', 'raster.svg', 'result.json']);
+    expect(readdirSync(dir).sort()).toEqual([
+      'latents.svg',
+      'metrics.json',
+      'plane.svg',
+      'raster.svg',
+      'result.json',
+    ]);
     const metrics = JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8'));
     expect(metrics.interrupted).toBe(false);
     expect(metrics.seeds).toEqual([0]);

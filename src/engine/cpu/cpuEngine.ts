@@ -39,7 +39,10 @@ export class CpuEngine implements Engine {
     let lastYield = performance.now();
     for (let trial = 0; trial < net.trials; trial++) {
       const t0 = performance.now();
-      const sim = net.model === 'spiking' ? new SpikingTrial(net, trial, this.precision) : new RateTrial(net, this.precision);
+      const sim =
+        net.model === 'spiking'
+          ? new SpikingTrial(net, trial, this.precision)
+          : new RateTrial(net, this.precision);
       setupSeconds += (performance.now() - t0) / 1000;
       for (let t = 1; t < net.S; t += chunk) {
         const t1 = Math.min(net.S, t + chunk);

@@ -10,11 +10,7 @@
 // spike. `fr` is identity in float64 mode and Math.fround in float32 mode, applied after every
 // arithmetic operation so that mode mirrors what a GPU computes in f32.
 
-import {
-  SYNAPSE_PULSE,
-  type CompiledNetwork,
-  type CompiledPopulation,
-} from '../../model/compile.ts';
+import { SYNAPSE_PULSE, type CompiledNetwork, type CompiledPopulation } from '../../model/compile.ts';
 import { standardNormal, standardNormalF32 } from '../philox.ts';
 import { TrialRecorder } from './recorder.ts';
 
@@ -316,7 +312,8 @@ export class SpikingTrial {
           let w = 0;
           for (let l = 0; l < L; l++) {
             const ch = channels[l];
-            if (k >= ch.start && k < ch.start + ch.size) w = fr(w + fr(enc[i * L + l] * dec[l][k - ch.start]));
+            if (k >= ch.start && k < ch.start + ch.size)
+              w = fr(w + fr(enc[i * L + l] * dec[l][k - ch.start]));
           }
           V[i] = fr(V[i] + w);
         }

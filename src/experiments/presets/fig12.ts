@@ -17,7 +17,14 @@ export function fig12Run(variant: 'a' | 'c', seed: number): RunFileJson {
   const S = 2500;
   const { E, I } = fig5Populations(v.DE, v.DI);
   return eiRun(
-    { dt: 1e-4, steps: S, input: linspace(-2.5, 10, S), seed, spikeRule: 'all', meta: { preset: `fig12${variant}` } },
+    {
+      dt: 1e-4,
+      steps: S,
+      input: linspace(-2.5, 10, S),
+      seed,
+      spikeRule: 'all',
+      meta: { preset: `fig12${variant}` },
+    },
     { ...E, mu: 0.25, sigmaV: 0.01, synapse: { kind: 'pulse', widthMs: v.pwE }, selfReset: 'synaptic' },
     { ...I, mu: 0.05, sigmaV: 0.01, synapse: { kind: 'pulse', widthMs: v.pwI }, selfReset: 'fast' },
   );
@@ -37,7 +44,10 @@ function spikingPreset(variant: 'a' | 'c', paper?: { rmse: number; E: number; I:
         { name: 'RMSE |y^I| vs target', value: a.rmseI },
       ];
     },
-    plots: ([sim]) => [fig5LatentPlot(sim, `fig12${variant}: latents`), raster(sim, `fig12${variant}: spikes`)],
+    plots: ([sim]) => [
+      fig5LatentPlot(sim, `fig12${variant}: latents`),
+      raster(sim, `fig12${variant}: spikes`),
+    ],
   };
 }
 

@@ -52,7 +52,11 @@ export function envelopeDeviation(sim: SimulatedRun, range = window(sim)) {
   };
 }
 
-function maxAbsDeviation(y: ArrayLike<number>, target: (k: number) => number, r: { start: number; end: number }) {
+function maxAbsDeviation(
+  y: ArrayLike<number>,
+  target: (k: number) => number,
+  r: { start: number; end: number },
+) {
   let m = 0;
   for (let k = r.start; k < r.end; k++) m = Math.max(m, Math.abs(y[k] - target(k)));
   return m;
@@ -69,7 +73,12 @@ export function envelopePlot(sim: SimulatedRun, title: string) {
     title,
     [
       { name: 'y (simulated)', values: y.map((v) => -v), color: I_COLOR },
-      { name: 'boundary', values: y.map((_, k) => envelope1D(F, T, E, inputAt(sim, k))), color: '#000', dashed: true },
+      {
+        name: 'boundary',
+        values: y.map((_, k) => envelope1D(F, T, E, inputAt(sim, k))),
+        color: '#000',
+        dashed: true,
+      },
     ],
     'latent y (paper sign)',
   );
@@ -84,7 +93,11 @@ export const fig2: Preset = {
     const counts = sim.result.trials[0].spikeCounts[0];
     return [
       { name: 'spikes (total)', value: totalSpikes(sim, 'I'), paper: 59 },
-      ...Array.from(counts, (c, i) => ({ name: `spikes neuron ${i}`, value: c, paper: [15, 4, 4, 3, 3, 3, 4, 5, 6, 12][i] })),
+      ...Array.from(counts, (c, i) => ({
+        name: `spikes neuron ${i}`,
+        value: c,
+        paper: [15, 4, 4, 3, 3, 3, 4, 5, 6, 12][i],
+      })),
       { name: 'mean y − envelope', value: dev.mean, paper: -0.26 },
       { name: 'max |y − envelope|', value: dev.maxAbs, paper: 0.78 },
     ];

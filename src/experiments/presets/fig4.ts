@@ -5,7 +5,16 @@ import type { RunFileJson } from '../../model/runFile.ts';
 import type { Preset, SimulatedRun } from '../preset.ts';
 import { boundaryIntersection } from '../../construct/eiBoundary.ts';
 import { mean } from '../../analysis/stats.ts';
-import { E_COLOR, I_COLOR, eiPlane, latent, latentsOverTime, raster, totalSpikes, window } from '../figures.ts';
+import {
+  E_COLOR,
+  I_COLOR,
+  eiPlane,
+  latent,
+  latentsOverTime,
+  raster,
+  totalSpikes,
+  window,
+} from '../figures.ts';
 
 const DT = 5e-5;
 const S = 1200;
@@ -18,14 +27,32 @@ const SMALL = {
 function largeNetwork(): { E: EIPopulation; I: EIPopulation } {
   const z = linspace(0, 5, 10);
   return {
-    E: { size: 10, D: 1.225, Eself: z.map((v) => 0.3 * v), Ecross: 1, F: 0, T: z.map((v) => 0.15 * v * v - 2.5) },
-    I: { size: 10, D: 1.8, Eself: 1, Ecross: z.map((v) => 0.48 * v), F: 0, T: z.map((v) => 0.24 * v * v - 1.75) },
+    E: {
+      size: 10,
+      D: 1.225,
+      Eself: z.map((v) => 0.3 * v),
+      Ecross: 1,
+      F: 0,
+      T: z.map((v) => 0.15 * v * v - 2.5),
+    },
+    I: {
+      size: 10,
+      D: 1.8,
+      Eself: 1,
+      Ecross: z.map((v) => 0.48 * v),
+      F: 0,
+      T: z.map((v) => 0.24 * v * v - 1.75),
+    },
   };
 }
 
 /** 1 E + 1 I; x = 0 for samples 0–99, then 1. Boundary intersection (y^E, |y^I|) = (2, 3). */
 export function fig4Run(): RunFileJson {
-  return eiRun({ dt: DT, steps: S, input: stepInput(S, 100, 0, 1), meta: { preset: 'fig4' } }, SMALL.E, SMALL.I);
+  return eiRun(
+    { dt: DT, steps: S, input: stepInput(S, 100, 0, 1), meta: { preset: 'fig4' } },
+    SMALL.E,
+    SMALL.I,
+  );
 }
 
 /** 10 E + 10 I with curved boundaries, x = 0; intersection (2.887, 3.75). */

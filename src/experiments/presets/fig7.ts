@@ -4,7 +4,16 @@ import { constant } from '../inputs.ts';
 import type { RunFileJson } from '../../model/runFile.ts';
 import type { Metric, Preset, SimulatedRun } from '../preset.ts';
 import { mean, standardDeviation } from '../../analysis/stats.ts';
-import { E_COLOR, I_COLOR, latent, latentsOverTime, raster, readout, totalSpikes, window } from '../figures.ts';
+import {
+  E_COLOR,
+  I_COLOR,
+  latent,
+  latentsOverTime,
+  raster,
+  readout,
+  totalSpikes,
+  window,
+} from '../figures.ts';
 
 const VARIANTS = {
   a: { sigmaV: 0, mu: 0, T: [0.25, 1.25], r0: [6, 4] },

@@ -57,7 +57,10 @@ function windowMetrics(sim: SimulatedRun, w: TimeWindow, label: string): Metric[
     { name: `${label} mean |y^I|`, value: mean(latent(sim, 'yI'), range) },
     { name: `${label} E rate`, value: meanRateHz(trainE, regularE, steps, DT), unit: 'Hz' },
     { name: `${label} I rate`, value: meanRateHz(trainI, { start: 0, end: 50 }, steps, DT), unit: 'Hz' },
-    { name: `${label} mean ISI CV E`, value: meanIsiCV({ step: trainE.step, neuron: trainE.neuron }, 51, steps) },
+    {
+      name: `${label} mean ISI CV E`,
+      value: meanIsiCV({ step: trainE.step, neuron: trainE.neuron }, 51, steps),
+    },
     { name: `${label} mean ISI CV I`, value: meanIsiCV(trainI, 50, steps) },
   ];
 }
@@ -106,13 +109,17 @@ export function mistunedRun(seed: number, sigmaIndex: number, trial: number): Ru
   const sigmaD = MISTUNING_SIGMAS[sigmaIndex];
   const runSeed = seed * 1_000_000 + sigmaIndex * 10_000 + trial;
   const normal = normalSampler(mulberry32(runSeed));
-  const draw = (base: number) => Array.from({ length: 50 }, () => Math.max(0, base * (1 + sigmaD * normal())));
+  const draw = (base: number) =>
+    Array.from({ length: 50 }, () => Math.max(0, base * (1 + sigmaD * normal())));
   const run = eiRun(
     { dt: DT, steps: MISTUNING_STEPS, input: stepInput(MISTUNING_STEPS, 100, 0, 1), seed: runSeed },
     { size: 50, D: draw(BASE.E), Eself: E_EE, Ecross: E_EI, F: F_E, T: 0, mu: 0.5, sigmaV: 0.15 },
     { size: 50, D: draw(BASE.I), Eself: 1, Ecross: 2, F: 1, T: 1.5, mu: 0.5, sigmaV: 0.15 },
   );
-  run.latents.push({ name: 'yEI', source: 'E', decoder: draw(BASE.E) }, { name: 'yIE', source: 'I', decoder: draw(BASE.I) });
+  run.latents.push(
+    { name: 'yEI', source: 'E', decoder: draw(BASE.E) },
+    { name: 'yIE', source: 'I', decoder: draw(BASE.I) },
+  );
   run.encoders = {
     E: { yE: E_EE, yIE: -E_EI },
     I: { yEI: 2, yI: -1 },
@@ -133,7 +140,11 @@ function angleDegrees(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return (Math.acos(Math.min(1, ab / Math.sqrt(aa * bb))) * 180) / Math.PI;
 }
 
-function meanSquaredError(values: Float64Array, target: number, range: { start: number; end: number }): number {
+function meanSquaredError(
+  values: Float64Array,
+  target: number,
+  range: { start: number; end: number },
+): number {
   let s = 0;
   for (let k = range.start; k < range.end; k++) s += (values[k] - target) ** 2;
   return s / (range.end - range.start);
@@ -147,15 +158,31 @@ export const fig8Mistuning: Preset = {
   metrics: (runs, { trials = 50 }) =>
     MISTUNING_SIGMAS.flatMap((sigmaD, i) => {
       const group = runs.slice(i * trials, (i + 1) * trials);
-      const decoder = (sim: SimulatedRun, name: string) => sim.net.channels.find((c) => c.name === name)!.decoder;
-      const avg = (f: (sim: SimulatedRun) => number) => group.reduce((a, sim) => a + f(sim), 0) / group.length;
+      const decoder = (sim: SimulatedRun, name: string) =>
+        sim.net.channels.find((c) => c.name === name)!.decoder;
+      const avg = (f: (sim: SimulatedRun) => number) =>
+        group.reduce((a, sim) => a + f(sim), 0) / group.length;
       const from75 = (sim: SimulatedRun) => window(sim, { t0: 0.075, t1: Infinity });
       const label = `σ_D = ${sigmaD.toFixed(2)}`;
       return [
-        { name: `${label} angle E→E vs E→I`, value: avg((s) => angleDegrees(decoder(s, 'yE'), decoder(s, 'yEI'))), unit: '°' },
-        { name: `${label} angle I→I vs I→E`, value: avg((s) => angleDegrees(decoder(s, 'yI'), decoder(s, 'yIE'))), unit: '°' },
-        { name: `${label} MSE y^E vs 1.9`, value: avg((s) => meanSquaredError(latent(s, 'yE'), 1.9, from75(s))) },
-        { name: `${label} MSE |y^I| vs 3.35`, value: avg((s) => meanSquaredError(latent(s, 'yI'), 3.35, from75(s))) },
+        {
+          name: `${label} angle E→E vs E→I`,
+          value: avg((s) => angleDegrees(decoder(s, 'yE'), decoder(s, 'yEI'))),
+          unit: '°',
+        },
+        {
+          name: `${label} angle I→I vs I→E`,
+          value: avg((s) => angleDegrees(decoder(s, 'yI'), decoder(s, 'yIE'))),
+          unit: '°',
+        },
+        {
+          name: `${label} MSE y^E vs 1.9`,
+          value: avg((s) => meanSquaredError(latent(s, 'yE'), 1.9, from75(s))),
+        },
+        {
+          name: `${label} MSE |y^I| vs 3.35`,
+          value: avg((s) => meanSquaredError(latent(s, 'yI'), 3.35, from75(s))),
+        },
       ];
     }),
   plots: (runs) => {

@@ -18,7 +18,14 @@ export function figS2Run(sigmaV: number, recurrent: boolean, seed: number, trial
   const S = 7500;
   const { F, T } = quadraticTangents(linspace(-1, 1, 50));
   return inhibitoryPopulationRun(
-    { dt: 1e-5, steps: S, input: constant(S, -0.5), seed, trials, meta: { preset: 'figS2', sigmaV, recurrent } },
+    {
+      dt: 1e-5,
+      steps: S,
+      input: constant(S, -0.5),
+      seed,
+      trials,
+      meta: { preset: 'figS2', sigmaV, recurrent },
+    },
     { size: 50, D: -0.25, F, T, mu: 0.025, sigmaV, clampAtThreshold: true, recurrence: recurrent },
   );
 }
@@ -38,7 +45,8 @@ export const figS2: Preset = {
     }),
   plots: (runs) => {
     const half = runs.length / 2;
-    const cv = (group: typeof runs) => group.map((sim) => spikeCountCV(sim.result.trials, 0, OBSERVED_NEURON));
+    const cv = (group: typeof runs) =>
+      group.map((sim) => spikeCountCV(sim.result.trials, 0, OBSERVED_NEURON));
     return [
       {
         name: 'cv',

@@ -4,9 +4,22 @@ import { eiGeometry, eiRun, type EIPopulation } from '../networks.ts';
 import { linspace } from '../inputs.ts';
 import type { RunFileJson } from '../../model/runFile.ts';
 import type { Preset, SimulatedRun } from '../preset.ts';
-import { buildDifferenceOfConvex, type DifferenceOfConvexNetwork } from '../../construct/differenceOfConvex.ts';
+import {
+  buildDifferenceOfConvex,
+  type DifferenceOfConvexNetwork,
+} from '../../construct/differenceOfConvex.ts';
 import { rmseAgainst } from '../../analysis/latentMetrics.ts';
-import { E_COLOR, I_COLOR, eiPlane, inputAt, latent, latentsOverTime, raster, totalSpikes, window } from '../figures.ts';
+import {
+  E_COLOR,
+  I_COLOR,
+  eiPlane,
+  inputAt,
+  latent,
+  latentsOverTime,
+  raster,
+  totalSpikes,
+  window,
+} from '../figures.ts';
 
 export const tutorialTarget = (x: number): number => 3 + Math.sin(1.1 * x) + 0.6 * Math.sin(2.3 * x + 0.5);
 const X_RANGE: [number, number] = [0, 10];
@@ -67,7 +80,11 @@ export function tutorialPopulations(dc = tutorialConstruction()): { E: EIPopulat
 export function tutorialRun(seed: number): RunFileJson {
   const S = 5000;
   const { E, I } = tutorialPopulations();
-  return eiRun({ dt: 5e-5, steps: S, input: linspace(-2.5, 10, S), seed, meta: { preset: 'tutorial' } }, E, I);
+  return eiRun(
+    { dt: 5e-5, steps: S, input: linspace(-2.5, 10, S), seed, meta: { preset: 'tutorial' } },
+    E,
+    I,
+  );
 }
 
 export const tutorial: Preset = {
@@ -81,7 +98,10 @@ export const tutorial: Preset = {
     return [
       { name: 'E spikes', value: totalSpikes(sim, 'E') },
       { name: 'I spikes', value: totalSpikes(sim, 'I') },
-      { name: 'RMSE y^E vs boundary intersection', value: rmseAgainst(yE, (k) => dc.yEStar(inputAt(sim, k)), range) },
+      {
+        name: 'RMSE y^E vs boundary intersection',
+        value: rmseAgainst(yE, (k) => dc.yEStar(inputAt(sim, k)), range),
+      },
       { name: 'RMSE y^E vs f', value: rmseAgainst(yE, (k) => tutorialTarget(inputAt(sim, k)), range) },
     ];
   },
@@ -98,7 +118,12 @@ function tutorialPlots(sim: SimulatedRun) {
       'tutorial: y^E against f and the boundary intersection',
       [
         { name: 'y^E', values: yE, color: E_COLOR },
-        { name: 'f(x)', values: yE.map((_, k) => tutorialTarget(inputAt(sim, k))), color: '#000', dashed: true },
+        {
+          name: 'f(x)',
+          values: yE.map((_, k) => tutorialTarget(inputAt(sim, k))),
+          color: '#000',
+          dashed: true,
+        },
         { name: '|y^I|', values: latent(sim, 'yI'), color: I_COLOR },
       ],
       'latent',
