@@ -15,8 +15,7 @@ function ours(m: AggregatedMetric): string {
     : `${formatValue(m.value)}${unit}`;
 }
 
-const paper = (m: AggregatedMetric) =>
-  m.paper === undefined ? '' : typeof m.paper === 'number' ? formatValue(m.paper) : m.paper;
+const paper = (m: AggregatedMetric) => (m.paper === undefined ? '' : String(m.paper));
 
 export function terminalTable(metrics: AggregatedMetric[]): string {
   const rows = metrics.map((m) => [m.name, ours(m), paper(m)]);

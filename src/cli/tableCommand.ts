@@ -37,9 +37,8 @@ export async function tableCommand(args: string[]): Promise<number> {
     const progress = progressBar(preset.name);
     const { report } = await runPreset(preset, engine, { seeds, onProgress: progress.update });
     progress.done();
-    const keep = report.metrics.filter((m) => !/spikes neuron [1-9]/.test(m.name));
     sections.push(
-      `**${preset.title}** (\`latentspike run ${preset.name}${seeds > 1 ? ` --seeds ${seeds}` : ''}\`, ${report.backend}, ${seeds} seed${seeds > 1 ? 's' : ''})\n\n${markdownTable(keep)}`,
+      `**${preset.title}** (\`latentspike run ${preset.name}${seeds > 1 ? ` --seeds ${seeds}` : ''}\`, ${report.backend}, ${seeds} seed${seeds > 1 ? 's' : ''})\n\n${markdownTable(report.metrics)}`,
     );
   }
   engine.dispose();

@@ -51,5 +51,7 @@ export interface Engine {
   readonly backend: BackendName;
   readonly adapter: AdapterInfo | null;
   run(net: CompiledNetwork, options?: RunOptions): Promise<SimulationResult>;
+  /** Why this backend cannot run `net` (a feature it lacks), or null when it can. */
+  unsupported(net: CompiledNetwork): string | null;
   dispose(): void;
 }

@@ -70,5 +70,9 @@ export class CpuEngine implements Engine {
     };
   }
 
+  unsupported(): null {
+    return null;
+  }
+
   dispose(): void {}
 }

@@ -1,0 +1,99 @@
+// bindings.wgsl: shared by every spiking kernel (appended after the kernel). The bind group
+// layouts, written once here and built to match in src/engine/webgpu/layout.ts; groups by lifetime:
+//
+// | group/binding | name          | access     | type               | shape                          |
+// |---------------|---------------|------------|--------------------|--------------------------------|
+// | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
+// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] ownSyn[N] fastSelf[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] |
+// | 1/0           | state         | read_write | array<u32>         | f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords] |
+// | 1/1           | latent        | read_write | array<f32>         | u[L] then y[K] (channels, then report-only readouts) |
+// | 1/2           | partials      | read_write | array<f32>         | [workgroups][K]: proj·ĝ summed per step-kernel workgroup |
+// | 1/3           | control       | read_write | Control            | step counter t, spike events this chunk (atomic) |
+// | 2/0           | events        | read_write | array<vec2<u32>>   | [capacity]: (step, global neuron) |
+// | 2/1           | latentRecord  | read_write | array<f32>         | [samples][K], sample k is t = k·every |
+//
+// K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
+// on the host and passed in Params, so the host is the one place that lays the buffers out.
+
+const MAX_POPULATIONS: u32 = 16u;
+
+struct Population {
+  start: u32,
+  size: u32,
+  pulse_steps: u32,   // pwsteps (pulse synapses), else 0
+  wait_steps: u32,    // max(trsteps, 1)
+  dt_leak: f32,       // λ·dt
+  noise_scale: f32,   // √(2·λ·dt)·σ
+  inv_pulse: f32,     // 1/pwsteps
+  decay_dt: f32,      // dt·λ_s
+  rate: f32,          // λ_s
+  synapse_kind: u32,  // 1 pulse, 2 exponential (compile.ts)
+  recurrence: u32,    // 0 or 1
+  noisy: u32,         // σ ≠ 0
+}
+
+struct Params {
+  n: u32,
+  j: u32,
+  l: u32,
+  k: u32,
+  p: u32,
+  trial: u32,
+  seed_lo: u32,
+  seed_hi: u32,
+  every: u32,
+  record_latents: u32,
+  history: u32,        // pulse history depth H = max pwsteps + 1 (0 without pulse synapses)
+  pulse_words: u32,    // ⌈H/32⌉
+  event_capacity: u32,
+  dt: f32,
+  readout_decay: f32,
+  workgroups: u32,     // of the step kernel = rows of partials
+  off_bias: u32,
+  off_own_syn: u32,
+  off_fast_self: u32,
+  off_self_w: u32,
+  off_pop: u32,
+  off_f: u32,
+  off_enc: u32,
+  off_proj: u32,
+  off_drive: u32,
+  st_v: u32,
+  st_ghat: u32,
+  st_gexp: u32,
+  st_pulse_open: u32,
+  st_next: u32,
+  st_spiked: u32,
+  st_count: u32,
+  st_bits: u32,
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
+  pops: array<Population, MAX_POPULATIONS>,
+}
+
+struct Control {
+  t: u32,
+  events: atomic<u32>,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read> consts: array<u32>;
+@group(1) @binding(0) var<storage, read_write> state: array<u32>;
+@group(1) @binding(1) var<storage, read_write> latent: array<f32>;
+@group(1) @binding(2) var<storage, read_write> partials: array<f32>;
+@group(1) @binding(3) var<storage, read_write> control: Control;
+@group(2) @binding(0) var<storage, read_write> events: array<vec2<u32>>;
+@group(2) @binding(1) var<storage, read_write> latentRecord: array<f32>;
+
+fn const_f32(index: u32) -> f32 {
+  return bitcast<f32>(consts[index]);
+}
+
+fn state_f32(index: u32) -> f32 {
+  return bitcast<f32>(state[index]);
+}
+
+fn set_state_f32(index: u32, value: f32) {
+  state[index] = bitcast<u32>(value);
+}

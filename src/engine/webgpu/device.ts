@@ -1,0 +1,108 @@
+/// <reference types="@webgpu/types" />
+// One place that turns "some WebGPU" into a device the engine can trust: the browser's
+// navigator.gpu or Dawn in Node, the adapter's real limits requested (the defaults are far below
+// what the software adapters offer), adapter facts for every reported result, and asynchronous
+// failures (device lost, uncaptured validation errors) kept so the engine can throw them.
+
+import type { AdapterInfo } from '../engine.ts';
+
+export interface GpuDevice {
+  device: GPUDevice;
+  adapterInfo: AdapterInfo;
+  /** 'browser', or the Node path that gave the adapter ('vulkan', 'swiftshader', 'opengl'). */
+  path: string;
+  /** 'core' or 'compatibility' (Dawn's OpenGL path). */
+  featureLevel: string;
+  /** The first asynchronous failure (device lost, uncaptured error), or null. */
+  failure(): Error | null;
+  /** Throws `failure()` if there is one: called by the engine between submits. */
+  throwIfFailed(): void;
+  /** Destroys the device (rejecting its pending work); idempotent. */
+  release(): void;
+}
+
+/** Limits the kernels can use; each is requested at the adapter's own maximum. */
+const WANTED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+  'maxComputeWorkgroupStorageSize',
+  'maxUniformBufferBindingSize',
+  'maxBindGroups',
+] as const;
+
+const SOFTWARE_PATTERN = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|warp/i;
+
+export function describeAdapter(adapter: GPUAdapter): AdapterInfo {
+  const info = adapter.info;
+  const description = [info.description, info.device].filter((s) => s && s.length > 0).join(' / ');
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
+  // isFallbackAdapter is missing from older implementations, hence the name match as well.
+  const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    description,
+    software: fallback || SOFTWARE_PATTERN.test(text),
+  };
+}
+
+function requiredLimits(adapter: GPUAdapter): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) {
+    const value = adapter.limits[name];
+    if (typeof value === 'number') out[name] = value;
+  }
+  return out;
+}
+
+async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: string }> {
+  const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator).gpu : undefined;
+  if (gpu) {
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter)
+      throw new Error('This browser exposes WebGPU but offered no adapter (is a GPU blocklisted?)');
+    return { adapter, path: 'browser' };
+  }
+  if (typeof process !== 'undefined' && process.versions?.node) {
+    const { requestNodeAdapter } = await import('./nodeAdapter.ts');
+    return requestNodeAdapter();
+  }
+  throw new Error('WebGPU is not available here: navigator.gpu is missing (it needs a secure context)');
+}
+
+export async function acquireDevice(): Promise<GpuDevice> {
+  const { adapter, path } = await requestAdapter();
+  const adapterInfo = describeAdapter(adapter);
+  const device = await adapter.requestDevice({
+    label: 'latentspike',
+    requiredLimits: requiredLimits(adapter),
+  });
+  let failure: Error | null = null;
+  let released = false;
+  device.lost.then((info) => {
+    if (!released) failure ??= new Error(`WebGPU device lost (${info.reason}): ${info.message}`);
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    const error = (event as GPUUncapturedErrorEvent).error;
+    failure ??= new Error(`WebGPU error: ${error.message}`);
+  });
+  return {
+    device,
+    adapterInfo,
+    path,
+    featureLevel: (adapter as GPUAdapter & { featureLevel?: string }).featureLevel ?? 'core',
+    failure: () => failure,
+    throwIfFailed() {
+      if (failure) throw failure;
+    },
+    release() {
+      if (released) return;
+      released = true;
+      device.destroy();
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/// <reference types="@webgpu/types" />
+// The host's half of shaders/bindings.wgsl: the Params/Population uniform layout (field names in
+// WGSL order, every field one 4-byte word; test/webgpu/layout.test.ts checks them against the
+// WGSL, so no byte offset is typed by hand) and the three bind group layouts, grouped by lifetime.
+
+export const MAX_POPULATIONS = 16;
+
+type FieldType = 'u32' | 'f32';
+
+export const POPULATION_FIELDS = {
+  start: 'u32',
+  size: 'u32',
+  pulse_steps: 'u32',
+  wait_steps: 'u32',
+  dt_leak: 'f32',
+  noise_scale: 'f32',
+  inv_pulse: 'f32',
+  decay_dt: 'f32',
+  rate: 'f32',
+  synapse_kind: 'u32',
+  recurrence: 'u32',
+  noisy: 'u32',
+} as const satisfies Record<string, FieldType>;
+
+export const PARAMS_FIELDS = {
+  n: 'u32',
+  j: 'u32',
+  l: 'u32',
+  k: 'u32',
+  p: 'u32',
+  trial: 'u32',
+  seed_lo: 'u32',
+  seed_hi: 'u32',
+  every: 'u32',
+  record_latents: 'u32',
+  history: 'u32',
+  pulse_words: 'u32',
+  event_capacity: 'u32',
+  dt: 'f32',
+  readout_decay: 'f32',
+  workgroups: 'u32',
+  off_bias: 'u32',
+  off_own_syn: 'u32',
+  off_fast_self: 'u32',
+  off_self_w: 'u32',
+  off_pop: 'u32',
+  off_f: 'u32',
+  off_enc: 'u32',
+  off_proj: 'u32',
+  off_drive: 'u32',
+  st_v: 'u32',
+  st_ghat: 'u32',
+  st_gexp: 'u32',
+  st_pulse_open: 'u32',
+  st_next: 'u32',
+  st_spiked: 'u32',
+  st_count: 'u32',
+  st_bits: 'u32',
+  _pad0: 'u32',
+  _pad1: 'u32',
+  _pad2: 'u32',
+} as const satisfies Record<string, FieldType>;
+
+export type PopulationParams = Record<keyof typeof POPULATION_FIELDS, number>;
+export type ScalarParams = Record<Exclude<keyof typeof PARAMS_FIELDS, '_pad0' | '_pad1' | '_pad2'>, number>;
+
+const POPULATION_WORDS = Object.keys(POPULATION_FIELDS).length;
+const SCALAR_WORDS = Object.keys(PARAMS_FIELDS).length;
+export const PARAMS_BYTES = (SCALAR_WORDS + MAX_POPULATIONS * POPULATION_WORDS) * 4;
+
+function packFields(
+  fields: Record<string, FieldType>,
+  values: Record<string, number>,
+  view: DataView,
+  at: number,
+): void {
+  Object.entries(fields).forEach(([name, type], w) => {
+    const value = values[name] ?? 0;
+    if (type === 'f32') view.setFloat32(at + w * 4, value, true);
+    else view.setUint32(at + w * 4, value, true);
+  });
+}
+
+export function packParams(scalars: ScalarParams, populations: PopulationParams[]): ArrayBuffer {
+  if (populations.length > MAX_POPULATIONS) {
+    throw new Error(
+      `The WebGPU engine takes at most ${MAX_POPULATIONS} populations, got ${populations.length}`,
+    );
+  }
+  const buffer = new ArrayBuffer(PARAMS_BYTES);
+  const view = new DataView(buffer);
+  packFields(PARAMS_FIELDS, scalars, view, 0);
+  populations.forEach((p, i) =>
+    packFields(POPULATION_FIELDS, p, view, (SCALAR_WORDS + i * POPULATION_WORDS) * 4),
+  );
+  return buffer;
+}
+
+/** Group 0 constants, group 1 per-trial state, group 2 recordings (bindings.wgsl's table). */
+export function createBindGroupLayouts(device: GPUDevice): GPUBindGroupLayout[] {
+  const storage = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
+    binding,
+    visibility: GPUShaderStage.COMPUTE,
+    buffer: { type },
+  });
+  return [
+    device.createBindGroupLayout({
+      label: 'WebGpuEngine.constants',
+      entries: [
+        { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
+        storage(1, 'read-only-storage'),
+      ],
+    }),
+    device.createBindGroupLayout({
+      label: 'WebGpuEngine.state',
+      entries: [0, 1, 2, 3].map((b) => storage(b, 'storage')),
+    }),
+    device.createBindGroupLayout({
+      label: 'WebGpuEngine.recording',
+      entries: [0, 1].map((b) => storage(b, 'storage')),
+    }),
+  ];
+}

@@ -1,0 +1,120 @@
+// The WebGPU engine against the CPU engine's f32 mode on this machine's adapter, with the shared
+// Philox noise on. Criterion over these horizons: identical spike trains (step and neuron of every
+// event), equal spike counts, latents and readouts within 1e-5 relative to their largest magnitude
+// (they differ only by summation order: a tree on the GPU, neuron order on the CPU).
+
+import { afterAll, describe, expect, it } from 'vitest';
+import type { SimulationResult, TrialResult } from '../../src/engine/engine.ts';
+import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
+import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
+import type { Synapse } from '../../src/model/spec.ts';
+import { tryAcquireDevice } from './gpu.ts';
+import { tinyEINetwork, type TinyOptions } from './networks.ts';
+
+const gpu = await tryAcquireDevice();
+const engine = gpu ? await WebGpuEngine.create({ gpu }) : null;
+afterAll(() => {
+  engine?.dispose();
+  gpu?.release();
+});
+
+function events(trial: TrialResult): string[] {
+  return trial.spikes!.flatMap((train, p) =>
+    Array.from(train.step, (s, e) => `${s}:${p}:${train.neuron[e]}`),
+  );
+}
+
+/** max |a − b| / max(1, max |b|) over every series and sample. */
+function relativeDifference(a: Float64Array[], b: Float64Array[]): number {
+  let diff = 0;
+  let scale = 1;
+  a.forEach((series, k) =>
+    series.forEach((v, s) => {
+      diff = Math.max(diff, Math.abs(v - b[k][s]));
+      scale = Math.max(scale, Math.abs(b[k][s]));
+    }),
+  );
+  return diff / scale;
+}
+
+async function compare(options: TinyOptions): Promise<{ cpu: SimulationResult; gpu: SimulationResult }> {
+  const net = tinyEINetwork(options);
+  const cpu = await new CpuEngine({ precision: 'f32' }).run(net);
+  const result = await engine!.run(net);
+  result.trials.forEach((trial, t) => {
+    const reference = cpu.trials[t];
+    const spikes = events(reference);
+    expect(events(trial)).toEqual(spikes);
+    expect(trial.spikeCounts).toEqual(reference.spikeCounts);
+    const latentError = relativeDifference(trial.latents!, reference.latents!);
+    const readoutError = relativeDifference(trial.readouts!, reference.readouts!);
+    console.log(
+      `${options.synapse.kind} N=${net.N} S=${net.S} trial ${t}: ${spikes.length} identical spikes, ` +
+        `relative |Δy| = ${latentError.toExponential(2)}, |Δreadout| = ${readoutError.toExponential(2)}`,
+    );
+    expect(latentError).toBeLessThan(1e-5);
+    expect(readoutError).toBeLessThan(1e-5);
+  });
+  return { cpu, gpu: result };
+}
+
+const SYNAPSES: Synapse[] = [
+  { kind: 'pulse', widthMs: 0.5 },
+  { kind: 'exponential', rate: 200 },
+];
+
+describe.skipIf(!gpu)('WebGpuEngine, `all` rule, against CpuEngine f32', () => {
+  describe.each(SYNAPSES)('$kind synapses', (synapse) => {
+    it('reproduces 3000 noisy steps of a 65 E + 63 I network spike for spike (3 chunks)', async () => {
+      const { cpu } = await compare({
+        sizeE: 65,
+        sizeI: 63,
+        steps: 3000,
+        synapse,
+        sigmaV: 0.2,
+        refractoryMs: 0.2,
+        readout: true,
+      });
+      // The comparison means something only if the network is busy.
+      expect(cpu.trials[0].spikeCounts.flatMap((c) => [...c]).reduce((a, b) => a + b)).toBeGreaterThan(5000);
+    });
+
+    it('handles one neuron per population and workgroup boundaries (257 + 256 neurons)', async () => {
+      await compare({ sizeE: 1, sizeI: 1, steps: 500, synapse, sigmaV: 0.2 });
+      await compare({ sizeE: 257, sizeI: 256, steps: 300, synapse, sigmaV: 0.2, refractoryMs: 0.3 });
+    });
+  });
+
+  it('gives each trial its own noise, as the CPU engine does', async () => {
+    const { gpu: result } = await compare({
+      sizeE: 40,
+      sizeI: 30,
+      steps: 800,
+      synapse: SYNAPSES[0],
+      sigmaV: 0.3,
+      trials: 2,
+      seed: 2 ** 33 + 5,
+    });
+    expect(events(result.trials[0])).not.toEqual(events(result.trials[1]));
+  });
+
+  it('reports progress up to the total and honours an AbortSignal between chunks', async () => {
+    const net = tinyEINetwork({ sizeE: 20, sizeI: 20, steps: 2100, synapse: SYNAPSES[1] });
+    const seen: number[] = [];
+    await engine!.run(net, { onProgress: (done, total) => seen.push(done / total) });
+    expect(seen.at(-1)).toBe(1);
+    expect(seen.length).toBeGreaterThan(2);
+
+    const controller = new AbortController();
+    const run = engine!.run(net, { signal: controller.signal, onProgress: () => controller.abort() });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('refuses a spike rule it does not implement, naming it', async () => {
+    const net = {
+      ...tinyEINetwork({ sizeE: 2, sizeI: 2, steps: 10, synapse: SYNAPSES[0] }),
+      spikeRule: 'sequential' as const,
+    };
+    await expect(engine!.run(net)).rejects.toThrow(/spikeRule 'sequential'/);
+  });
+});
