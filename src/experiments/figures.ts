@@ -65,6 +65,20 @@ export function latentsOverTime(
   };
 }
 
+/** y^E and |y^I| over time. */
+export function eiLatents(sim: SimulatedRun, title: string, extra: LatentCurve[] = []): Plot {
+  return latentsOverTime(
+    sim,
+    title,
+    [
+      { name: 'y^E', values: latent(sim, 'yE'), color: E_COLOR },
+      { name: '|y^I|', values: latent(sim, 'yI'), color: I_COLOR },
+      ...extra,
+    ],
+    'latent',
+  );
+}
+
 export function raster(sim: SimulatedRun, title: string): Plot {
   const colors = (sign: string) => (sign === 'excitatory' ? E_COLOR : I_COLOR);
   return {

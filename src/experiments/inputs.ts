@@ -1,12 +1,10 @@
-// Input signals shared by the paper's experiments (EXPERIMENTS.md, "Shared conventions").
+// Input signals shared by the paper's experiments (EXPERIMENTS.md, "Shared conventions"), as plain
+// arrays because they go into run-file JSON.
+
+import { linspace as linspaceTyped } from '../construct/grid.ts';
 
 export function linspace(a: number, b: number, n: number): number[] {
-  if (n === 1) return [a];
-  // NumPy's linspace: a + k·step, with the last sample exactly b.
-  const step = (b - a) / (n - 1);
-  const out = Array.from({ length: n }, (_, k) => a + k * step);
-  out[n - 1] = b;
-  return out;
+  return Array.from(linspaceTyped(a, b, n));
 }
 
 /** k = floor(S/divisor) samples at −1, then linspace(−1, 1, S − k). */

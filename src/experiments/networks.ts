@@ -36,7 +36,8 @@ export interface InhibitoryPopulation {
 const abs = (v: Vec): Vec => (typeof v === 'number' ? Math.abs(v) : v.map(Math.abs));
 const neg = (v: Vec): Vec => (typeof v === 'number' ? -v : v.map((a) => -a));
 
-export function inhibitoryPopulationRun(common: CommonRun, p: InhibitoryPopulation): RunFileJson {
+/** The fields every preset run file shares: timing, seed, trials, rule, a 1-D input. */
+function runHeader(common: CommonRun) {
   return {
     format: RUN_FORMAT,
     dt: common.dt,
@@ -45,6 +46,12 @@ export function inhibitoryPopulationRun(common: CommonRun, p: InhibitoryPopulati
     trials: common.trials ?? 1,
     spikeRule: common.spikeRule ?? 'one-per-step',
     input: { dims: 1, samples: [common.input] },
+  };
+}
+
+export function inhibitoryPopulationRun(common: CommonRun, p: InhibitoryPopulation): RunFileJson {
+  return {
+    ...runHeader(common),
     populations: [
       {
         name: 'I',
@@ -106,13 +113,7 @@ function eiPopulation(name: 'E' | 'I', p: EIPopulation): PopulationJson {
 
 export function eiRun(common: CommonRun, E: EIPopulation, I: EIPopulation): RunFileJson {
   return {
-    format: RUN_FORMAT,
-    dt: common.dt,
-    steps: common.steps,
-    seed: common.seed ?? 0,
-    trials: common.trials ?? 1,
-    spikeRule: common.spikeRule ?? 'one-per-step',
-    input: { dims: 1, samples: [common.input] },
+    ...runHeader(common),
     populations: [eiPopulation('E', E), eiPopulation('I', I)],
     latents: [
       { name: 'yE', source: 'E', decoder: E.D },

@@ -5,16 +5,7 @@ import type { RunFileJson } from '../../model/runFile.ts';
 import type { Preset, SimulatedRun } from '../preset.ts';
 import { boundaryIntersection } from '../../construct/eiBoundary.ts';
 import { mean } from '../../analysis/stats.ts';
-import {
-  E_COLOR,
-  I_COLOR,
-  eiPlane,
-  latent,
-  latentsOverTime,
-  raster,
-  totalSpikes,
-  window,
-} from '../figures.ts';
+import { eiPlane, latent, raster, totalSpikes, window, eiLatents } from '../figures.ts';
 
 const DT = 5e-5;
 const S = 1200;
@@ -61,18 +52,6 @@ export function fig4LargeRun(): RunFileJson {
   return eiRun({ dt: DT, steps: S, input: constant(S, 0), meta: { preset: 'fig4-10x10' } }, E, I);
 }
 
-function latentPlot(sim: SimulatedRun, title: string) {
-  return latentsOverTime(
-    sim,
-    title,
-    [
-      { name: 'y^E', values: latent(sim, 'yE'), color: E_COLOR },
-      { name: '|y^I|', values: latent(sim, 'yI'), color: I_COLOR },
-    ],
-    'latent',
-  );
-}
-
 function latentSummary(sim: SimulatedRun, t0: number, x: number, geometry: ReturnType<typeof eiGeometry>) {
   const range = window(sim, { t0, t1: Infinity });
   const yE = latent(sim, 'yE');
@@ -104,7 +83,7 @@ export const fig4: Preset = {
     ];
   },
   plots: ([sim]) => [
-    latentPlot(sim, 'fig4: latents'),
+    eiLatents(sim, 'fig4: latents'),
     raster(sim, 'fig4: spikes'),
     eiPlane(sim, eiGeometry(SMALL.E, SMALL.I), 'fig4: trajectory in the latent plane'),
   ],
@@ -129,7 +108,7 @@ export const fig4Large: Preset = {
   plots: ([sim]) => {
     const { E, I } = largeNetwork();
     return [
-      latentPlot(sim, 'fig4 (10+10): latents'),
+      eiLatents(sim, 'fig4 (10+10): latents'),
       raster(sim, 'fig4 (10+10): spikes'),
       eiPlane(sim, eiGeometry(E, I), 'fig4 (10+10): trajectory in the latent plane'),
     ];

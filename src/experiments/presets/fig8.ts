@@ -9,7 +9,7 @@ import { meanIsiCV, meanRateHz } from '../../analysis/firing.ts';
 import { pearsonCorrelation } from '../../analysis/balance.ts';
 import { stepRange, type TimeWindow } from '../../analysis/window.ts';
 import { mulberry32, normalSampler } from '../../construct/rng.ts';
-import { E_COLOR, I_COLOR, inputAt, latent, latentsOverTime, raster, window } from '../figures.ts';
+import { inputAt, latent, raster, window, eiLatents } from '../figures.ts';
 
 const DT = 5e-5;
 const S = 5000;
@@ -83,15 +83,7 @@ export const fig8: Preset = {
     ];
   },
   plots: ([sim]) => [
-    latentsOverTime(
-      sim,
-      'fig8: latents (current into I from 125 ms)',
-      [
-        { name: 'y^E', values: latent(sim, 'yE'), color: E_COLOR },
-        { name: '|y^I|', values: latent(sim, 'yI'), color: I_COLOR },
-      ],
-      'latent',
-    ),
+    eiLatents(sim, 'fig8: latents (current into I from 125 ms)'),
     raster(sim, 'fig8: spikes'),
   ],
 };

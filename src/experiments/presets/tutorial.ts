@@ -9,17 +9,7 @@ import {
   type DifferenceOfConvexNetwork,
 } from '../../construct/differenceOfConvex.ts';
 import { rmseAgainst } from '../../analysis/latentMetrics.ts';
-import {
-  E_COLOR,
-  I_COLOR,
-  eiPlane,
-  inputAt,
-  latent,
-  latentsOverTime,
-  raster,
-  totalSpikes,
-  window,
-} from '../figures.ts';
+import { eiPlane, inputAt, latent, raster, totalSpikes, window, eiLatents } from '../figures.ts';
 
 export const tutorialTarget = (x: number): number => 3 + Math.sin(1.1 * x) + 0.6 * Math.sin(2.3 * x + 0.5);
 const X_RANGE: [number, number] = [0, 10];
@@ -113,21 +103,14 @@ function tutorialPlots(sim: SimulatedRun) {
   const yE = latent(sim, 'yE');
   const { E, I } = tutorialPopulations(dc);
   return [
-    latentsOverTime(
-      sim,
-      'tutorial: y^E against f and the boundary intersection',
-      [
-        { name: 'y^E', values: yE, color: E_COLOR },
-        {
-          name: 'f(x)',
-          values: yE.map((_, k) => tutorialTarget(inputAt(sim, k))),
-          color: '#000',
-          dashed: true,
-        },
-        { name: '|y^I|', values: latent(sim, 'yI'), color: I_COLOR },
-      ],
-      'latent',
-    ),
+    eiLatents(sim, 'tutorial: y^E against f', [
+      {
+        name: 'f(x)',
+        values: yE.map((_, k) => tutorialTarget(inputAt(sim, k))),
+        color: '#000',
+        dashed: true,
+      },
+    ]),
     raster(sim, 'tutorial: spikes'),
     eiPlane(sim, eiGeometry(E, I), 'tutorial: trajectory in the latent plane'),
   ];
