@@ -48,6 +48,7 @@ export interface CompiledChannel {
 
 export interface CompiledReadout {
   name: string;
+  source: number;
   start: number;
   size: number;
   weights: Float64Array;
@@ -227,6 +228,7 @@ export function compileNetwork(spec: NetworkSpec): CompiledNetwork {
     r0,
     readouts: spec.readouts.map((r) => ({
       name: r.name,
+      source: r.source,
       start: populations[r.source].start,
       size: populations[r.source].size,
       weights: r.weights,

@@ -61,6 +61,12 @@ export class SpikingTrial {
   private readonly nextAllowed: Int32Array;
   /** Drive projection u (from ĝ[t−1]) and the readout projection of this step. */
   private readonly u: Real;
+  /** `all` rule: the projections of this step's ĝ, accumulated during the fused pass. */
+  private readonly uNext: Real;
+  private readonly readoutNext: Real;
+  /** Channel and readout indices sourced by each population. */
+  private readonly channelsOf: number[][];
+  private readonly readoutsOf: number[][];
   private readonly y: Real;
   private readonly readoutValues: Real;
   private readonly ownSyn: Real;
@@ -104,6 +110,14 @@ export class SpikingTrial {
     this.spikedPrev = new Uint8Array(N);
     this.nextAllowed = new Int32Array(N).fill(net.spikeRule === 'all' ? 2 : 1);
     this.u = real(L);
+    this.uNext = real(L);
+    this.readoutNext = real(net.readouts.length);
+    this.channelsOf = net.populations.map((_, pi) =>
+      net.channels.flatMap((ch, l) => (ch.source === pi ? [l] : [])),
+    );
+    this.readoutsOf = net.populations.map((_, pi) =>
+      net.readouts.flatMap((ro, r) => (ro.source === pi ? [r] : [])),
+    );
     this.y = real(L);
     this.readoutValues = real(net.readouts.length);
     this.selfW = copy(net.selfWeight);
@@ -163,12 +177,15 @@ export class SpikingTrial {
   private step(t: number): void {
     const net = this.net;
     const rule = net.spikeRule;
+    const all = rule === 'all';
     this.nSpikes = 0;
-    for (const pop of net.populations) this.integrate(pop, t);
-    if (rule === 'all') {
-      if (this.history) this.history.clear(t);
-      for (const pop of net.populations) this.spikeAll(pop, t);
-    } else {
+    if (all) {
+      this.history?.clear(t);
+      this.uNext.fill(0);
+      this.readoutNext.fill(0);
+    }
+    net.populations.forEach((pop, pi) => this.integrate(pop, pi, t, all));
+    if (!all) {
       if (rule === 'one-per-step') this.spikeOnePerStep(t);
       else this.spikeSequential(t);
       this.updateDeltaTraces();
@@ -177,9 +194,14 @@ export class SpikingTrial {
     this.recorder.sample(t, this.y, this.readoutValues);
   }
 
-  /** Phases 1–3 for one population. */
-  private integrate(pop: CompiledPopulation, t: number): void {
-    const { fr, V, ghat, spikedPrev, ownSyn, fastSelf, selfW, bias, F, enc, u, c } = this;
+  /**
+   * Phases 1–3 for one population; under the `all` rule (`fire`) also phase 4 for each neuron in
+   * the same pass — its spike test, synaptic trace and share of next step's projection depend only
+   * on itself and on last step's u, and one pass over memory is what makes large N fast.
+   */
+  private integrate(pop: CompiledPopulation, pi: number, t: number, fire: boolean): void {
+    const { fr, V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, history } = this;
+    const { ownSyn, fastSelf, selfW, bias, F, enc, u, c, dec, readoutW, uNext, readoutNext } = this;
     const { J, L, x } = this.net;
     const dtl = fr(pop.dtLeak);
     for (let j = 0; j < J; j++) {
@@ -191,8 +213,18 @@ export class SpikingTrial {
     const noiseScale = fr(pop.noiseScale);
     const sequential = this.net.spikeRule === 'sequential';
     const seed = this.net.seed;
-    const end = pop.start + pop.size;
-    for (let i = pop.start; i < end; i++) {
+    const start = pop.start;
+    const end = start + pop.size;
+    const pulse = pop.synapseKind === SYNAPSE_PULSE;
+    if (fire && pulse) this.closePulses(pop, t);
+    const wait = Math.max(pop.refractorySteps, 1);
+    const invPw = pulse ? fr(1 / pop.pulseSteps) : 0;
+    const decayDt = fr(pop.synapseDecayDt);
+    const rate = fr(pop.synapseRate);
+    const dt = fr(this.net.dt);
+    const channels = this.channelsOf[pi];
+    const readouts = this.readoutsOf[pi];
+    for (let i = start; i < end; i++) {
       let ff = 0;
       for (let j = 0; j < J; j++) ff = fr(ff + fr(F[i * J + j] * c[j]));
       ff = fr(fr(ff + bias[i]) + current);
@@ -208,6 +240,44 @@ export class SpikingTrial {
       let next = fr(v + fr(dtl * fr(fr(-v + ff) + fr(R / dtl))));
       if (noisy) next = fr(next + fr(noiseScale * this.normal(seed, this.trial, i, t)));
       V[i] = next;
+      if (!fire) continue;
+      // `all` rule (MODEL.md §5): at or above 1 and not refractory; nobody at step 1 (nextAllowed ≥ 2).
+      const fired = next >= 1 && t >= nextAllowed[i];
+      spikedPrev[i] = fired ? 1 : 0;
+      if (fired) {
+        nextAllowed[i] = t + wait;
+        this.addSpike(i, t);
+        if (history) history.push(t, i);
+      }
+      let gNew: number;
+      if (pulse) {
+        if (fired) pulseOpen[i]++;
+        gNew = fr(pulseOpen[i] * invPw);
+      } else {
+        const g = fr(gExp[i] - fr(decayDt * gExp[i]));
+        gExp[i] = fired ? fr(g + rate) : g;
+        gNew = fr(dt * gExp[i]);
+      }
+      ghat[i] = gNew;
+      for (let q = 0; q < channels.length; q++) {
+        const l = channels[q];
+        uNext[l] = fr(uNext[l] + fr(dec[l][i - start] * gNew));
+      }
+      for (let q = 0; q < readouts.length; q++) {
+        const r = readouts[q];
+        readoutNext[r] = fr(readoutNext[r] + fr(readoutW[r][i - start] * gNew));
+      }
+    }
+  }
+
+  /** Pulses opened at t − pwsteps close now (they covered samples t−pw … t−1). */
+  private closePulses(pop: CompiledPopulation, t: number): void {
+    if (t - pop.pulseSteps < 1) return;
+    const { list, count } = this.history!.at(t - pop.pulseSteps);
+    const end = pop.start + pop.size;
+    for (let s = 0; s < count; s++) {
+      const k = list[s];
+      if (k >= pop.start && k < end) this.pulseOpen[k]--;
     }
   }
 
@@ -220,46 +290,6 @@ export class SpikingTrial {
     this.spikes[this.nSpikes++] = i;
     const pop = this.popOf[i];
     this.recorder.spike(pop, i - this.net.populations[pop].start, t);
-  }
-
-  /**
-   * `all` rule (pulse or exponential synapses): every neuron at or above 1 that is not refractory
-   * spikes, then its synaptic trace is updated. The reference's quirk: nobody spikes at step 1.
-   */
-  private spikeAll(pop: CompiledPopulation, t: number): void {
-    const { fr, V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, history } = this;
-    const wait = Math.max(pop.refractorySteps, 1);
-    const end = pop.start + pop.size;
-    const pulse = pop.synapseKind === SYNAPSE_PULSE;
-    if (pulse && t - pop.pulseSteps >= 1) {
-      // Pulses opened at t − pwsteps close now (they covered samples t−pw … t−1).
-      const { list, count } = history!.at(t - pop.pulseSteps);
-      for (let s = 0; s < count; s++) {
-        const k = list[s];
-        if (k >= pop.start && k < end) pulseOpen[k]--;
-      }
-    }
-    const invPw = pulse ? fr(1 / pop.pulseSteps) : 0;
-    const decayDt = fr(pop.synapseDecayDt);
-    const rate = fr(pop.synapseRate);
-    const dt = fr(this.net.dt);
-    for (let i = pop.start; i < end; i++) {
-      const fired = V[i] >= 1 && t >= nextAllowed[i];
-      spikedPrev[i] = fired ? 1 : 0;
-      if (fired) {
-        nextAllowed[i] = t + wait;
-        this.addSpike(i, t);
-        if (history) history.push(t, i);
-      }
-      if (pulse) {
-        if (fired) pulseOpen[i]++;
-        ghat[i] = fr(pulseOpen[i] * invPw);
-      } else {
-        const g = fr(gExp[i] - fr(decayDt * gExp[i]));
-        gExp[i] = fired ? fr(g + rate) : g;
-        ghat[i] = fr(dt * gExp[i]);
-      }
-    }
   }
 
   /** Highest-priority class first; in it, the largest V − 1 at or above threshold, lowest index on ties. */
@@ -343,35 +373,33 @@ export class SpikingTrial {
    * u_l = Σ_k d_{l,k}·ĝ_k[t]: the drive at t+1 and the increment of the readout filter,
    * y_l[t] = e^{−λ_r·dt}·y_l[t−1] + u_l (MODEL.md §6: the readout filters ĝ, so pulse synapses
    * spread a spike's jump over the pulse, as in the reference's fig12). With delta synapses ĝ is
-   * nonzero only at this step's spikes, so the sum runs over them; otherwise over the population.
+   * nonzero only at this step's spikes, so the sum runs over them; under `all` it was accumulated
+   * neuron by neuron in `integrate`.
    * Sequential kicks were applied within the step: they reach the readout but not V at t+1.
    */
   private project(): void {
-    const { fr, u, y, dec, readoutValues, readoutW } = this;
+    const { fr, u, y, dec, readoutValues, readoutW, uNext, readoutNext } = this;
     const { channels, readouts, readoutDecay, spikeRule } = this.net;
+    const all = spikeRule === 'all';
     const decay = fr(readoutDecay);
     for (let l = 0; l < channels.length; l++) {
-      const s = this.weightedActivation(dec[l], channels[l].start, channels[l].size);
+      const s = all ? uNext[l] : this.spikeSum(dec[l], channels[l].start, channels[l].size);
       u[l] = spikeRule === 'sequential' ? 0 : s;
       y[l] = fr(fr(decay * y[l]) + s);
     }
     for (let r = 0; r < readouts.length; r++) {
-      const s = this.weightedActivation(readoutW[r], readouts[r].start, readouts[r].size);
+      const s = all ? readoutNext[r] : this.spikeSum(readoutW[r], readouts[r].start, readouts[r].size);
       readoutValues[r] = fr(fr(decay * readoutValues[r]) + s);
     }
   }
 
-  /** Σ_k w_k·ĝ_{start+k} over one population. */
-  private weightedActivation(w: Real, start: number, size: number): number {
-    const { fr, ghat, spikes, nSpikes } = this;
+  /** Σ_k w_k·s_k over this step's spikes in one population (ĝ = s for delta synapses). */
+  private spikeSum(w: Real, start: number, size: number): number {
+    const { fr, spikes, nSpikes } = this;
     let s = 0;
-    if (this.net.spikeRule === 'all') {
-      for (let k = 0; k < size; k++) s = fr(s + fr(w[k] * ghat[start + k]));
-    } else {
-      for (let q = 0; q < nSpikes; q++) {
-        const k = spikes[q] - start;
-        if (k >= 0 && k < size) s = fr(s + w[k]);
-      }
+    for (let q = 0; q < nSpikes; q++) {
+      const k = spikes[q] - start;
+      if (k >= 0 && k < size) s = fr(s + w[k]);
     }
     return s;
   }

@@ -38,7 +38,10 @@ const SOFTWARE_PATTERN = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic
 
 export function describeAdapter(adapter: GPUAdapter): AdapterInfo {
   const info = adapter.info;
-  const description = [info.description, info.device].filter((s) => s && s.length > 0).join(' / ');
+  const join = (parts: string[], separator: string) => parts.filter((s) => s && s.length > 0).join(separator);
+  // Browsers may leave description and device empty (fingerprinting); vendor and architecture remain.
+  const description =
+    join([info.description, info.device], ' / ') || join([info.vendor, info.architecture], ' ');
   const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
   // isFallbackAdapter is missing from older implementations, hence the name match as well.
   const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
@@ -74,6 +77,15 @@ async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: string }> 
   throw new Error('WebGPU is not available here: navigator.gpu is missing (it needs a secure context)');
 }
 
+/**
+ * A core adapter lists the 'core-features-and-limits' feature; Dawn 0.6.2 has no
+ * `adapter.featureLevel`. Only the OpenGL path asks for compatibility, so an adapter from elsewhere
+ * (e.g. a browser that predates the feature) counts as core.
+ */
+function featureLevelOf(adapter: GPUAdapter, path: string): string {
+  return path === 'opengl' && !adapter.features.has('core-features-and-limits') ? 'compatibility' : 'core';
+}
+
 export async function acquireDevice(): Promise<GpuDevice> {
   const { adapter, path } = await requestAdapter();
   const adapterInfo = describeAdapter(adapter);
@@ -94,7 +106,7 @@ export async function acquireDevice(): Promise<GpuDevice> {
     device,
     adapterInfo,
     path,
-    featureLevel: (adapter as GPUAdapter & { featureLevel?: string }).featureLevel ?? 'core',
+    featureLevel: featureLevelOf(adapter, path),
     failure: () => failure,
     throwIfFailed() {
       if (failure) throw failure;

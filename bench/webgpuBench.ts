@@ -1,0 +1,498 @@
+/// <reference types="@webgpu/types" />
+// WebGPU throughput on whatever adapter this machine has, with the adapter named and flagged
+// (a software adapter is CPU emulation, never GPU performance: shared/spec/WEBGPU_WITHOUT_A_GPU.md).
+// Three kernels, each timed as the median of `repetitions` batches after a warm-up batch:
+//   low-rank  the engine's step (WebGpuEngine.run, public API) on the CPU bench's network
+//             (bench/cpuBench.ts: fig5's rank-2 E/I boundary, redundant copies, `all` rule,
+//             exponential synapses), so the two benches' rows compare one to one;
+//   probe     shaders/probe.wgsl, one f32 read and written per neuron: the bandwidth floor;
+//   dense     shaders/denseStep.wgsl, V += W·s with an N×N W: what full rank would cost.
+// Probe and dense batches are one command buffer each and sync with the host once, at the end
+// (onSubmittedWorkDone). The engine syncs once per chunk of steps (that is how it runs), so the
+// low-rank time includes those round trips (and the constants' upload and the latents' pull, once
+// per run); the host round trip is measured too, to size them. Low-rank sizes whose predicted time
+// exceeds a budget are skipped and listed: software adapters take seconds per step at 10⁶ neurons.
+// The engine, not a copy of its dispatch loop, is timed because its internals change as rules are
+// added; timing through `run` keeps this bench valid for every version of them.
+
+import type { AdapterInfo } from '../src/engine/engine.ts';
+import { acquireDevice, type GpuDevice } from '../src/engine/webgpu/device.ts';
+import { withErrorScope } from '../src/engine/webgpu/errorScope.ts';
+import { compileShader, composeShader } from '../src/engine/webgpu/shaders.ts';
+import { nodeShaderLoader } from '../src/engine/webgpu/shaderLoader.ts';
+import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
+import { compileNetwork } from '../src/model/compile.ts';
+import { parseRunFile } from '../src/model/parse.ts';
+import { benchRunFile } from './cpuBench.ts';
+
+export type BenchKernel = 'low-rank' | 'probe' | 'dense';
+
+export interface WebGpuBenchOptions {
+  /** Network sizes for the low-rank step and the probe. */
+  sizes: number[];
+  /** Sizes of the dense baseline; the low-rank step is measured at these sizes too, for the ratio. */
+  denseSizes: number[];
+  repetitions: number;
+  /** Samples S of the low-rank runs (S − 1 steps per repetition); the most steps of a probe/dense batch. */
+  steps: number;
+  /** σ_V of the low-rank rows (default 0 and 0.01, as the CPU bench). */
+  noiseLevels?: number[];
+  /** Probe and dense batches are sized to take about this long (default 0.25 s), within 1 … steps. */
+  batchSeconds?: number;
+  /**
+   * A low-rank size is skipped when the previous size's time, scaled by N, predicts more than this
+   * for its warm-up and repetitions (default 120 s): software adapters run 10⁶ neurons at seconds
+   * per step.
+   */
+  maxRowSeconds?: number;
+  /** A device to use (the caller keeps it); otherwise one is acquired and released. */
+  gpu?: GpuDevice;
+  /** Called with each output line as soon as it is known (adapter first, then the table). */
+  onLine?: (line: string) => void;
+}
+
+export interface WebGpuBenchRow {
+  kernel: BenchKernel;
+  neurons: number;
+  /** Low-rank rows only. */
+  sigmaV: number | null;
+  /** Steps per timed batch. */
+  steps: number;
+  repetitions: number;
+  /** Median over the repetitions of batch time / steps, seconds. */
+  secondsPerStep: number;
+  /** neurons / secondsPerStep (rows updated per second for dense). */
+  updatesPerSecond: number;
+  /** Low-rank rows: network spikes per step in the last repetition; null otherwise. */
+  spikesPerStep: number | null;
+}
+
+export interface WebGpuBenchReport {
+  adapter: AdapterInfo;
+  /** How the adapter was reached ('browser', 'vulkan', 'swiftshader', 'opengl'). */
+  path: string;
+  featureLevel: string;
+  /** Median of submit → mapAsync of a 4-byte buffer: the cost of one host sync. */
+  roundTripSeconds: number;
+  rows: WebGpuBenchRow[];
+  /** Sizes not run, with the reason. */
+  skipped: string[];
+  ratios: { name: string; value: number }[];
+}
+
+const PREFERRED_WORKGROUP_SIZE = 256;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function workgroupSizeFor(limits: GPUSupportedLimits): number {
+  let size = PREFERRED_WORKGROUP_SIZE;
+  while (size > limits.maxComputeInvocationsPerWorkgroup || size > limits.maxComputeWorkgroupSizeX) size /= 2;
+  return size;
+}
+
+async function pipeline(
+  device: GPUDevice,
+  kernel: string,
+  workgroupSize: number,
+): Promise<GPUComputePipeline> {
+  const module = await compileShader(device, kernel, await composeShader(kernel, [], nodeShaderLoader));
+  return device.createComputePipelineAsync({
+    label: `WebGpuBench.${kernel}`,
+    layout: 'auto',
+    compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE: workgroupSize } },
+  });
+}
+
+/** One timed batch: encode `steps` steps into one command buffer, submit, wait for the GPU. */
+type Encode = (pass: GPUComputePassEncoder, steps: number) => void;
+
+async function timeBatch(gpu: GpuDevice, label: string, steps: number, encode: Encode): Promise<number> {
+  const { device } = gpu;
+  const encoder = device.createCommandEncoder({ label: `WebGpuBench.${label}` });
+  const pass = encoder.beginComputePass({ label: `WebGpuBench.${label}` });
+  encode(pass, steps);
+  pass.end();
+  const commands = encoder.finish();
+  const start = performance.now();
+  device.queue.submit([commands]);
+  await device.queue.onSubmittedWorkDone();
+  const seconds = (performance.now() - start) / 1000;
+  gpu.throwIfFailed();
+  return seconds;
+}
+
+/**
+ * Warm-up (one step twice, the first paying for first use, then a batch sized from the second to
+ * take about `batchSeconds`), then the median of `repetitions` batches of that size.
+ */
+async function timeKernel(
+  gpu: GpuDevice,
+  label: string,
+  encode: Encode,
+  options: WebGpuBenchOptions,
+): Promise<{ steps: number; secondsPerStep: number }> {
+  await timeBatch(gpu, label, 1, encode);
+  const one = await timeBatch(gpu, label, 1, encode);
+  const target = options.batchSeconds ?? 0.25;
+  const steps = Math.max(1, Math.min(options.steps, Math.round(target / Math.max(one, 1e-6))));
+  await timeBatch(gpu, label, steps, encode);
+  const perStep: number[] = [];
+  for (let r = 0; r < options.repetitions; r++)
+    perStep.push((await timeBatch(gpu, label, steps, encode)) / steps);
+  return { steps, secondsPerStep: median(perStep) };
+}
+
+async function roundTrip(gpu: GpuDevice, repetitions: number): Promise<number> {
+  const { device } = gpu;
+  const source = device.createBuffer({
+    label: 'WebGpuBench.roundTrip',
+    size: 4,
+    usage: GPUBufferUsage.COPY_SRC,
+  });
+  const staging = device.createBuffer({
+    label: 'WebGpuBench.roundTripStaging',
+    size: 4,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  const times: number[] = [];
+  try {
+    for (let r = 0; r <= repetitions; r++) {
+      const encoder = device.createCommandEncoder({ label: 'WebGpuBench.roundTrip' });
+      encoder.copyBufferToBuffer(source, 0, staging, 0, 4);
+      const start = performance.now();
+      device.queue.submit([encoder.finish()]);
+      await staging.mapAsync(GPUMapMode.READ);
+      staging.unmap();
+      if (r > 0) times.push((performance.now() - start) / 1000); // r = 0 is the warm-up
+    }
+  } finally {
+    source.destroy();
+    staging.destroy();
+  }
+  return median(times);
+}
+
+async function measureProbe(
+  gpu: GpuDevice,
+  neurons: number,
+  options: WebGpuBenchOptions,
+): Promise<WebGpuBenchRow> {
+  const { device } = gpu;
+  const workgroupSize = workgroupSizeFor(device.limits);
+  const probe = await pipeline(device, 'probe', workgroupSize);
+  const { v, group } = await withErrorScope(device, 'WebGpuBench.probe', () => {
+    const v = device.createBuffer({
+      label: 'WebGpuBench.probe.v',
+      size: neurons * 4,
+      usage: GPUBufferUsage.STORAGE,
+    });
+    const group = device.createBindGroup({
+      label: 'WebGpuBench.probe',
+      layout: probe.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: v } }],
+    });
+    return { v, group };
+  });
+  const workgroups = Math.ceil(neurons / workgroupSize);
+  try {
+    const { steps, secondsPerStep } = await timeKernel(
+      gpu,
+      'probe',
+      (pass, n) => {
+        pass.setPipeline(probe);
+        pass.setBindGroup(0, group);
+        for (let s = 0; s < n; s++) pass.dispatchWorkgroups(workgroups);
+      },
+      options,
+    );
+    return row('probe', neurons, null, steps, options, secondsPerStep, null);
+  } finally {
+    v.destroy();
+  }
+}
+
+/** Largest W block: 128 MiB, the OpenGL adapter's binding limit; one buffer of 1 GiB failed on SwiftShader. */
+const DENSE_BLOCK_BYTES = 128 << 20;
+
+/**
+ * Rows per W block: the most (a power of two, so a multiple of 64 and V's block offsets stay
+ * 256-byte aligned) whose N columns fit one buffer and one binding.
+ */
+function denseBlockRows(neurons: number, limits: GPUSupportedLimits): number {
+  const cap = Math.min(DENSE_BLOCK_BYTES, limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  let rows = 1;
+  while (rows * 2 <= neurons && rows * 2 * neurons * 4 <= cap) rows *= 2;
+  const alignRows = limits.minStorageBufferOffsetAlignment / 4;
+  if (rows < neurons && rows % alignRows !== 0) {
+    throw new Error(`dense N = ${neurons}: a row block of ${rows} rows cannot be bound at aligned offsets`);
+  }
+  return rows;
+}
+
+/** The dense row at `neurons`, or a reason it could not run (W does not fit this adapter's memory). */
+async function measureDense(
+  gpu: GpuDevice,
+  neurons: number,
+  options: WebGpuBenchOptions,
+): Promise<WebGpuBenchRow | string> {
+  const { device } = gpu;
+  const workgroupSize = workgroupSizeFor(device.limits);
+  const dense = await pipeline(device, 'denseStep', workgroupSize);
+  const blockRows = denseBlockRows(neurons, device.limits);
+  const rowsOf = (b: number) => Math.min(blockRows, neurons - b * blockRows);
+  const blocks = Math.ceil(neurons / blockRows);
+  const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
+  const buffers: GPUBuffer[] = [];
+  const create = (label: string, size: number) => {
+    const buffer = device.createBuffer({ label: `WebGpuBench.dense.${label}`, size, usage: storage });
+    buffers.push(buffer);
+    return buffer;
+  };
+  try {
+    let w: GPUBuffer[];
+    let s: GPUBuffer;
+    let v: GPUBuffer;
+    try {
+      ({ w, s, v } = await withErrorScope(device, `WebGpuBench.dense (N = ${neurons})`, () => ({
+        w: Array.from({ length: blocks }, (_, b) => create(`w${b}`, rowsOf(b) * neurons * 4)),
+        s: create('s', neurons * 4),
+        v: create('v', neurons * 4),
+      })));
+    } catch (err) {
+      return `dense N = ${neurons}: skipped, W (${((neurons * neurons * 4) / 2 ** 20).toFixed(0)} MiB) does not fit: ${(err as Error).message.split('\n')[0]}`;
+    }
+    // Weights of either sign around 1/N and about 5 % of the neurons spiking: values a network
+    // could have (the time does not depend on them). Every block gets the same rows.
+    const block = Float32Array.from(
+      { length: blockRows * neurons },
+      (_, e) => (((e * 0.618034) % 1) - 0.5) / neurons,
+    );
+    w.forEach((buffer, b) => device.queue.writeBuffer(buffer, 0, block, 0, rowsOf(b) * neurons));
+    device.queue.writeBuffer(
+      s,
+      0,
+      Float32Array.from({ length: neurons }, (_, k) => (k % 20 === 0 ? 1 : 0)),
+    );
+    const groups = await withErrorScope(device, 'WebGpuBench.dense.bindGroups', () =>
+      w.map((buffer, b) => ({
+        workgroups: Math.ceil(rowsOf(b) / workgroupSize),
+        group: device.createBindGroup({
+          label: `WebGpuBench.dense.block${b}`,
+          layout: dense.getBindGroupLayout(0),
+          entries: [
+            { binding: 0, resource: { buffer } },
+            { binding: 1, resource: { buffer: s } },
+            { binding: 2, resource: { buffer: v, offset: b * blockRows * 4, size: rowsOf(b) * 4 } },
+          ],
+        }),
+      })),
+    );
+    const { steps, secondsPerStep } = await timeKernel(
+      gpu,
+      'dense',
+      (pass, n) => {
+        pass.setPipeline(dense);
+        for (let s = 0; s < n; s++) {
+          for (const { group, workgroups } of groups) {
+            pass.setBindGroup(0, group);
+            pass.dispatchWorkgroups(workgroups);
+          }
+        }
+      },
+      options,
+    );
+    return row('dense', neurons, null, steps, options, secondsPerStep, null);
+  } finally {
+    buffers.forEach((b) => b.destroy());
+  }
+}
+
+async function measureLowRank(
+  engine: WebGpuEngine,
+  neurons: number,
+  sigmaV: number,
+  options: WebGpuBenchOptions,
+): Promise<WebGpuBenchRow> {
+  const net = compileNetwork(parseRunFile(benchRunFile({ neurons, steps: options.steps, sigmaV })));
+  await engine.run(net); // warm-up
+  const perStep: number[] = [];
+  let spikes = 0;
+  for (let r = 0; r < options.repetitions; r++) {
+    const result = await engine.run(net);
+    perStep.push(result.timing.simulateSeconds / (net.S - 1));
+    spikes = result.trials[0].spikeCounts.reduce((s, counts) => counts.reduce((a, c) => a + c, s), 0);
+  }
+  return row('low-rank', net.N, sigmaV, net.S - 1, options, median(perStep), spikes / (net.S - 1));
+}
+
+function row(
+  kernel: BenchKernel,
+  neurons: number,
+  sigmaV: number | null,
+  steps: number,
+  options: WebGpuBenchOptions,
+  secondsPerStep: number,
+  spikesPerStep: number | null,
+): WebGpuBenchRow {
+  return {
+    kernel,
+    neurons,
+    sigmaV,
+    steps,
+    repetitions: options.repetitions,
+    secondsPerStep,
+    updatesPerSecond: neurons / secondsPerStep,
+    spikesPerStep,
+  };
+}
+
+/** low-rank / probe at the largest size both have; dense / low-rank at the largest dense size. */
+function ratios(rows: WebGpuBenchRow[]): { name: string; value: number }[] {
+  const out: { name: string; value: number }[] = [];
+  const lowRank = rows.filter((r) => r.kernel === 'low-rank');
+  const sigmas = [...new Set(lowRank.map((r) => r.sigmaV))];
+  const probes = rows.filter((r) => r.kernel === 'probe');
+  const dense = rows.filter((r) => r.kernel === 'dense').at(-1);
+  // The low-rank network has 6·round(N/6) neurons, so sizes match to within 3 neurons.
+  const near = (a: number, b: number) => Math.abs(a - b) <= 3;
+  for (const sigmaV of sigmas) {
+    const ofSigma = lowRank.filter((r) => r.sigmaV === sigmaV);
+    const pair = probes
+      .map((p) => ({ p, l: ofSigma.find((l) => near(l.neurons, p.neurons)) }))
+      .filter((x) => x.l)
+      .at(-1);
+    if (pair) {
+      out.push({
+        name: `low-rank step / probe at N = ${pair.p.neurons} (sigmaV ${sigmaV})`,
+        value: pair.l!.secondsPerStep / pair.p.secondsPerStep,
+      });
+    }
+    const l = dense && ofSigma.find((r) => near(r.neurons, dense.neurons));
+    if (dense && l) {
+      out.push({
+        name: `dense / low-rank step at N = ${dense.neurons} (sigmaV ${sigmaV})`,
+        value: dense.secondsPerStep / l.secondsPerStep,
+      });
+    }
+  }
+  return out;
+}
+
+export function describeBenchAdapter(
+  report: Pick<WebGpuBenchReport, 'adapter' | 'path' | 'featureLevel'>,
+): string {
+  const a = report.adapter;
+  return (
+    `adapter: ${a.description || '(no description)'} [vendor '${a.vendor}', architecture '${a.architecture}'] ` +
+    `via ${report.path}, ${report.featureLevel} feature level, software: ${a.software}` +
+    (a.software ? ' (CPU emulation: these times are not GPU performance)' : '')
+  );
+}
+
+export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGpuBenchReport> {
+  if (!(options.repetitions >= 1 && options.steps >= 2)) {
+    throw new Error(
+      `runWebGpuBench: need repetitions >= 1 and steps >= 2 (got ${options.repetitions}, ${options.steps})`,
+    );
+  }
+  const gpu = options.gpu ?? (await acquireDevice());
+  const engine = await WebGpuEngine.create({ gpu }).catch((err) => {
+    if (!options.gpu) gpu.release();
+    throw err;
+  });
+  const emit = (line: string) => options.onLine?.(line);
+  const report: WebGpuBenchReport = {
+    adapter: gpu.adapterInfo,
+    path: gpu.path,
+    featureLevel: gpu.featureLevel,
+    roundTripSeconds: 0,
+    rows: [],
+    skipped: [],
+    ratios: [],
+  };
+  /** Whether the low-rank row at `neurons` fits the time budget, judged from the row before it. */
+  const fits = (neurons: number, previous: WebGpuBenchRow | undefined): boolean => {
+    if (!previous) return true;
+    const predicted =
+      previous.secondsPerStep *
+      (neurons / previous.neurons) *
+      (options.steps - 1) *
+      (options.repetitions + 1);
+    const budget = options.maxRowSeconds ?? 120;
+    if (predicted <= budget) return true;
+    const reason =
+      `low-rank N ≥ ${neurons}, sigmaV ${previous.sigmaV}: skipped, N = ${neurons} alone would take about ${predicted.toFixed(0)} s predicted ` +
+      `(budget ${budget} s; fewer --steps or --repetitions, or a faster adapter)`;
+    report.skipped.push(reason);
+    emit(reason);
+    return false;
+  };
+  const add = (r: WebGpuBenchRow) => {
+    report.rows.push(r);
+    emit(formatRow(r));
+  };
+  try {
+    emit(describeBenchAdapter(report));
+    report.roundTripSeconds = await roundTrip(gpu, Math.max(options.repetitions, 5));
+    emit(`host round trip (submit → mapAsync of 4 bytes): ${(report.roundTripSeconds * 1e6).toFixed(0)} µs`);
+    emit(HEADER);
+    const ascending = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+    const lowRankSizes = ascending([...options.sizes, ...options.denseSizes]);
+    for (const sigmaV of options.noiseLevels ?? [0, 0.01]) {
+      let previous: WebGpuBenchRow | undefined;
+      for (const n of lowRankSizes) {
+        if (!fits(n, previous)) break;
+        previous = await measureLowRank(engine, n, sigmaV, options);
+        add(previous);
+      }
+    }
+    for (const n of ascending(options.sizes)) add(await measureProbe(gpu, n, options));
+    for (const n of ascending(options.denseSizes)) {
+      const dense = await measureDense(gpu, n, options);
+      if (typeof dense === 'string') {
+        report.skipped.push(dense);
+        emit(dense);
+      } else add(dense);
+    }
+    report.ratios = ratios(report.rows);
+    for (const r of report.ratios) emit(`${r.name}: ${r.value.toFixed(2)}`);
+    return report;
+  } finally {
+    engine.dispose();
+    if (!options.gpu) gpu.release();
+  }
+}
+
+const COLUMNS = ['kernel', 'neurons', 'sigmaV', 'steps', 'reps', 'µs/step', 'updates/s', 'spikes/step'];
+const WIDTHS = [8, 9, 6, 6, 5, 11, 10, 12];
+const line = (cells: string[]): string => cells.map((c, i) => c.padStart(WIDTHS[i])).join(' ');
+const HEADER = line(COLUMNS);
+
+function formatRow(r: WebGpuBenchRow): string {
+  return line([
+    r.kernel,
+    String(r.neurons),
+    r.sigmaV === null ? '' : String(r.sigmaV),
+    String(r.steps),
+    String(r.repetitions),
+    (r.secondsPerStep * 1e6).toPrecision(4),
+    r.updatesPerSecond.toExponential(2),
+    r.spikesPerStep === null ? '' : r.spikesPerStep.toFixed(1),
+  ]);
+}
+
+/** The adapter line, the table and the ratios, as printed to stdout. */
+export function formatWebGpuBench(report: WebGpuBenchReport): string {
+  return [
+    describeBenchAdapter(report),
+    `host round trip: ${(report.roundTripSeconds * 1e6).toFixed(0)} µs`,
+    HEADER,
+    ...report.rows.map(formatRow),
+    ...report.skipped,
+    ...report.ratios.map((r) => `${r.name}: ${r.value.toFixed(2)}`),
+  ].join('\n');
+}
