@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'coverage/', 'bench/results/', 'bench/device/build/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      'coverage/',
+      'scratch/',
+      'bench/results/',
+      'bench/device/build/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,21 +1,30 @@
-// bindings.wgsl: shared by every spiking kernel (appended after the kernel). The bind group
-// layouts, written once here and built to match in src/engine/webgpu/layout.ts; groups by lifetime:
+// bindings.wgsl: shared by every kernel (appended after the kernel). The bind group layouts,
+// written once here and built to match in src/engine/webgpu/layout.ts; groups by lifetime:
 //
 // | group/binding | name          | access     | type               | shape                          |
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
 // | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] ownSyn[N] fastSelf[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] |
-// | 1/0           | state         | read_write | array<u32>         | f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords] |
-// | 1/1           | latent        | read_write | array<f32>         | u[L] then y[K] (channels, then report-only readouts) |
-// | 1/2           | partials      | read_write | array<f32>         | [workgroups][K]: proj·ĝ summed per step-kernel workgroup |
+// | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
+// | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords]; then [trials][2] (t, events) for the small-network kernel |
+// | 1/1           | latent        | read_write | array<f32>         | [trials][2K]: s[K] (this step's Σ proj·ĝ; s[l < L] is u_l, the drive of t+1), y[K] |
+// | 1/2           | partials      | read_write | array<u32>         | [workgroups][max(K, 3)]: f32 bits of proj·ĝ per step-kernel workgroup, or a Candidate |
 // | 1/3           | control       | read_write | Control            | step counter t, spike events this chunk (atomic) |
-// | 2/0           | events        | read_write | array<vec2<u32>>   | [capacity]: (step, global neuron) |
-// | 2/1           | latentRecord  | read_write | array<f32>         | [samples][K], sample k is t = k·every |
+// | 2/0           | events        | read_write | array<vec2<u32>>   | [capacity] or [trials][event_stride]: (step, global neuron) |
+// | 2/1           | latentRecord  | read_write | array<f32>         | [trials][samples][K], sample k is t = k·every |
 //
 // K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
 // on the host and passed in Params, so the host is the one place that lays the buffers out.
+// `drive` holds, per step t ≥ 1 and population, the command input c[t] (spiking) or x[t−1] (rate),
+// then I_ext[t−1] (MODEL.md §3, §8).
 
 const MAX_POPULATIONS: u32 = 16u;
+
+// Params.rule: the spike rule of a spiking network (MODEL.md §5), or the rate model (§8).
+const RULE_ALL: u32 = 0u;
+const RULE_ONE_PER_STEP: u32 = 1u;
+const RULE_SEQUENTIAL: u32 = 2u;
+const RULE_RATE: u32 = 3u;
 
 struct Population {
   start: u32,
@@ -30,6 +39,10 @@ struct Population {
   synapse_kind: u32,  // 1 pulse, 2 exponential (compile.ts)
   recurrence: u32,    // 0 or 1
   noisy: u32,         // σ ≠ 0
+  mu: f32,            // μ_p, the extra instantaneous self-reset
+  class_rank: u32,    // rank of the population's priority among the network's distinct priorities
+  clamp: u32,         // clampAtThreshold (one-per-step)
+  _pad0: u32,
 }
 
 struct Params {
@@ -66,10 +79,22 @@ struct Params {
   st_spiked: u32,
   st_count: u32,
   st_bits: u32,
+  rule: u32,           // RULE_*
+  beta: f32,           // rate model: sigmoid gain β
+  s: u32,              // samples S: steps run t = 1 … S − 1
+  steps_per_dispatch: u32, // small-network kernel: steps one dispatch may run
+  trial_words: u32,    // words of state per trial (stride of state's [trials] sections)
+  off_trial_control: u32, // small-network kernel: state offset of [trials][2] (t, events)
+  event_stride: u32,   // small-network kernel: event slots per trial per submit
+  step_event_bound: u32, // most events one step can add (1 one-per-step, N otherwise)
+  record_stride: u32,  // words of latentRecord per trial
+  record_spikes: u32,
   _pad0: u32,
-  _pad1: u32,
-  _pad2: u32,
   pops: array<Population, MAX_POPULATIONS>,
+}
+
+struct Slice {
+  first_workgroup: u32,
 }
 
 struct Control {
@@ -79,9 +104,10 @@ struct Control {
 
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> consts: array<u32>;
+@group(0) @binding(2) var<uniform> slice: Slice;
 @group(1) @binding(0) var<storage, read_write> state: array<u32>;
 @group(1) @binding(1) var<storage, read_write> latent: array<f32>;
-@group(1) @binding(2) var<storage, read_write> partials: array<f32>;
+@group(1) @binding(2) var<storage, read_write> partials: array<u32>;
 @group(1) @binding(3) var<storage, read_write> control: Control;
 @group(2) @binding(0) var<storage, read_write> events: array<vec2<u32>>;
 @group(2) @binding(1) var<storage, read_write> latentRecord: array<f32>;

@@ -1,50 +1,35 @@
-// latents.wgsl: finishes step t after stepAll.wgsl (MODEL.md §3 phase 2 for t+1, §6 readout).
+// latents.wgsl: finishes step t after stepAll.wgsl (`all` rule) or stepRate.wgsl (rate model):
+// MODEL.md §3 phase 2 for t+1 and the §6 readout (§8 for the rate model).
 //
-// One workgroup. For every k < K it sums partials[w][k] over the step kernel's workgroups w in a
-// fixed order (each invocation a strided run of w, then a tree), giving s_k = Σ_i proj[k][i]·ĝ_i[t]:
-//   k < L  (latent channels):  u_k = s_k (the drive of step t+1), y_k = e^{−λ_r·dt}·y_k + s_k
-//   k ≥ L  (report-only):      y_k = e^{−λ_r·dt}·y_k + s_k
-// records y at t = 0 mod every into latentRecord[t/every][k], then advances the step counter, so
-// a chunk of steps is a list of dispatches with no host writes in between.
+// One workgroup. For every k < K it sums partials[w][k] (f32 bits) over the step kernel's
+// workgroups w in a fixed order (each invocation a strided run of w, then reduce.wgsl's tree),
+// giving s_k = Σ_i proj[k][i]·ĝ_i[t] (rate model: ĝ = r), and stores it in latent[k]: for k < L
+// that is u_k, the drive of step t+1. Invocation 0 then finishes the readout with model.wgsl's
+// finish_readout (y_k = e^{−λ_r·dt}·y_k + s_k; readout_decay = 0 makes it y = D·r for the rate
+// model), which records y at t = 0 mod every, and advances the step counter, so a chunk of steps
+// is a list of dispatches with no host writes in between.
 //
 // Dispatch: exactly 1 workgroup of WORKGROUP_SIZE (override, power of two; same choice and reason
-// as stepAll.wgsl). Bindings: bindings.wgsl.
+// as stepAll.wgsl). Bindings: bindings.wgsl (params, latent, partials, control, latentRecord).
+// Includes model.wgsl, reduce.wgsl (and philox.wgsl, spikes.wgsl, unused here).
 
 override WORKGROUP_SIZE: u32 = 256u;
 
-var<workgroup> scratch: array<f32, WORKGROUP_SIZE>;
-
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
-  let t = control.t;
-  let record = params.record_latents != 0u && t % params.every == 0u;
   for (var k = 0u; k < params.k; k++) {
     var sum = 0.0;
     for (var w = lid.x; w < params.workgroups; w += WORKGROUP_SIZE) {
-      sum = sum + partials[w * params.k + k];
+      sum = sum + bitcast<f32>(partials[w * params.k + k]);
     }
-    scratch[lid.x] = sum;
-    workgroupBarrier();
-    for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride = stride / 2u) {
-      if (lid.x < stride) {
-        scratch[lid.x] = scratch[lid.x] + scratch[lid.x + stride];
-      }
-      workgroupBarrier();
-    }
+    let s = workgroup_sum(lid.x, sum);
     if (lid.x == 0u) {
-      let s = scratch[0];
-      if (k < params.l) {
-        latent[k] = s;
-      }
-      let y = params.readout_decay * latent[params.l + k] + s;
-      latent[params.l + k] = y;
-      if (record) {
-        latentRecord[(t / params.every) * params.k + k] = y;
-      }
+      latent[k] = s;
     }
-    workgroupBarrier();
   }
   if (lid.x == 0u) {
+    let t = control.t;
+    finish_readout(0u, 0u, t);
     control.t = t + 1u;
   }
 }

@@ -9,18 +9,19 @@
 //   4. spike if V ≥ 1 and t ≥ nextAllowed (then nextAllowed = t + wait), then the synaptic trace:
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
 // Then the workgroup sums proj[k][i]·ĝ_i[t] over its neurons for every k < K (latent channels, then
-// report-only readouts) in a fixed tree order, and writes partials[workgroup][k]: deterministic, no
-// float atomics.
-// The operation order mirrors the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts).
+// report-only readouts) in a fixed tree order (reduce.wgsl), and writes the f32 bits to
+// partials[workgroup][k]: deterministic, no float atomics.
+// Phases 1–3 are model.wgsl's, shared with the other rules' kernels; the operation order mirrors
+// the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts).
 //
-// Dispatch: ⌈N / WORKGROUP_SIZE⌉ workgroups. WORKGROUP_SIZE (override, a power of two) is chosen by
-// the host within the device's limits: 256 fills a workgroup on every adapter seen and keeps the
-// tree reduction at 8 barriers per channel.
-// Bindings: bindings.wgsl (all of group 0, 1, 2). Noise: philox.wgsl.
+// Dispatch: ⌈N / WORKGROUP_SIZE⌉ workgroups in slices of at most 256 workgroups, each slice's
+// first workgroup in `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE
+// (override, a power of two) is chosen by the host within the device's limits: 256 fills a
+// workgroup on every adapter seen and keeps the tree reduction at 8 barriers per channel.
+// Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
+// (and spikes.wgsl, unused here).
 
 override WORKGROUP_SIZE: u32 = 256u;
-
-var<workgroup> scratch: array<f32, WORKGROUP_SIZE>;
 
 /** Pulse history bit for step s of neuron i (ring of params.history steps). */
 fn pulse_bit_index(i: u32, s: u32) -> vec2<u32> {
@@ -32,36 +33,10 @@ fn pulse_bit_index(i: u32, s: u32) -> vec2<u32> {
 fn update_neuron(i: u32, t: u32) -> f32 {
   let pop_index = consts[params.off_pop + i];
   let pop = params.pops[pop_index];
-  let dtl = pop.dt_leak;
-  let drive = params.off_drive + (t * params.p + pop_index) * (params.j + 1u);
-
-  var ff = 0.0;
-  for (var j = 0u; j < params.j; j++) {
-    ff = ff + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
-  }
-  ff = (ff + const_f32(params.off_bias + i)) + const_f32(drive + params.j);
-
   let g = state_f32(params.st_ghat + i);
-  var net = 0.0;
-  if (pop.recurrence != 0u) {
-    for (var l = 0u; l < params.l; l++) {
-      net = net + const_f32(params.off_enc + i * params.l + l) * latent[l];
-    }
-  } else {
-    net = const_f32(params.off_self_w + i) * g;
-  }
-  var fast = 0.0;
-  if (state[params.st_spiked + i] != 0u) {
-    fast = const_f32(params.off_fast_self + i);
-  }
-  let r = (net - const_f32(params.off_own_syn + i) * g) + fast;
-
+  let r = recurrent_drive(i, pop_index, g, state[params.st_spiked + i] != 0u, 0u);
   let v = state_f32(params.st_v + i);
-  var next = v + dtl * ((-v + ff) + r / dtl);
-  if (pop.noisy != 0u) {
-    let key = vec2<u32>(params.seed_lo, params.seed_hi);
-    next = next + pop.noise_scale * philox_standard_normal(key, params.trial, i, t);
-  }
+  let next = next_voltage(i, pop_index, t, params.trial, v, feedforward(i, pop_index, t), r);
   set_state_f32(params.st_v + i, next);
 
   let fired = next >= 1.0 && t >= state[params.st_next + i];
@@ -69,9 +44,11 @@ fn update_neuron(i: u32, t: u32) -> f32 {
   if (fired) {
     state[params.st_next + i] = t + pop.wait_steps;
     state[params.st_count + i] = state[params.st_count + i] + 1u;
-    let slot = atomicAdd(&control.events, 1u);
-    if (slot < params.event_capacity) {
-      events[slot] = vec2<u32>(t, i);
+    if (params.record_spikes != 0u) {
+      let slot = atomicAdd(&control.events, 1u);
+      if (slot < params.event_capacity) {
+        events[slot] = vec2<u32>(t, i);
+      }
     }
   }
 
@@ -107,33 +84,15 @@ fn update_neuron(i: u32, t: u32) -> f32 {
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(
-  @builtin(global_invocation_id) gid: vec3<u32>,
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(workgroup_id) wid: vec3<u32>,
 ) {
-  let i = gid.x;
+  let w = slice.first_workgroup + wid.x;
+  let i = w * WORKGROUP_SIZE + lid.x;
   let t = control.t;
   var ghat = 0.0; // zero past the last neuron
   if (i < params.n) {
     ghat = update_neuron(i, t);
   }
-  // Every invocation takes part in the reductions (barriers must be reached uniformly).
-  for (var k = 0u; k < params.k; k++) {
-    var term = 0.0;
-    if (i < params.n) {
-      term = const_f32(params.off_proj + k * params.n + i) * ghat;
-    }
-    scratch[lid.x] = term;
-    workgroupBarrier();
-    for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride = stride / 2u) {
-      if (lid.x < stride) {
-        scratch[lid.x] = scratch[lid.x] + scratch[lid.x + stride];
-      }
-      workgroupBarrier();
-    }
-    if (lid.x == 0u) {
-      partials[wid.x * params.k + k] = scratch[0];
-    }
-    workgroupBarrier();
-  }
+  project_partials(lid.x, w, i, ghat);
 }

@@ -10,13 +10,24 @@
 // spike. `fr` is identity in float64 mode and Math.fround in float32 mode, applied after every
 // arithmetic operation so that mode mirrors what a GPU computes in f32.
 
-import { SYNAPSE_PULSE, type CompiledNetwork, type CompiledPopulation } from '../../model/compile.ts';
+import {
+  SYNAPSE_DELTA,
+  SYNAPSE_PULSE,
+  type CompiledNetwork,
+  type CompiledPopulation,
+} from '../../model/compile.ts';
 import { standardNormal, standardNormalF32 } from '../philox.ts';
 import { TrialRecorder } from './recorder.ts';
+import {
+  populationKernel,
+  type KernelScalars,
+  type KernelState,
+  type PopulationKernel,
+  type Real,
+} from './populationKernel.ts';
 
 export type Precision = 'f64' | 'f32';
 
-type Real = Float64Array | Float32Array;
 const identity = (v: number): number => v;
 
 /** Spike events of the last few steps, for expiring pulse synapses (MODEL.md §6). */
@@ -87,6 +98,9 @@ export class SpikingTrial {
   private readonly popOf: Int32Array;
   private readonly priorityClasses: CompiledPopulation[][];
   private readonly recorder: TrialRecorder;
+  private readonly kernels: PopulationKernel[];
+  private readonly scalars: KernelScalars[];
+  private readonly state: KernelState;
 
   constructor(
     private readonly net: CompiledNetwork,
@@ -144,7 +158,74 @@ export class SpikingTrial {
     const priorities = [...new Set(net.populations.map((p) => p.priority))].sort((a, b) => a - b);
     this.priorityClasses = priorities.map((pr) => net.populations.filter((p) => p.priority === pr));
     this.recorder = new TrialRecorder(net);
+    this.state = {
+      ...this.arrays(),
+      normal: this.normal,
+      seed: net.seed,
+      trial,
+      spike: (i, t) => {
+        this.addSpike(i, t);
+        this.history?.push(t, i);
+      },
+    };
+    const fr = this.fr;
+    this.kernels = net.populations.map((p, pi) =>
+      populationKernel({
+        f32,
+        J: net.J,
+        L: net.L,
+        fire: net.spikeRule === 'all',
+        synapse:
+          p.synapseKind === SYNAPSE_PULSE
+            ? 'pulse'
+            : p.synapseKind === SYNAPSE_DELTA
+              ? 'delta'
+              : 'exponential',
+        noisy: p.noiseScale !== 0,
+        recurrence: p.recurrence,
+        sequential: net.spikeRule === 'sequential',
+        channels: this.channelsOf[pi],
+        readouts: this.readoutsOf[pi],
+      }),
+    );
+    this.scalars = net.populations.map((p) => ({
+      start: p.start,
+      end: p.start + p.size,
+      dtl: fr(p.dtLeak),
+      current: 0,
+      noiseScale: fr(p.noiseScale),
+      wait: Math.max(p.refractorySteps, 1),
+      invPw: p.pulseSteps > 0 ? fr(1 / p.pulseSteps) : 0,
+      decayDt: fr(p.synapseDecayDt),
+      rate: fr(p.synapseRate),
+      dt: fr(net.dt),
+    }));
     this.initialReadout();
+  }
+
+  private arrays() {
+    const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, ownSyn, fastSelf, selfW, bias, F, enc } = this;
+    const { dec, readoutW, u, uNext, readoutNext, c } = this;
+    return {
+      V,
+      ghat,
+      gExp,
+      pulseOpen,
+      spikedPrev,
+      nextAllowed,
+      ownSyn,
+      fastSelf,
+      selfW,
+      bias,
+      F,
+      enc,
+      dec,
+      readoutW,
+      u,
+      uNext,
+      readoutNext,
+      c,
+    };
   }
 
   /** y[0] = D·r0 when the run starts from rates (MODEL.md §6, §7); zero otherwise. */
@@ -195,79 +276,21 @@ export class SpikingTrial {
   }
 
   /**
-   * Phases 1–3 for one population; under the `all` rule (`fire`) also phase 4 for each neuron in
-   * the same pass — its spike test, synaptic trace and share of next step's projection depend only
-   * on itself and on last step's u, and one pass over memory is what makes large N fast.
+   * Phases 1–3 for one population, and under the `all` rule phase 4 in the same pass (the
+   * generated kernel of populationKernel.ts): each neuron's spike test, trace and share of next
+   * step's projection depend only on itself and on last step's u.
    */
   private integrate(pop: CompiledPopulation, pi: number, t: number, fire: boolean): void {
-    const { fr, V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, history } = this;
-    const { ownSyn, fastSelf, selfW, bias, F, enc, u, c, dec, readoutW, uNext, readoutNext } = this;
-    const { J, L, x } = this.net;
-    const dtl = fr(pop.dtLeak);
+    const { fr, c } = this;
+    const { J, x } = this.net;
+    const k = this.scalars[pi];
     for (let j = 0; j < J; j++) {
       const xPrev = fr(x[(t - 1) * J + j]);
-      c[j] = fr(fr(fr(fr(x[t * J + j]) - xPrev) / dtl) + xPrev);
+      c[j] = fr(fr(fr(fr(x[t * J + j]) - xPrev) / k.dtl) + xPrev);
     }
-    const current = pop.current ? fr(pop.current[t - 1]) : 0;
-    const noisy = pop.noiseScale !== 0;
-    const noiseScale = fr(pop.noiseScale);
-    const sequential = this.net.spikeRule === 'sequential';
-    const seed = this.net.seed;
-    const start = pop.start;
-    const end = start + pop.size;
-    const pulse = pop.synapseKind === SYNAPSE_PULSE;
-    if (fire && pulse) this.closePulses(pop, t);
-    const wait = Math.max(pop.refractorySteps, 1);
-    const invPw = pulse ? fr(1 / pop.pulseSteps) : 0;
-    const decayDt = fr(pop.synapseDecayDt);
-    const rate = fr(pop.synapseRate);
-    const dt = fr(this.net.dt);
-    const channels = this.channelsOf[pi];
-    const readouts = this.readoutsOf[pi];
-    for (let i = start; i < end; i++) {
-      let ff = 0;
-      for (let j = 0; j < J; j++) ff = fr(ff + fr(F[i * J + j] * c[j]));
-      ff = fr(fr(ff + bias[i]) + current);
-      let R = 0;
-      if (!sequential) {
-        const g = ghat[i];
-        let net = 0;
-        if (pop.recurrence) for (let l = 0; l < L; l++) net = fr(net + fr(enc[i * L + l] * u[l]));
-        else net = fr(selfW[i] * g);
-        R = fr(fr(net - fr(ownSyn[i] * g)) + (spikedPrev[i] ? fastSelf[i] : 0));
-      }
-      const v = V[i];
-      let next = fr(v + fr(dtl * fr(fr(-v + ff) + fr(R / dtl))));
-      if (noisy) next = fr(next + fr(noiseScale * this.normal(seed, this.trial, i, t)));
-      V[i] = next;
-      if (!fire) continue;
-      // `all` rule (MODEL.md §5): at or above 1 and not refractory; nobody at step 1 (nextAllowed ≥ 2).
-      const fired = next >= 1 && t >= nextAllowed[i];
-      spikedPrev[i] = fired ? 1 : 0;
-      if (fired) {
-        nextAllowed[i] = t + wait;
-        this.addSpike(i, t);
-        if (history) history.push(t, i);
-      }
-      let gNew: number;
-      if (pulse) {
-        if (fired) pulseOpen[i]++;
-        gNew = fr(pulseOpen[i] * invPw);
-      } else {
-        const g = fr(gExp[i] - fr(decayDt * gExp[i]));
-        gExp[i] = fired ? fr(g + rate) : g;
-        gNew = fr(dt * gExp[i]);
-      }
-      ghat[i] = gNew;
-      for (let q = 0; q < channels.length; q++) {
-        const l = channels[q];
-        uNext[l] = fr(uNext[l] + fr(dec[l][i - start] * gNew));
-      }
-      for (let q = 0; q < readouts.length; q++) {
-        const r = readouts[q];
-        readoutNext[r] = fr(readoutNext[r] + fr(readoutW[r][i - start] * gNew));
-      }
-    }
+    k.current = pop.current ? fr(pop.current[t - 1]) : 0;
+    if (fire && pop.synapseKind === SYNAPSE_PULSE) this.closePulses(pop, t);
+    this.kernels[pi](this.state, k, t);
   }
 
   /** Pulses opened at t − pwsteps close now (they covered samples t−pw … t−1). */

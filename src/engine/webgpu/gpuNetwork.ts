@@ -1,12 +1,24 @@
 // CompiledNetwork → the words the kernels read (bindings.wgsl): the constants buffer, the initial
-// state of a trial, the uniform params. Values are rounded to f32 the way the CPU engine's f32 mode
-// rounds them (src/engine/cpu/spikingTrial.ts), including the per-step command input, which is
-// computed here once per (step, population) instead of once per neuron.
+// state and latents of a trial, the uniform params. Values are rounded to f32 the way the CPU
+// engine's f32 mode rounds them (src/engine/cpu/spikingTrial.ts, rateTrial.ts), including the
+// per-step command input, which is computed here once per (step, population) instead of once per
+// neuron.
 
 import { SYNAPSE_PULSE, type CompiledNetwork } from '../../model/compile.ts';
-import type { PopulationParams, ScalarParams } from './layout.ts';
+import { RULES, type PopulationParams, type ScalarParams } from './layout.ts';
 
 const fr = Math.fround;
+
+/** Params fields that depend on how a run is dispatched, not on the network (set by the runners). */
+export type RunScalar =
+  | 'trial'
+  | 'event_capacity'
+  | 'workgroups'
+  | 'steps_per_dispatch'
+  | 'off_trial_control'
+  | 'event_stride'
+  | 'step_event_bound'
+  | 'record_spikes';
 
 export interface GpuNetwork {
   /** Neurons, channels + readouts. */
@@ -21,7 +33,7 @@ export interface GpuNetwork {
   samples: number;
   /** y at t = 0 (D·r0 or zeros), channels then readouts. */
   y0: Float32Array<ArrayBuffer>;
-  scalars: Omit<ScalarParams, 'trial' | 'event_capacity' | 'workgroups'>;
+  scalars: Omit<ScalarParams, RunScalar>;
   populations: PopulationParams[];
 }
 
@@ -67,18 +79,21 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   channels.forEach((c, l) => f32.set(c.decoder, offProj + l * N + c.start));
   readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * N + r.start));
 
-  // drive[t][p] = (c_0 … c_{J−1}, I_ext[t−1]) for t ≥ 1, as the CPU engine's integrate() forms it.
+  // drive[t][p] = (c_0 … c_{J−1}, I_ext[t−1]) for t ≥ 1, as the CPU engine's integrate() forms
+  // it; the rate model takes x[t−1] itself in place of the command input c (MODEL.md §8).
+  const rate = net.model === 'rate';
   for (let t = 1; t < S; t++) {
     populations.forEach((p, pi) => {
       const base = offDrive + (t * P + pi) * (J + 1);
       const dtl = fr(p.dtLeak);
       for (let j = 0; j < J; j++) {
         const xPrev = fr(net.x[(t - 1) * J + j]);
-        f32[base + j] = fr(fr(fr(fr(net.x[t * J + j]) - xPrev) / dtl) + xPrev);
+        f32[base + j] = rate ? xPrev : fr(fr(fr(fr(net.x[t * J + j]) - xPrev) / dtl) + xPrev);
       }
       f32[base + J] = p.current ? fr(p.current[t - 1]) : 0;
     });
   }
+  const priorities = [...new Set(populations.map((p) => p.priority))].sort((a, b) => a - b);
 
   const maxPulse = Math.max(
     0,
@@ -87,6 +102,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   const history = maxPulse > 0 ? maxPulse + 1 : 0;
   const pulseWords = Math.ceil(history / 32);
   const sections = stateSections(N, pulseWords);
+  const samples = Math.floor((S - 1) / net.record.every) + 1;
 
   return {
     N,
@@ -95,7 +111,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
     stateWords: sections.words,
     history,
     pulseWords,
-    samples: Math.floor((S - 1) / net.record.every) + 1,
+    samples,
     y0: initialReadout(net),
     scalars: {
       n: N,
@@ -110,7 +126,13 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       history,
       pulse_words: pulseWords,
       dt: net.dt,
-      readout_decay: net.readoutDecay,
+      // The rate model's readout is D·r itself: a zero decay turns the filter into y = s.
+      readout_decay: rate ? 0 : net.readoutDecay,
+      rule: RULES[rate ? 'rate' : net.spikeRule],
+      beta: net.beta,
+      s: S,
+      trial_words: sections.words,
+      record_stride: net.record.latents ? samples * K : 0,
       off_bias: off.bias,
       off_own_syn: off.ownSyn,
       off_fast_self: off.fastSelf,
@@ -142,30 +164,57 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       synapse_kind: p.synapseKind,
       recurrence: p.recurrence ? 1 : 0,
       noisy: p.noiseScale !== 0 ? 1 : 0,
+      mu: p.mu,
+      class_rank: priorities.indexOf(p.priority),
+      clamp: p.clampAtThreshold ? 1 : 0,
     })),
   };
 }
 
-/** A trial's initial state words: V0, ĝ = g = 0, nobody spiked, nextAllowed = 2 (`all` rule quirk). */
+/**
+ * A trial's initial state words: V0; ĝ = r0 for the rate model, else 0; nobody spiked;
+ * nextAllowed = 2 under the `all` rule (nobody spikes at step 1, the reference's quirk), else 1.
+ */
 export function initialState(net: CompiledNetwork, gpu: GpuNetwork): Uint32Array<ArrayBuffer> {
   const words = new Uint32Array(gpu.stateWords);
-  new Float32Array(words.buffer, 0, net.N).set(net.V0);
-  words.fill(2, gpu.scalars.st_next, gpu.scalars.st_next + net.N);
+  const f32 = new Float32Array(words.buffer);
+  f32.set(net.V0, gpu.scalars.st_v);
+  if (net.model === 'rate' && net.r0) f32.set(net.r0, gpu.scalars.st_ghat);
+  words.fill(net.spikeRule === 'all' ? 2 : 1, gpu.scalars.st_next, gpu.scalars.st_next + net.N);
   return words;
 }
 
-/** y[0] = D·r0 summed in f32 in neuron order, as the CPU engine's f32 mode; zeros without r0. */
+/**
+ * A trial's latent words (bindings.wgsl group 1 binding 1): s[K] then y[K]. s holds the drive u of
+ * step 1: D·r0 for the rate model (MODEL.md §8), zero for spiking ones (the CPU engine starts
+ * u at 0 even from rates); y = y0.
+ */
+export function initialLatent(net: CompiledNetwork, gpu: GpuNetwork): Float32Array<ArrayBuffer> {
+  const latent = new Float32Array(2 * gpu.K);
+  if (net.model === 'rate') latent.set(gpu.y0);
+  latent.set(gpu.y0, gpu.K);
+  return latent;
+}
+
+/**
+ * y[0] = D·r0 summed in f32 in neuron order, as the CPU engine's f32 mode: the spiking trial
+ * multiplies f32 decoders by r0, the rate trial float64 decoders by f32 rates. Zeros without r0.
+ */
 function initialReadout(net: CompiledNetwork): Float32Array<ArrayBuffer> {
   const y = new Float32Array(net.L + net.readouts.length);
   const r0 = net.r0;
   if (!r0) return y;
+  const rate = net.model === 'rate';
   const sources = [
     ...net.channels.map((c) => ({ start: c.start, size: c.size, w: c.decoder })),
     ...net.readouts.map((r) => ({ start: r.start, size: r.size, w: r.weights })),
   ];
   sources.forEach((src, k) => {
     let s = 0;
-    for (let i = 0; i < src.size; i++) s = fr(s + fr(fr(src.w[i]) * r0[src.start + i]));
+    for (let i = 0; i < src.size; i++) {
+      const r = r0[src.start + i];
+      s = fr(s + (rate ? fr(src.w[i] * fr(r)) : fr(fr(src.w[i]) * r)));
+    }
     y[k] = s;
   });
   return y;

@@ -1,7 +1,8 @@
 /// <reference types="@webgpu/types" />
 // The host's half of shaders/bindings.wgsl: the Params/Population uniform layout (field names in
 // WGSL order, every field one 4-byte word; test/webgpu/layout.test.ts checks them against the
-// WGSL, so no byte offset is typed by hand) and the three bind group layouts, grouped by lifetime.
+// WGSL, so no byte offset is typed by hand), the rule codes, and the three bind group layouts,
+// grouped by lifetime.
 
 export const MAX_POPULATIONS = 16;
 
@@ -20,6 +21,10 @@ export const POPULATION_FIELDS = {
   synapse_kind: 'u32',
   recurrence: 'u32',
   noisy: 'u32',
+  mu: 'f32',
+  class_rank: 'u32',
+  clamp: 'u32',
+  _pad0: 'u32',
 } as const satisfies Record<string, FieldType>;
 
 export const PARAMS_FIELDS = {
@@ -56,13 +61,29 @@ export const PARAMS_FIELDS = {
   st_spiked: 'u32',
   st_count: 'u32',
   st_bits: 'u32',
+  rule: 'u32',
+  beta: 'f32',
+  s: 'u32',
+  steps_per_dispatch: 'u32',
+  trial_words: 'u32',
+  off_trial_control: 'u32',
+  event_stride: 'u32',
+  step_event_bound: 'u32',
+  record_stride: 'u32',
+  record_spikes: 'u32',
   _pad0: 'u32',
-  _pad1: 'u32',
-  _pad2: 'u32',
 } as const satisfies Record<string, FieldType>;
 
-export type PopulationParams = Record<keyof typeof POPULATION_FIELDS, number>;
-export type ScalarParams = Record<Exclude<keyof typeof PARAMS_FIELDS, '_pad0' | '_pad1' | '_pad2'>, number>;
+/** Padding fields keep the uniform's 16-byte alignment and are written as 0. */
+type Padding = `_pad${number}`;
+export type PopulationParams = Record<Exclude<keyof typeof POPULATION_FIELDS, Padding>, number>;
+export type ScalarParams = Record<Exclude<keyof typeof PARAMS_FIELDS, Padding>, number>;
+
+/** Params.rule (bindings.wgsl's RULE_*). */
+export const RULES = { all: 0, 'one-per-step': 1, sequential: 2, rate: 3 } as const;
+
+/** Bytes between two entries of the slice buffer: the uniform dynamic-offset alignment. */
+export const SLICE_STRIDE = 256;
 
 const POPULATION_WORDS = Object.keys(POPULATION_FIELDS).length;
 const SCALAR_WORDS = Object.keys(PARAMS_FIELDS).length;
@@ -109,6 +130,11 @@ export function createBindGroupLayouts(device: GPUDevice): GPUBindGroupLayout[] 
       entries: [
         { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
         storage(1, 'read-only-storage'),
+        {
+          binding: 2,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 4 },
+        },
       ],
     }),
     device.createBindGroupLayout({

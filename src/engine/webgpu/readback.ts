@@ -1,5 +1,5 @@
 /// <reference types="@webgpu/types" />
-// Copies a GPU buffer range into a fresh ArrayBuffer: the one way state leaves the GPU (explicit
+// Copies GPU buffer ranges into a fresh ArrayBuffer: the one way state leaves the GPU (explicit
 // pulls, GeNN's rule).
 
 export async function readBuffer(
@@ -16,6 +16,37 @@ export async function readBuffer(
   try {
     const encoder = device.createCommandEncoder({ label: 'readBuffer' });
     encoder.copyBufferToBuffer(source, offset, staging, 0, size);
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    return staging.getMappedRange().slice(0);
+  } finally {
+    staging.destroy();
+  }
+}
+
+/**
+ * Gathers byte ranges of a GPU buffer into one ArrayBuffer, packed in the given order, with one
+ * submit and one map (offsets and sizes multiples of 4).
+ */
+export async function readRanges(
+  device: GPUDevice,
+  source: GPUBuffer,
+  ranges: readonly { offset: number; size: number }[],
+): Promise<ArrayBuffer> {
+  const total = ranges.reduce((n, r) => n + r.size, 0);
+  if (total === 0) return new ArrayBuffer(0);
+  const staging = device.createBuffer({
+    label: `readRanges.${source.label}`,
+    size: total,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  try {
+    const encoder = device.createCommandEncoder({ label: 'readRanges' });
+    let at = 0;
+    for (const { offset, size } of ranges) {
+      if (size > 0) encoder.copyBufferToBuffer(source, offset, staging, at, size);
+      at += size;
+    }
     device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
     return staging.getMappedRange().slice(0);

@@ -1,0 +1,163 @@
+// model.wgsl: shared functions (no entry point), appended after every kernel, so the model's
+// arithmetic is written once for the per-step kernels (stepAll, stepDelta, stepRate, selectOne,
+// spikeSequential, latents) and the small-network kernel. Every expression keeps the operation
+// order of the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts, rateTrial.ts), so both round
+// alike. A trial's state section starts at word `base` of `state` and its latents (s[K], y[K]) at
+// `latent_base` of `latent` (both 0 on the per-step path). A population is passed by index
+// (`pop`, into params.pops) and only the fields used are read. Needs bindings.wgsl and philox.wgsl.
+
+/** MODEL.md §3 phases 1 and 3: F_i·c[t] + b_i + I_ext,i[t−1] (c precomputed on the host). */
+fn feedforward(i: u32, pop: u32, t: u32) -> f32 {
+  let drive = params.off_drive + (t * params.p + pop) * (params.j + 1u);
+  var ff = 0.0;
+  for (var j = 0u; j < params.j; j++) {
+    ff = ff + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
+  }
+  return (ff + const_f32(params.off_bias + i)) + const_f32(drive + params.j);
+}
+
+/**
+ * Σ_l e_{i,l}·u_l with u = latent[u_base …], or w_self·g when the population has no recurrence
+ * (the spiking drive's synaptic part, and the rate model's W·r).
+ */
+fn encoded_input(i: u32, pop: u32, g: f32, u_base: u32) -> f32 {
+  if (params.pops[pop].recurrence == 0u) {
+    return const_f32(params.off_self_w + i) * g;
+  }
+  var net = 0.0;
+  for (var l = 0u; l < params.l; l++) {
+    net = net + const_f32(params.off_enc + i * params.l + l) * latent[u_base + l];
+  }
+  return net;
+}
+
+/** MODEL.md §3 phase 2: R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + fastSelf_i·s_i[t−1]. */
+fn recurrent_drive(i: u32, pop: u32, g: f32, spiked: bool, u_base: u32) -> f32 {
+  var fast = 0.0;
+  if (spiked) {
+    fast = const_f32(params.off_fast_self + i);
+  }
+  return (encoded_input(i, pop, g, u_base) - const_f32(params.off_own_syn + i) * g) + fast;
+}
+
+/** MODEL.md §3 phase 3 (the reference's rounding: λdt·((−V + ff) + R/λdt)), plus the noise. */
+fn next_voltage(i: u32, pop: u32, t: u32, trial: u32, v: f32, ff: f32, r: f32) -> f32 {
+  let dtl = params.pops[pop].dt_leak;
+  var next = v + dtl * ((-v + ff) + r / dtl);
+  if (params.pops[pop].noisy != 0u) {
+    let key = vec2<u32>(params.seed_lo, params.seed_hi);
+    next = next + params.pops[pop].noise_scale * philox_standard_normal(key, trial, i, t);
+  }
+  return next;
+}
+
+/**
+ * MODEL.md §8: V ← V + λdt·((−V + F·x[t−1] + W·r[t−1]) + I_ext[t−1]); `drive` holds x[t−1] here.
+ * `r` is the neuron's own rate (used without recurrence), u = D·r[t−1] at latent[u_base …].
+ */
+fn next_rate_voltage(i: u32, pop: u32, t: u32, v: f32, r: f32, u_base: u32) -> f32 {
+  let drive = params.off_drive + (t * params.p + pop) * (params.j + 1u);
+  var d = 0.0;
+  for (var j = 0u; j < params.j; j++) {
+    d = d + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
+  }
+  d = d + encoded_input(i, pop, r, u_base);
+  return v + params.pops[pop].dt_leak * ((-v + d) + const_f32(drive + params.j));
+}
+
+/** MODEL.md §8: r = 1/(1 + exp(−β·(V − T))); T is stored where spiking networks keep b. */
+fn rate_of(i: u32, v: f32) -> f32 {
+  return 1.0 / (1.0 + exp(-params.beta * (v - const_f32(params.off_bias + i))));
+}
+
+/**
+ * Phases 1–3 of step t for neuron i under a delta rule (MODEL.md §3): R from u and the previous
+ * step's spike under `one-per-step`, R = 0 under `sequential` (its kicks were applied within the
+ * step). Stores V and clears s_i[t−1] and ĝ_i (the spike phase marks this step's); returns V.
+ */
+fn integrate_delta(i: u32, base: u32, latent_base: u32, t: u32, trial: u32) -> f32 {
+  let pop = consts[params.off_pop + i];
+  var r = 0.0;
+  if (params.rule == RULE_ONE_PER_STEP) {
+    let g = state_f32(base + params.st_ghat + i);
+    r = recurrent_drive(i, pop, g, state[base + params.st_spiked + i] != 0u, latent_base);
+  }
+  let v = next_voltage(i, pop, t, trial, state_f32(base + params.st_v + i), feedforward(i, pop, t), r);
+  set_state_f32(base + params.st_v + i, v);
+  state[base + params.st_spiked + i] = 0u;
+  set_state_f32(base + params.st_ghat + i, 0.0);
+  return v;
+}
+
+/** MODEL.md §8, one step of neuron i of the rate model: stores V and r (in ĝ's place); returns r. */
+fn integrate_rate(i: u32, base: u32, latent_base: u32, t: u32) -> f32 {
+  let pop = consts[params.off_pop + i];
+  let r = state_f32(base + params.st_ghat + i);
+  let v = next_rate_voltage(i, pop, t, state_f32(base + params.st_v + i), r, latent_base);
+  set_state_f32(base + params.st_v + i, v);
+  let rate = rate_of(i, v);
+  set_state_f32(base + params.st_ghat + i, rate);
+  return rate;
+}
+
+/** MODEL.md §5 (sequential): W_ik = Σ_l e_{i,l}·d_{l,k}, the column of spiking neuron k. */
+fn column_weight(i: u32, k: u32) -> f32 {
+  // proj[l][k] is 0 where k is not in channel l's source: adding e·0 leaves w as the CPU's sum.
+  var w = 0.0;
+  for (var l = 0u; l < params.l; l++) {
+    w = w + const_f32(params.off_enc + i * params.l + l) * const_f32(params.off_proj + l * params.n + k);
+  }
+  return w;
+}
+
+/** A spike candidate (MODEL.md §5): priority class rank, V − 1, global neuron index. */
+struct Candidate {
+  rank: u32,
+  excess: f32,
+  index: u32,
+}
+
+const NO_RANK: u32 = 0xffffffffu;
+
+fn no_candidate() -> Candidate {
+  return Candidate(NO_RANK, 0.0, 0u);
+}
+
+/** Neuron i as a candidate when it may spike and V ≥ 1, else no candidate. */
+fn candidate(i: u32, v: f32, eligible: bool) -> Candidate {
+  if (eligible && v >= 1.0) {
+    return Candidate(params.pops[consts[params.off_pop + i]].class_rank, v - 1.0, i);
+  }
+  return no_candidate();
+}
+
+/**
+ * The CPU engine's selectCandidate as a total order: lower priority class first, then larger
+ * V − 1, then lower index. Being total, any reduction tree picks the same winner.
+ */
+fn better(a: Candidate, b: Candidate) -> bool {
+  if (a.rank != b.rank) {
+    return a.rank < b.rank;
+  }
+  if (a.excess != b.excess) {
+    return a.excess > b.excess;
+  }
+  return a.index < b.index;
+}
+
+/**
+ * MODEL.md §6, the end of step t for one trial (one invocation calls it): with the step's
+ * s_k = Σ_i proj[k][i]·ĝ_i at latent[latent_base + k], y_k ← e^{−λ_r·dt}·y_k + s_k (readout_decay
+ * is 0 for the rate model: y = D·r, unfiltered), recorded when t is on the grid.
+ */
+fn finish_readout(latent_base: u32, record_base: u32, t: u32) {
+  let record = params.record_latents != 0u && t % params.every == 0u;
+  for (var k = 0u; k < params.k; k++) {
+    let at = latent_base + params.k + k;
+    let y = params.readout_decay * latent[at] + latent[latent_base + k];
+    latent[at] = y;
+    if (record) {
+      latentRecord[record_base + (t / params.every) * params.k + k] = y;
+    }
+  }
+}

@@ -1,0 +1,33 @@
+// stepRate.wgsl: one step t of the rate ("soft boundary") network, MODEL.md §8, for networks too
+// large for smallNetwork.wgsl. Followed by latents.wgsl, which sums the partials into u = D·r[t]
+// (the drive of t+1) and, with readout_decay = 0, y = D·r[t] unfiltered.
+//
+// One invocation = one neuron i (model.wgsl's integrate_rate):
+//   V ← V + λdt·((−V + F·x[t−1] + Σ_l e_{i,l}·u_l) + I_ext[t−1])   (W·r with its diagonal; no μ,
+//       noise, reset or clamp; without recurrence w_self·r_i)
+//   r_i ← 1/(1 + exp(−β·(V − T_i))), kept where spiking networks keep ĝ
+// then, as stepAll.wgsl, the workgroup sums proj[k][i]·r_i for every k < K in a fixed tree
+// (reduce.wgsl) and writes the f32 bits to partials[workgroup][k].
+// WGSL's exp is not correctly rounded: rates differ from the CPU's f32 mode by a few ulp.
+//
+// Dispatch: ⌈N / WORKGROUP_SIZE⌉ workgroups in slices of at most 256 (first workgroup in `slice`).
+// WORKGROUP_SIZE: override, a power of two, the host's choice as for stepAll.wgsl.
+// Bindings: bindings.wgsl (params, consts, slice, state, latent, partials, control).
+// Includes model.wgsl, reduce.wgsl (and philox.wgsl, spikes.wgsl, unused here).
+
+override WORKGROUP_SIZE: u32 = 256u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(
+  @builtin(local_invocation_id) lid: vec3<u32>,
+  @builtin(workgroup_id) wid: vec3<u32>,
+) {
+  let w = slice.first_workgroup + wid.x;
+  let i = w * WORKGROUP_SIZE + lid.x;
+  let t = control.t;
+  var rate = 0.0; // zero past the last neuron
+  if (i < params.n) {
+    rate = integrate_rate(i, 0u, 0u, t);
+  }
+  project_partials(lid.x, w, i, rate);
+}

@@ -1,0 +1,161 @@
+// Code generation for the CPU engine's hot loop (Brian2's split: model description → generated
+// code → device). One JavaScript function per population shape integrates phases 1–3 of MODEL.md §3
+// for every neuron of a population and, under the `all` rule, phase 4 in the same pass: spike test,
+// synaptic trace and the neuron's share of next step's projections. Generating it lets the JIT see
+// straight-line code: input dimensions and latent channels unrolled, branches on synapse kind,
+// noise and recurrence resolved, and in float64 mode no rounding calls at all — `R(e)` wraps every
+// arithmetic result in Math.fround only in float32 mode, which mirrors a GPU computing in f32.
+// The template below is the single statement of the per-neuron arithmetic; its order of operations
+// is the reference simulator's (V += λdt·((−V + F·c + b + I) + R/(λdt)) + noise), which is what
+// makes float64 spike counts match the reference exactly.
+
+export type Real = Float64Array | Float32Array;
+
+export interface KernelShape {
+  f32: boolean;
+  /** Input dimensions and latent channels (unrolled). */
+  J: number;
+  L: number;
+  /** `all` rule: spike, trace and projection in the same pass. */
+  fire: boolean;
+  synapse: 'delta' | 'pulse' | 'exponential';
+  noisy: boolean;
+  recurrence: boolean;
+  /** Sequential rule: every recurrent kick is applied within the step, so no drive term. */
+  sequential: boolean;
+  /** Channels and report-only readouts whose source is this population. */
+  channels: number[];
+  readouts: number[];
+}
+
+/** The arrays and per-step values a population kernel reads and writes. */
+export interface KernelState {
+  V: Real;
+  ghat: Real;
+  gExp: Real;
+  pulseOpen: Int32Array;
+  spikedPrev: Uint8Array;
+  nextAllowed: Int32Array;
+  ownSyn: Real;
+  fastSelf: Real;
+  selfW: Real;
+  bias: Real;
+  F: Real;
+  enc: Real;
+  dec: Real[];
+  readoutW: Real[];
+  u: Real;
+  uNext: Real;
+  readoutNext: Real;
+  /** Command input c[t] of this population, J values. */
+  c: Real;
+  normal: (seed: number, trial: number, neuron: number, step: number) => number;
+  seed: number;
+  trial: number;
+  /** Records a spike of global neuron i at step t. */
+  spike: (i: number, t: number) => void;
+}
+
+/** Per-population, per-step scalars, already rounded for the precision. */
+export interface KernelScalars {
+  start: number;
+  end: number;
+  dtl: number;
+  current: number;
+  noiseScale: number;
+  wait: number;
+  invPw: number;
+  decayDt: number;
+  rate: number;
+  dt: number;
+}
+
+export type PopulationKernel = (s: KernelState, k: KernelScalars, t: number) => void;
+
+const cache = new Map<string, PopulationKernel>();
+
+export function populationKernel(shape: KernelShape): PopulationKernel {
+  const key = JSON.stringify(shape);
+  let kernel = cache.get(key);
+  if (!kernel) {
+    kernel = new Function('s', 'k', 't', kernelSource(shape)) as PopulationKernel;
+    cache.set(key, kernel);
+  }
+  return kernel;
+}
+
+/** Sums `terms` left to right from the first term, rounding each partial result. */
+function sum(terms: string[], R: (e: string) => string): string {
+  return terms.slice(1).reduce((acc, term) => R(`${acc} + ${term}`), terms[0]);
+}
+
+export function kernelSource(shape: KernelShape): string {
+  const { J, L, fire, synapse, noisy, recurrence, sequential, channels, readouts } = shape;
+  const R = shape.f32 ? (e: string) => `Math.fround(${e})` : (e: string) => `(${e})`;
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const lines: string[] = [
+    'const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, ownSyn, fastSelf, selfW, bias, F, enc } = s;',
+    'const { start, end, dtl, current, noiseScale, wait, invPw, decayDt, rate, dt } = k;',
+    ...range(J).map((j) => `const c${j} = s.c[${j}];`),
+    ...range(L).map((l) => `const u${l} = s.u[${l}];`),
+    ...channels.map((l) => `const dec${l} = s.dec[${l}];`),
+    ...readouts.map((r) => `const ro${r} = s.readoutW[${r}];`),
+    ...channels.map((l) => `let acc${l} = s.uNext[${l}];`),
+    ...readouts.map((r) => `let racc${r} = s.readoutNext[${r}];`),
+    'for (let i = start; i < end; i++) {',
+    `  const ff = ${R(
+      `${sum(
+        range(J).map((j) => R(`F[i * ${J} + ${j}] * c${j}`)),
+        R,
+      )} + bias[i]`,
+    )};`,
+    `  const drive = ${R(`ff + current`)};`,
+  ];
+  if (sequential) {
+    lines.push('  const rec = 0;');
+  } else {
+    const net = recurrence
+      ? L > 0
+        ? sum(
+            range(L).map((l) => R(`enc[i * ${L} + ${l}] * u${l}`)),
+            R,
+          )
+        : '0'
+      : R('selfW[i] * ghat[i]');
+    lines.push(
+      `  const rec = ${R(`${R(`${net} - ${R('ownSyn[i] * ghat[i]')}`)} + (spikedPrev[i] ? fastSelf[i] : 0)`)};`,
+    );
+  }
+  lines.push('  const v = V[i];');
+  lines.push(`  let next = ${R(`v + ${R(`dtl * ${R(`${R('-v + drive')} + ${R('rec / dtl')}`)}`)}`)};`);
+  if (noisy) lines.push(`  next = ${R(`next + ${R('noiseScale * s.normal(s.seed, s.trial, i, t)')}`)};`);
+  lines.push('  V[i] = next;');
+  if (fire) {
+    // `all` rule (MODEL.md §5): at or above 1 and not refractory; nobody at step 1 (nextAllowed ≥ 2).
+    lines.push(
+      '  const fired = next >= 1 && t >= nextAllowed[i];',
+      '  spikedPrev[i] = fired ? 1 : 0;',
+      '  if (fired) { nextAllowed[i] = t + wait; s.spike(i, t); }',
+    );
+    if (synapse === 'pulse') {
+      lines.push('  if (fired) pulseOpen[i]++;', `  const gNew = ${R('pulseOpen[i] * invPw')};`);
+    } else {
+      lines.push(
+        `  const decayed = ${R(`gExp[i] - ${R('decayDt * gExp[i]')}`)};`,
+        `  gExp[i] = fired ? ${R('decayed + rate')} : decayed;`,
+        `  const gNew = ${R('dt * gExp[i]')};`,
+      );
+    }
+    lines.push(
+      '  ghat[i] = gNew;',
+      ...channels.map((l) => `  acc${l} = ${R(`acc${l} + ${R(`dec${l}[i - start] * gNew`)}`)};`),
+      ...readouts.map((r) => `  racc${r} = ${R(`racc${r} + ${R(`ro${r}[i - start] * gNew`)}`)};`),
+    );
+  }
+  lines.push(
+    '}',
+    ...channels.map((l) => `s.uNext[${l}] = acc${l};`),
+    ...readouts.map((r) => `s.readoutNext[${r}] = racc${r};`),
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,100 @@
+/// <reference types="@webgpu/types" />
+// Every compute pipeline of the engine, built from shaders/<kernel>.wgsl plus the shared files it
+// includes, on one pipeline layout (bindings.wgsl). The per-step kernels are built up front at one
+// workgroup size; smallNetwork.wgsl is built on first use per workgroup size (its size follows N
+// and the adapter) and cached, a key made only of set-up-time facts.
+
+import { createBindGroupLayouts } from './layout.ts';
+import { compileShader, composeShader } from './shaders.ts';
+import type { ShaderLoader } from './shaderLoader.ts';
+
+/** Preferred invocations per workgroup of the per-step kernels: a power of two within the limits. */
+const PREFERRED_WORKGROUP_SIZE = 256;
+/**
+ * The small-network kernel's lanes per trial on a software adapter: one SIMD group (SwiftShader's
+ * is 4 wide), since there every barrier costs a coroutine switch per group (smallNetwork.wgsl).
+ */
+const SOFTWARE_LANES = 4;
+
+/** Every kernel's shared files: the model's arithmetic, reductions, spike phases, bindings, noise. */
+const INCLUDES = ['model', 'reduce', 'spikes', 'bindings', 'philox'];
+const STEP_KERNELS = ['stepAll', 'stepDelta', 'selectOne', 'spikeSequential', 'stepRate', 'latents'] as const;
+
+export type StepKernel = (typeof STEP_KERNELS)[number];
+
+export class Pipelines {
+  private readonly small = new Map<number, Promise<GPUComputePipeline>>();
+
+  private constructor(
+    private readonly device: GPUDevice,
+    private readonly load: ShaderLoader,
+    private readonly layout: GPUPipelineLayout,
+    readonly layouts: GPUBindGroupLayout[],
+    readonly step: Record<StepKernel, GPUComputePipeline>,
+    /** Workgroup size of the per-step kernels. */
+    readonly workgroupSize: number,
+  ) {}
+
+  static async create(device: GPUDevice, load: ShaderLoader): Promise<Pipelines> {
+    const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
+    const layouts = createBindGroupLayouts(device);
+    const layout = device.createPipelineLayout({
+      label: 'WebGpuEngine.pipelineLayout',
+      bindGroupLayouts: layouts,
+    });
+    const built = await Promise.all(
+      STEP_KERNELS.map((name) => build(device, load, layout, name, workgroupSize)),
+    );
+    const step = Object.fromEntries(STEP_KERNELS.map((n, k) => [n, built[k]])) as Record<
+      StepKernel,
+      GPUComputePipeline
+    >;
+    return new Pipelines(device, load, layout, layouts, step, workgroupSize);
+  }
+
+  /** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */
+  fitsOneWorkgroup(N: number): boolean {
+    return N <= this.workgroupSize;
+  }
+
+  /** The small-network kernel's lanes for N neurons: one per neuron, or one SIMD group in software. */
+  smallLanes(N: number, software: boolean): number {
+    let lanes = 1;
+    while (lanes < N) lanes *= 2;
+    return Math.min(lanes, software ? SOFTWARE_LANES : this.workgroupSize);
+  }
+
+  smallNetwork(workgroupSize: number): Promise<GPUComputePipeline> {
+    let pipeline = this.small.get(workgroupSize);
+    if (!pipeline) {
+      pipeline = build(this.device, this.load, this.layout, 'smallNetwork', workgroupSize);
+      this.small.set(workgroupSize, pipeline);
+    }
+    return pipeline;
+  }
+}
+
+function largestWorkgroup(limits: GPUSupportedLimits, preferred: number): number {
+  let size = preferred;
+  while (size > limits.maxComputeInvocationsPerWorkgroup || size > limits.maxComputeWorkgroupSizeX) size /= 2;
+  return size;
+}
+
+async function build(
+  device: GPUDevice,
+  load: ShaderLoader,
+  layout: GPUPipelineLayout,
+  kernel: string,
+  workgroupSize: number,
+): Promise<GPUComputePipeline> {
+  const module = await compileShader(device, kernel, await composeShader(kernel, INCLUDES, load));
+  device.pushErrorScope('validation');
+  const pipeline = await device.createComputePipelineAsync({
+    label: `WebGpuEngine.${kernel}`,
+    layout,
+    compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE: workgroupSize } },
+  });
+  const error = await device.popErrorScope();
+  if (error) throw new Error(`shaders/${kernel}.wgsl: pipeline: ${error.message}`);
+  return pipeline;
+}

@@ -1,0 +1,58 @@
+// GPU words → a TrialResult's parts, shared by the per-step and the batched paths: spike events
+// split by population, spike counts, latent and readout series.
+
+import type { SpikeTrain, TrialResult } from '../engine.ts';
+import type { CompiledNetwork } from '../../model/compile.ts';
+import type { GpuNetwork } from './gpuNetwork.ts';
+
+/**
+ * Spike trains per population from chunks of (step, global neuron) event pairs, in chunk order.
+ * With `sort`, each chunk's events are ordered by (step, neuron) first (the `all` rule's atomic
+ * slots); otherwise they are kept as written (the delta rules' spike order, as the CPU emits it).
+ */
+export function eventTrains(
+  net: CompiledNetwork,
+  chunks: readonly { events: Uint32Array; count: number }[],
+  sort: boolean,
+): SpikeTrain[] {
+  const total = chunks.reduce((n, c) => n + c.count, 0);
+  const popOf = new Int32Array(net.N);
+  net.populations.forEach((p, pi) => popOf.fill(pi, p.start, p.start + p.size));
+  const sizes = new Int32Array(net.populations.length);
+  const step = net.populations.map(() => new Int32Array(total));
+  const neuron = net.populations.map(() => new Int32Array(total));
+  for (const { events, count } of chunks) {
+    const order = Array.from({ length: count }, (_, e) => e);
+    if (sort) order.sort((a, b) => events[2 * a] - events[2 * b] || events[2 * a + 1] - events[2 * b + 1]);
+    for (const e of order) {
+      const i = events[2 * e + 1];
+      const p = popOf[i];
+      step[p][sizes[p]] = events[2 * e];
+      neuron[p][sizes[p]++] = i - net.populations[p].start;
+    }
+  }
+  return net.populations.map((_, p) => ({
+    step: step[p].slice(0, sizes[p]),
+    neuron: neuron[p].slice(0, sizes[p]),
+  }));
+}
+
+/** Whole-run counts per population from the per-neuron counter words. */
+export function spikeCounts(net: CompiledNetwork, counts: Uint32Array): Int32Array[] {
+  return net.populations.map((p) => Int32Array.from(counts.subarray(p.start, p.start + p.size)));
+}
+
+/** Latent channels and readouts from one trial's record [samples][K] (null when not recorded). */
+export function latentSeries(
+  net: CompiledNetwork,
+  gpuNet: GpuNetwork,
+  record: Float32Array | null,
+): Pick<TrialResult, 'latents' | 'readouts'> {
+  if (!record) return { latents: null, readouts: null };
+  const { K, samples } = gpuNet;
+  const column = (k: number) => Float64Array.from({ length: samples }, (_, s) => record[s * K + k]);
+  return {
+    latents: net.channels.map((_, l) => column(l)),
+    readouts: net.readouts.map((_, r) => column(net.L + r)),
+  };
+}
