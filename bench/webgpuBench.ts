@@ -24,6 +24,7 @@ import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
 import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import { benchRunFile } from './cpuBench.ts';
+import { fig5Run } from '../src/experiments/presets/fig5.ts';
 
 export type BenchKernel = 'low-rank' | 'probe' | 'dense';
 
@@ -78,6 +79,8 @@ export interface WebGpuBenchReport {
   /** Sizes not run, with the reason. */
   skipped: string[];
   ratios: { name: string; value: number }[];
+  /** fig5 (6 neurons): steps/s of the small-network kernel and of one dispatch per step. */
+  smallNetwork: { batchedStepsPerSecond: number; perStepStepsPerSecond: number } | null;
 }
 
 const PREFERRED_WORKGROUP_SIZE = 256;
@@ -329,6 +332,33 @@ async function measureLowRank(
   return row('low-rank', net.N, sigmaV, net.S - 1, options, median(perStep), spikes / (net.S - 1));
 }
 
+/**
+ * fig5 (3 E + 3 I, one-per-step): the small-network kernel (many steps per dispatch inside one
+ * workgroup) against the same engine forced to one dispatch per step. Median of `repetitions`.
+ */
+async function measureSmallNetwork(
+  gpu: GpuDevice,
+  batched: WebGpuEngine,
+  repetitions: number,
+): Promise<{ batchedStepsPerSecond: number; perStepStepsPerSecond: number }> {
+  const net = compileNetwork(parseRunFile(fig5Run()));
+  const perStep = await WebGpuEngine.create({ gpu, batchSmallNetworks: false });
+  try {
+    const stepsPerSecond = async (engine: WebGpuEngine) => {
+      await engine.run(net);
+      const times: number[] = [];
+      for (let k = 0; k < repetitions; k++) times.push((await engine.run(net)).timing.simulateSeconds);
+      return (net.S - 1) / median(times);
+    };
+    return {
+      batchedStepsPerSecond: await stepsPerSecond(batched),
+      perStepStepsPerSecond: await stepsPerSecond(perStep),
+    };
+  } finally {
+    perStep.dispose();
+  }
+}
+
 function row(
   kernel: BenchKernel,
   neurons: number,
@@ -413,6 +443,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
     rows: [],
     skipped: [],
     ratios: [],
+    smallNetwork: null,
   };
   /** Whether the low-rank row at `neurons` fits the time budget, judged from the row before it. */
   const fits = (neurons: number, previous: WebGpuBenchRow | undefined): boolean => {
@@ -459,6 +490,11 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
       } else add(dense);
     }
     report.ratios = ratios(report.rows);
+    report.smallNetwork = await measureSmallNetwork(gpu, engine, options.repetitions);
+    report.ratios.push({
+      name: 'small-network kernel / one dispatch per step, fig5 steps/s',
+      value: report.smallNetwork.batchedStepsPerSecond / report.smallNetwork.perStepStepsPerSecond,
+    });
     for (const r of report.ratios) emit(`${r.name}: ${r.value.toFixed(2)}`);
     return report;
   } finally {
@@ -493,6 +529,12 @@ export function formatWebGpuBench(report: WebGpuBenchReport): string {
     HEADER,
     ...report.rows.map(formatRow),
     ...report.skipped,
+    ...(report.smallNetwork
+      ? [
+          `fig5 steps/s: small-network kernel ${report.smallNetwork.batchedStepsPerSecond.toFixed(0)}, ` +
+            `one dispatch per step ${report.smallNetwork.perStepStepsPerSecond.toFixed(0)}`,
+        ]
+      : []),
     ...report.ratios.map((r) => `${r.name}: ${r.value.toFixed(2)}`),
   ].join('\n');
 }

@@ -51,7 +51,12 @@ describe.skipIf(!gpu)('runWebGpuBench', () => {
     expect(report.ratios.map((r) => r.name)).toEqual([
       'low-rank step / probe at N = 1000 (sigmaV 0.01)',
       'dense / low-rank step at N = 512 (sigmaV 0.01)',
+      'small-network kernel / one dispatch per step, fig5 steps/s',
     ]);
+    // Many steps per dispatch must beat one dispatch per step on fig5, whatever the adapter.
+    expect(report.smallNetwork!.batchedStepsPerSecond).toBeGreaterThan(
+      report.smallNetwork!.perStepStepsPerSecond,
+    );
     for (const r of report.ratios) expect(Number.isFinite(r.value) && r.value > 0).toBe(true);
   });
 });
