@@ -1,5 +1,6 @@
-// Vite serves (and can build) the in-browser harness in src/web/, which imports the engine straight
-// from src/ and the kernels from shaders/ (both outside the page's root, hence fs.allow).
+// Vite serves the browser app in src/web/ (`npm run app`) and builds it as a static site into dist/
+// (`npm run build`); the page imports the engine straight from src/ and the kernels from shaders/
+// (both outside the page's root, hence fs.allow).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -9,7 +10,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('./src/web', import.meta.url)),
   // WebGPU needs a secure context: localhost qualifies, a LAN address does not.
   server: { host: 'localhost', fs: { allow: [repository] } },
-  // The harness has no npm dependencies to pre-bundle.
+  // The app has no npm dependencies to pre-bundle.
   optimizeDeps: { noDiscovery: true, include: [] },
-  build: { outDir: fileURLToPath(new URL('./out/web', import.meta.url)), emptyOutDir: true },
+  build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true },
 });

@@ -6,6 +6,7 @@ import type { Engine, RunOptions, SimulationResult, TrialResult } from '../engin
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SpikingTrial, type Precision } from './spikingTrial.ts';
 import { RateTrial } from './rateTrial.ts';
+import { yieldToEventLoop } from '../yieldToEventLoop.ts';
 
 export interface CpuEngineOptions {
   /** 'f64' (default) is the reference; 'f32' rounds every operation as a GPU would. */
@@ -50,7 +51,7 @@ export class CpuEngine implements Engine {
         done += t1 - t;
         if (performance.now() - lastYield > YIELD_EVERY_MS) {
           onProgress?.(done, total);
-          await new Promise((resolve) => setImmediate(resolve));
+          await yieldToEventLoop();
           lastYield = performance.now();
         }
         if (signal?.aborted) throw abortError();

@@ -1,0 +1,73 @@
+// What the app is showing, as plain strings so it round-trips through the URL query: a shared link
+// reopens the same network with the same changes. An empty override means "as the preset has it".
+
+export type Source = 'preset' | 'formula' | 'file';
+export type InputKind = '' | 'ramp' | 'step' | 'constant' | 'sine';
+export type BackendPreference = 'auto' | 'cpu';
+
+export interface AppState {
+  source: Source;
+  preset: string;
+  formula: string;
+  /** Noise seed; empty keeps the preset's (or the file's). */
+  seed: string;
+  /** Redundancy: every neuron repeated m times with 1/m of its decoder. */
+  m: string;
+  sigma: string;
+  mu: string;
+  rule: string;
+  /** Pulse width (ms) given to delta synapses when the rule becomes `all`. */
+  pulse: string;
+  dt: string;
+  steps: string;
+  input: InputKind;
+  /** Input range: ramp from x0 to x1, step from x0 to x1, constant x1, sine between them. */
+  x0: string;
+  x1: string;
+  backend: BackendPreference;
+}
+
+export const DEFAULT_STATE: AppState = {
+  source: 'preset',
+  preset: 'fig5',
+  formula: '3 + sin(1.1*x) + 0.6*sin(2.3*x + 0.5)',
+  seed: '',
+  m: '1',
+  sigma: '',
+  mu: '',
+  rule: '',
+  pulse: '1',
+  dt: '',
+  steps: '',
+  input: '',
+  x0: '-2.5',
+  x1: '10',
+  backend: 'auto',
+};
+
+const KEYS = Object.keys(DEFAULT_STATE) as (keyof AppState)[];
+
+/** State from a query string; unknown keys are ignored, missing ones take their defaults. */
+export function stateFromQuery(query: string): AppState {
+  const params = new URLSearchParams(query);
+  const state = { ...DEFAULT_STATE };
+  for (const key of KEYS) {
+    const value = params.get(key);
+    if (value !== null) (state as Record<keyof AppState, string>)[key] = value;
+  }
+  // A loaded file cannot travel in a URL: a shared link falls back to the preset.
+  if (state.source === 'file') state.source = 'preset';
+  return state;
+}
+
+/** The query string of `state`, listing only what differs from the defaults (short links). */
+export function queryFromState(state: AppState): string {
+  const params = new URLSearchParams();
+  for (const key of KEYS) {
+    if (state[key] !== DEFAULT_STATE[key] && !(key === 'source' && state.source === 'file')) {
+      params.set(key, state[key]);
+    }
+  }
+  const query = params.toString();
+  return query === '' ? '' : `?${query}`;
+}

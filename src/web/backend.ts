@@ -1,0 +1,48 @@
+// The engine the page runs on: WebGPU when navigator.gpu gives an adapter (with the shaders
+// bundled by Vite), otherwise the CPU engine with a notice saying why. The same engine code as the
+// command line; only the choice and its messages live here.
+
+import type { Engine } from '../engine/engine.ts';
+import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
+import { acquireDevice } from '../engine/webgpu/device.ts';
+import { WebGpuEngine } from '../engine/webgpu/webgpuEngine.ts';
+import type { BackendPreference } from './appState.ts';
+import { viteShaderLoader } from './viteShaderLoader.ts';
+
+export interface Backend {
+  engine: Engine;
+  /** Why the CPU engine runs although WebGPU was wanted (null: no notice needed). */
+  notice: string | null;
+  /** device.limits.maxStorageBufferBindingSize under WebGPU, else null. */
+  storageLimit: number | null;
+  close(): void;
+}
+
+function cpu(notice: string | null): Backend {
+  return { engine: new CpuEngine(), notice, storageLimit: null, close: () => {} };
+}
+
+export async function openBackend(preference: BackendPreference): Promise<Backend> {
+  if (preference === 'cpu') return cpu(null);
+  if (!navigator.gpu) {
+    return cpu(
+      'WebGPU is not available in this browser (navigator.gpu is missing: it needs a recent Chrome or ' +
+        'Edge, and a secure context such as localhost or https). Running on the CPU engine instead.',
+    );
+  }
+  try {
+    const gpu = await acquireDevice();
+    const engine = await WebGpuEngine.create({ gpu, shaderLoader: viteShaderLoader });
+    return {
+      engine,
+      notice: null,
+      storageLimit: gpu.device.limits.maxStorageBufferBindingSize,
+      close: () => {
+        engine.dispose();
+        gpu.release();
+      },
+    };
+  } catch (e) {
+    return cpu(`WebGPU could not start (${(e as Error).message}). Running on the CPU engine instead.`);
+  }
+}

@@ -1,0 +1,36 @@
+// The page's two message boxes: a notice (the engine fell back to the CPU, a preset seen through
+// its first run) and an error (a run file failing validation, a bad formula, a network too large
+// for the adapter). A validation error names the field path apart from the reason.
+
+import { RunFileError } from '../model/errors.ts';
+
+function box(id: 'notice' | 'error'): HTMLElement {
+  return document.getElementById(id)!;
+}
+
+export function showNotice(text: string | null): void {
+  box('notice').hidden = text === null;
+  box('notice').textContent = text ?? '';
+}
+
+export function clearError(): void {
+  box('error').hidden = true;
+  box('error').replaceChildren();
+}
+
+/** `context` says what failed, e.g. "run file fig5.json". */
+export function showError(context: string, error: unknown): void {
+  const element = box('error');
+  element.hidden = false;
+  if (error instanceof RunFileError) {
+    const path = document.createElement('code');
+    path.className = 'path';
+    path.textContent = error.path;
+    const problem = document.createElement('span');
+    problem.className = 'problem';
+    problem.textContent = error.problem;
+    element.replaceChildren(`${context} failed validation at field `, path, ': ', problem);
+  } else {
+    element.replaceChildren(`${context}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,74 @@
+// What the page shows for one simulated run: the preset's own latent and raster plots and metrics
+// where they apply, the generic ones otherwise (a multi-run preset seen through its first run, a
+// loaded file), and the (y^E, |y^I|) plane of any E/I network with both boundaries.
+
+import type { Metric, Plot, Preset, SimulatedRun } from '../experiments/preset.ts';
+import { eiPlane } from '../experiments/figures.ts';
+import { genericMetrics, genericPlots } from '../experiments/genericPreset.ts';
+import { planeGeometry } from './planeGeometry.ts';
+
+/** The plane's SVG, or why there is none. */
+export type PlaneView = { svg: string } | { reason: string };
+
+export interface RunView {
+  latents: string | null;
+  raster: string | null;
+  plane: PlaneView;
+  planeTitle: string;
+  metrics: Metric[];
+  /** Said above the metrics when they are not the preset's own. */
+  metricsNote: string | null;
+}
+
+/** The preset's own result, or the generic one with the reason the preset's could not be used. */
+function presetOrGeneric<T>(
+  own: () => T,
+  generic: () => T,
+  multiRun: boolean,
+): { value: T; note: string | null } {
+  if (multiRun)
+    return { value: generic(), note: 'this preset simulates several runs: generic metrics of the first' };
+  try {
+    return { value: own(), note: null };
+  } catch (e) {
+    return {
+      value: generic(),
+      note: `the preset's metrics do not apply to this run (${(e as Error).message})`,
+    };
+  }
+}
+
+export function viewOf(preset: Preset, sim: SimulatedRun, seed: number, multiRun: boolean): RunView {
+  const metrics = presetOrGeneric(
+    () => preset.metrics([sim], { seed }),
+    () => genericMetrics([sim], { seed }),
+    multiRun,
+  );
+  const plots = presetOrGeneric(
+    () => preset.plots([sim]),
+    () => genericPlots([sim]),
+    multiRun,
+  ).value;
+  const planeTitle = `${preset.name}: trajectory in the latent plane`;
+  const svg = (name: string) => plots.find((p: Plot) => p.name === name)?.svg ?? null;
+  return {
+    latents: svg('latents'),
+    raster: svg('raster'),
+    plane: planeView(sim, planeTitle),
+    planeTitle,
+    metrics: metrics.value,
+    metricsNote: metrics.note,
+  };
+}
+
+/** The trajectory with both boundaries drawn at input `x` (default: the run's last input). */
+export function planeView(sim: SimulatedRun, title: string, x?: number): PlaneView {
+  const geometry = planeGeometry(sim.net.spec);
+  if (typeof geometry === 'string') return { reason: geometry };
+  if (!sim.result.trials[0].latents) return { reason: 'latents were not recorded' };
+  try {
+    return { svg: eiPlane(sim, geometry, title, x).svg };
+  } catch (e) {
+    return { reason: (e as Error).message };
+  }
+}
