@@ -17,6 +17,7 @@ import { writeFileAtomic } from './files.ts';
 import { runCommand } from './runCommand.ts';
 import { benchCommand } from './benchCommand.ts';
 import { tableCommand } from './tableCommand.ts';
+import { scaleCommand } from './scaleCommand.ts';
 
 export class UsageError extends Error {}
 
@@ -29,6 +30,7 @@ Usage:
   latentspike list
   latentspike bench --backend cpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200]
   latentspike table [--out FILE] [--backend ...]
+  latentspike scale [--sizes 1e2,...,1e7] [--backend cpu|webgpu|auto] [--function fig5|tutorial] [--steps S] [--sigma 0.01] [--max-seconds 300] [--out DIR]
 
 Presets: ${PRESETS.map((p) => p.name).join(', ')}`;
 
@@ -155,6 +157,8 @@ export async function main(argv: string[]): Promise<number> {
         return await benchCommand(rest);
       case 'table':
         return await tableCommand(rest);
+      case 'scale':
+        return await scaleCommand(rest);
       case undefined:
       case 'help':
       case '--help':
