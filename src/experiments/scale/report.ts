@@ -66,8 +66,8 @@ export function scalePlots(report: ScaleReport): Plot[] {
         subtitle,
         xLabel: 'neurons N',
         yLabel: 'RMSE of y^E vs target',
+        // RMSE varies within a factor of a few: a linear axis keeps its ticks labelled.
         logX: true,
-        logY: true,
         series: [
           { name: 'RMSE y^E', x: N, y: report.rows.map((r) => r.rmseE), color: E_COLOR, markers: true },
         ],
