@@ -3,11 +3,10 @@
 // (src/experiments/presets/tutorial.ts), the input ramping from −2.5 to 10 over 250 ms.
 
 import { buildDifferenceOfConvex } from '../construct/differenceOfConvex.ts';
-import { rmseAgainst } from '../analysis/latentMetrics.ts';
 import { eiRun } from '../experiments/networks.ts';
 import { linspace } from '../experiments/inputs.ts';
-import { eiLatents, inputAt, latent, raster, totalSpikes, window } from '../experiments/figures.ts';
-import { tutorialPopulations } from '../experiments/presets/tutorial.ts';
+import { eiLatents, inputAt, latent, raster } from '../experiments/figures.ts';
+import { functionMetrics, tutorialPopulations } from '../experiments/presets/tutorial.ts';
 import type { Preset } from '../experiments/preset.ts';
 import { parseFormula } from './expression.ts';
 
@@ -30,19 +29,7 @@ export function formulaPreset(text: string): Preset {
         I,
       ),
     ],
-    metrics: ([sim]) => {
-      const range = window(sim);
-      const yE = latent(sim, 'yE');
-      return [
-        { name: 'E spikes', value: totalSpikes(sim, 'E') },
-        { name: 'I spikes', value: totalSpikes(sim, 'I') },
-        {
-          name: 'RMSE y^E vs boundary intersection',
-          value: rmseAgainst(yE, (k) => dc.yEStar(inputAt(sim, k)), range),
-        },
-        { name: 'RMSE y^E vs f', value: rmseAgainst(yE, (k) => f(inputAt(sim, k)), range) },
-      ];
-    },
+    metrics: ([sim]) => functionMetrics(sim, dc, f),
     plots: ([sim]) => {
       const yE = latent(sim, 'yE');
       const at = (g: (x: number) => number) => yE.map((_, k) => g(inputAt(sim, k)));

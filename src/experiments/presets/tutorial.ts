@@ -3,7 +3,7 @@
 import { eiGeometry, eiRun, type EIPopulation } from '../networks.ts';
 import { linspace } from '../inputs.ts';
 import type { RunFileJson } from '../../model/runFile.ts';
-import type { Preset, SimulatedRun } from '../preset.ts';
+import type { Metric, Preset, SimulatedRun } from '../preset.ts';
 import {
   buildDifferenceOfConvex,
   type DifferenceOfConvexNetwork,
@@ -77,24 +77,30 @@ export function tutorialRun(seed: number): RunFileJson {
   );
 }
 
+/** Spikes, and y^E against the network's boundary intersection and against the target itself. */
+export function functionMetrics(
+  sim: SimulatedRun,
+  dc: DifferenceOfConvexNetwork,
+  f: (x: number) => number,
+): Metric[] {
+  const range = window(sim);
+  const yE = latent(sim, 'yE');
+  return [
+    { name: 'E spikes', value: totalSpikes(sim, 'E') },
+    { name: 'I spikes', value: totalSpikes(sim, 'I') },
+    {
+      name: 'RMSE y^E vs boundary intersection',
+      value: rmseAgainst(yE, (k) => dc.yEStar(inputAt(sim, k)), range),
+    },
+    { name: 'RMSE y^E vs f', value: rmseAgainst(yE, (k) => f(inputAt(sim, k)), range) },
+  ];
+}
+
 export const tutorial: Preset = {
   name: 'tutorial',
   title: 'tutorial — f(x) = 3 + sin(1.1x) + 0.6 sin(2.3x + 0.5) with 50 E + 50 I',
   runs: ({ seed }) => [tutorialRun(seed)],
-  metrics: ([sim]) => {
-    const dc = tutorialConstruction();
-    const range = window(sim);
-    const yE = latent(sim, 'yE');
-    return [
-      { name: 'E spikes', value: totalSpikes(sim, 'E') },
-      { name: 'I spikes', value: totalSpikes(sim, 'I') },
-      {
-        name: 'RMSE y^E vs boundary intersection',
-        value: rmseAgainst(yE, (k) => dc.yEStar(inputAt(sim, k)), range),
-      },
-      { name: 'RMSE y^E vs f', value: rmseAgainst(yE, (k) => tutorialTarget(inputAt(sim, k)), range) },
-    ];
-  },
+  metrics: ([sim]) => functionMetrics(sim, tutorialConstruction(), tutorialTarget),
   plots: ([sim]) => tutorialPlots(sim),
 };
 
