@@ -12,6 +12,7 @@
 
 import {
   SYNAPSE_DELTA,
+  SYNAPSE_EXPONENTIAL,
   SYNAPSE_PULSE,
   type CompiledNetwork,
   type CompiledPopulation,
@@ -117,10 +118,15 @@ export class SpikingTrial {
       r.set(a);
       return r;
     };
+    // Read-only parameters are shared with the compiled network in float64 (at 10⁷ neurons a copy
+    // is half a gigabyte); float32 mode needs its own rounded copies.
+    const constant = (a: Float64Array): Real => (f32 ? copy(a) : a);
     this.V = copy(net.V0);
     this.ghat = real(N);
-    this.gExp = real(N);
-    this.pulseOpen = new Int32Array(N);
+    // Trace arrays only where some population has that synapse kind.
+    const uses = (kind: number) => net.populations.some((p) => p.synapseKind === kind);
+    this.gExp = real(uses(SYNAPSE_EXPONENTIAL) ? N : 0);
+    this.pulseOpen = new Int32Array(uses(SYNAPSE_PULSE) ? N : 0);
     this.spikedPrev = new Uint8Array(N);
     this.nextAllowed = new Int32Array(N).fill(net.spikeRule === 'all' ? 2 : 1);
     this.u = real(L);
@@ -134,7 +140,7 @@ export class SpikingTrial {
     );
     this.y = real(L);
     this.readoutValues = real(net.readouts.length);
-    this.selfW = copy(net.selfWeight);
+    this.selfW = constant(net.selfWeight);
     this.ownSyn = real(N);
     this.fastSelf = real(N);
     this.popOf = new Int32Array(N);
@@ -145,11 +151,11 @@ export class SpikingTrial {
         this.fastSelf[i] = this.fr(this.ownSyn[i] - this.fr(p.mu));
       }
     });
-    this.bias = copy(net.bias);
-    this.F = copy(net.inputWeights);
-    this.enc = copy(net.encoders);
-    this.dec = net.channels.map((ch) => copy(ch.decoder));
-    this.readoutW = net.readouts.map((r) => copy(r.weights));
+    this.bias = constant(net.bias);
+    this.F = constant(net.inputWeights);
+    this.enc = constant(net.encoders);
+    this.dec = net.channels.map((ch) => constant(ch.decoder));
+    this.readoutW = net.readouts.map((r) => constant(r.weights));
     this.c = real(net.J);
     this.spikes = new Int32Array(16);
     this.prevSpikes = new Int32Array(16);
