@@ -1,6 +1,7 @@
 // `latentspike bench --backend cpu|webgpu`: neuron-updates per second on a rank-2 E/I network.
 // bench/cpuBench.ts measures the CPU engine; bench/webgpuBench.ts the WebGPU engine on this
-// machine's adapter, next to a bandwidth probe and a dense N×N baseline. Progress lines go to
+// machine's adapter, next to a bandwidth probe and a dense N×N baseline; `--peer brian2`
+// (bench/peerBench.ts) both engines next to Brian2 on the same run file. Progress lines go to
 // stderr as rows finish, the final table to stdout.
 import { parseArgs } from 'node:util';
 import { UsageError, parsePositiveInt } from './main.ts';
@@ -25,8 +26,12 @@ export async function benchCommand(args: string[]): Promise<number> {
       repetitions: { type: 'string' },
       steps: { type: 'string' },
       'max-row-seconds': { type: 'string' },
+      peer: { type: 'string' },
+      targets: { type: 'string' },
     },
   });
+  if (values.peer !== undefined) return peerBench(values);
+  if (values.targets !== undefined) throw new UsageError('--targets: only with --peer brian2');
   const backend = values.backend ?? 'cpu';
   if (!BACKENDS.includes(backend)) {
     throw new UsageError(`--backend: one of ${BACKENDS.join(', ')} (got "${backend}")`);
@@ -52,5 +57,32 @@ export async function benchCommand(args: string[]): Promise<number> {
   const { runWebGpuBench, formatWebGpuBench } = await import('../../bench/webgpuBench.ts');
   const report = await runWebGpuBench({ sizes, denseSizes, repetitions, steps, maxRowSeconds, onLine });
   process.stdout.write(`${formatWebGpuBench(report)}\n`);
+  return 0;
+}
+
+/** `--peer brian2 [--sizes …] [--targets numpy,cython,cpp_standalone] [--steps S] [--repetitions R]`. */
+async function peerBench(values: Record<string, string | boolean | undefined>): Promise<number> {
+  if (values.peer !== 'brian2') throw new UsageError(`--peer: only brian2 (got "${values.peer}")`);
+  for (const option of ['backend', 'dense-sizes'] as const) {
+    if (values[option] !== undefined) throw new UsageError(`--${option}: not with --peer`);
+  }
+  const { BRIAN2_TARGETS } = await import('../../bench/peers/brian2.ts');
+  const targets = String(values.targets ?? BRIAN2_TARGETS.join(',')).split(',');
+  for (const t of targets) {
+    if (!(BRIAN2_TARGETS as readonly string[]).includes(t)) {
+      throw new UsageError(`--targets: one or more of ${BRIAN2_TARGETS.join(', ')} (got "${t}")`);
+    }
+  }
+  const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
+  const { runPeerBench, formatPeerBench } = await import('../../bench/peerBench.ts');
+  const report = await runPeerBench({
+    sizes: parseSizes('sizes', str(values.sizes) ?? '1e3,1e4,1e5,1e6'),
+    steps: parsePositiveInt('steps', str(values.steps), 200)!,
+    repetitions: parsePositiveInt('repetitions', str(values.repetitions), 3)!,
+    targets: targets as (typeof BRIAN2_TARGETS)[number][],
+    maxRowSeconds: parsePositiveInt('max-row-seconds', str(values['max-row-seconds']), 300)!,
+    onLine: (l) => process.stderr.write(`${l}\n`),
+  });
+  process.stdout.write(`${formatPeerBench(report)}\n`);
   return 0;
 }

@@ -28,7 +28,8 @@ Usage:
   latentspike preset NAME [--emit RUN.json] [--index K] [--seed S]
   latentspike run NAME|RUN.json [--backend cpu|webgpu|auto] [--seeds N] [--trials N] [--out DIR]
   latentspike list
-  latentspike bench --backend cpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200]
+  latentspike bench --backend cpu|webgpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200]
+  latentspike bench --peer brian2 [--sizes 1e3,1e4,1e5,1e6] [--targets numpy,cython,cpp_standalone]
   latentspike table [--out FILE] [--backend ...]
   latentspike scale [--sizes 1e2,...,1e7] [--backend cpu|webgpu|auto] [--function fig5|tutorial] [--steps S] [--sigma 0.01] [--max-seconds 300] [--out DIR]
 
