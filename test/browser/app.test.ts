@@ -1,14 +1,13 @@
 // The browser app (src/web) in headless Chromium, driven like a user: presets through a shared URL,
 // run files through the file input, and the numbers on the page checked against the same code run
 // in Node with the CPU engine. Also saves the latent-plane screenshot the README shows.
-// Skipped only when there is no /usr/bin/chromium and LATENTSPIKE_REQUIRE_WEBGPU is not '1'.
+// Browser and server: ./browser.ts.
 
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Browser, ElementHandle, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
@@ -22,46 +21,23 @@ import { largestBuffer, tooLargeMessage } from '../../src/web/gpuFit.ts';
 import { parseFormula } from '../../src/web/expression.ts';
 import { applyOverrides } from '../../src/web/overrides.ts';
 import { planeGeometry } from '../../src/web/planeGeometry.ts';
+import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** As test/browser/chromium.test.ts (shared/spec/WEBGPU_WITHOUT_A_GPU.md). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const SCREENSHOT = fileURLToPath(new URL('../../out/app-screenshot.png', import.meta.url));
 
-const available = existsSync(CHROMIUM);
-if (!available && process.env.LATENTSPIKE_REQUIRE_WEBGPU === '1') {
-  throw new Error(`LATENTSPIKE_REQUIRE_WEBGPU=1 but ${CHROMIUM} is missing (apt-get install chromium)`);
-}
-
-let server: ViteDevServer;
+let session: BrowserSession;
 let browser: Browser;
 let origin: string;
 const uploads = mkdtempSync(join(tmpdir(), 'latentspike-app-'));
 
 beforeAll(async () => {
-  if (!available) return;
-  server = await createServer({
-    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-    server: { port: 0, strictPort: false, hmr: false },
-    logLevel: 'error',
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address === 'string') throw new Error('Vite: no TCP address');
-  origin = `http://localhost:${address.port}`;
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  if (!chromiumAvailable) return;
+  session = await startBrowserSession();
+  ({ browser, origin } = session);
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 /** A page whose console errors and uncaught exceptions are collected in `errors`. */
@@ -163,7 +139,7 @@ describe('app helpers (Node)', () => {
   });
 });
 
-describe.skipIf(!available)('the browser app in headless Chromium', () => {
+describe.skipIf(!chromiumAvailable)('the browser app in headless Chromium', () => {
   it('loads without console errors', async () => {
     const { page, errors } = await openPage();
     const presets = await page.$$eval('select[name=preset] option', (o) => o.length);

@@ -1,12 +1,9 @@
 // The WebGPU engine inside headless Chromium (WebGPU on SwiftShader in Chromium's GPU process),
 // loaded by Vite from the same sources as in Node, against the Node CPU engine in f32 mode with the
 // same seed. Criterion: equal spike counts for every neuron, and no console error on the page.
-// Skipped only when there is no /usr/bin/chromium and LATENTSPIKE_REQUIRE_WEBGPU is not '1'.
+// Browser and server: ./browser.ts.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
@@ -15,51 +12,26 @@ import type { RunFileJson } from '../../src/model/runFile.ts';
 import { fig12Run } from '../../src/experiments/presets/fig12.ts';
 import { benchRunFile } from '../../bench/cpuBench.ts';
 import type { RunSummary } from '../../src/web/harness.ts';
+import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** shared/spec/WEBGPU_WITHOUT_A_GPU.md (puppeteer adds --headless itself). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--enable-unsafe-webgpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-const available = existsSync(CHROMIUM);
-if (!available && process.env.LATENTSPIKE_REQUIRE_WEBGPU === '1') {
-  throw new Error(`LATENTSPIKE_REQUIRE_WEBGPU=1 but ${CHROMIUM} is missing (apt-get install chromium)`);
-}
-
-let server: ViteDevServer;
-let browser: Browser;
+let session: BrowserSession;
 let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!available) return;
-  server = await createServer({
-    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
-    server: { port: 0, strictPort: false, hmr: false },
-    logLevel: 'error',
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  if (!address || typeof address === 'string') throw new Error('Vite: no TCP address');
-  browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-  page = await browser.newPage();
+  if (!chromiumAvailable) return;
+  session = await startBrowserSession();
+  page = await session.browser.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
-  await page.goto(`http://localhost:${address.port}/`, { waitUntil: 'load' });
+  await page.goto(`${session.origin}/`, { waitUntil: 'load' });
   await page.waitForFunction(() => typeof window.runLatentspike === 'function', { timeout: 20_000 });
 }, 60_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 async function compare(run: RunFileJson): Promise<RunSummary> {
@@ -77,26 +49,29 @@ async function compare(run: RunFileJson): Promise<RunSummary> {
   return summary;
 }
 
-describe.skipIf(!available)('WebGPU engine in headless Chromium against the Node CPU engine (f32)', () => {
-  it('runs noiseless fig12a (pulse synapses) with the same spike counts', async () => {
-    const run = fig12Run('a', 3);
-    run.populations.forEach((p) => (p.sigmaV = 0));
-    const summary = await compare(run);
-    expect(summary.totalSpikes).toBeGreaterThan(50);
-  });
+describe.skipIf(!chromiumAvailable)(
+  'WebGPU engine in headless Chromium against the Node CPU engine (f32)',
+  () => {
+    it('runs noiseless fig12a (pulse synapses) with the same spike counts', async () => {
+      const run = fig12Run('a', 3);
+      run.populations.forEach((p) => (p.sigmaV = 0));
+      const summary = await compare(run);
+      expect(summary.totalSpikes).toBeGreaterThan(50);
+    });
 
-  it('runs noisy fig12a with the same spike counts (Philox noise shared by both engines)', async () => {
-    const summary = await compare(fig12Run('a', 3));
-    expect(summary.totalSpikes).toBeGreaterThan(50);
-  });
+    it('runs noisy fig12a with the same spike counts (Philox noise shared by both engines)', async () => {
+      const summary = await compare(fig12Run('a', 3));
+      expect(summary.totalSpikes).toBeGreaterThan(50);
+    });
 
-  // Exact equality holds over a short horizon only: the latent sum is a tree on the GPU and a loop
-  // on the CPU, and in this busy network (≈ 100 spikes per step) the 1-ulp differences flip a few
-  // spikes after a few hundred noisy steps (29 of 3000 neurons differ by one spike at 400 steps, in
-  // Node's Dawn as well).
-  it('runs a noisy 3000-neuron redundant network (exponential synapses, 12 workgroups)', async () => {
-    const summary = await compare(benchRunFile({ neurons: 3000, steps: 100, sigmaV: 0.01 }));
-    expect(summary.neurons).toBe(3000);
-    expect(summary.totalSpikes).toBeGreaterThan(100);
-  });
-});
+    // Exact equality holds over a short horizon only: the latent sum is a tree on the GPU and a loop
+    // on the CPU, and in this busy network (≈ 100 spikes per step) the 1-ulp differences flip a few
+    // spikes after a few hundred noisy steps (29 of 3000 neurons differ by one spike at 400 steps, in
+    // Node's Dawn as well).
+    it('runs a noisy 3000-neuron redundant network (exponential synapses, 12 workgroups)', async () => {
+      const summary = await compare(benchRunFile({ neurons: 3000, steps: 100, sigmaV: 0.01 }));
+      expect(summary.neurons).toBe(3000);
+      expect(summary.totalSpikes).toBeGreaterThan(100);
+    });
+  },
+);
