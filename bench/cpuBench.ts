@@ -12,6 +12,7 @@ import { FIG5_NEURONS, FIG5_TARGET } from '../src/experiments/presets/fig5.ts';
 import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import type { RunFileJson } from '../src/model/runFile.ts';
+import { median } from '../src/analysis/stats.ts';
 
 /** fig5's decoders (EXPERIMENTS.md), before the division by m. */
 const FIG5_DE = [1.05, 1.075, 1.025].map((v) => 0.75 * v);
@@ -83,12 +84,6 @@ export function benchRunFile({ neurons, steps, sigmaV, dt = 1e-4 }: BenchNetwork
     initialLatent: { yE: FIG5_TARGET.yE[0], yI: FIG5_TARGET.yI[0] },
     record: { spikes: false, latents: true, every: 10 },
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 async function measure(neurons: number, sigmaV: number, options: BenchOptions): Promise<BenchRow> {

@@ -25,6 +25,8 @@ import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import { benchRunFile } from './cpuBench.ts';
 import { fig5Run } from '../src/experiments/presets/fig5.ts';
+import { median } from '../src/analysis/stats.ts';
+import { largestWorkgroup } from '../src/engine/webgpu/pipelines.ts';
 
 export type BenchKernel = 'low-rank' | 'probe' | 'dense';
 
@@ -84,18 +86,6 @@ export interface WebGpuBenchReport {
 }
 
 const PREFERRED_WORKGROUP_SIZE = 256;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function workgroupSizeFor(limits: GPUSupportedLimits): number {
-  let size = PREFERRED_WORKGROUP_SIZE;
-  while (size > limits.maxComputeInvocationsPerWorkgroup || size > limits.maxComputeWorkgroupSizeX) size /= 2;
-  return size;
-}
 
 async function pipeline(
   device: GPUDevice,
@@ -185,7 +175,7 @@ async function measureProbe(
   options: WebGpuBenchOptions,
 ): Promise<WebGpuBenchRow> {
   const { device } = gpu;
-  const workgroupSize = workgroupSizeFor(device.limits);
+  const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
   const probe = await pipeline(device, 'probe', workgroupSize);
   const { v, group } = await withErrorScope(device, 'WebGpuBench.probe', () => {
     const v = device.createBuffer({
@@ -243,7 +233,7 @@ async function measureDense(
   options: WebGpuBenchOptions,
 ): Promise<WebGpuBenchRow | string> {
   const { device } = gpu;
-  const workgroupSize = workgroupSizeFor(device.limits);
+  const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
   const dense = await pipeline(device, 'denseStep', workgroupSize);
   const blockRows = denseBlockRows(neurons, device.limits);
   const rowsOf = (b: number) => Math.min(blockRows, neurons - b * blockRows);

@@ -4,6 +4,7 @@
 
 import type { Engine } from '../../src/engine/engine.ts';
 import type { CompiledNetwork } from '../../src/model/compile.ts';
+import { median } from '../../src/analysis/stats.ts';
 
 export interface SpikeStats {
   spikesTotal: number;
@@ -15,12 +16,6 @@ export interface SpikeStats {
 export interface EngineTiming extends SpikeStats {
   secondsPerStep: number;
   repetitions: number;
-}
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export async function timeEngine(

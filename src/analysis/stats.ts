@@ -48,3 +48,10 @@ export function coefficientOfVariation(
   const m = mean(values, range);
   return m === 0 ? NaN : standardDeviation(values, range) / m;
 }
+
+/** The middle value (mean of the two middle values for an even count); benchmarks report it. */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}

@@ -5,6 +5,7 @@ import type { Engine } from '../engine/engine.ts';
 import { parseRunFile } from '../model/parse.ts';
 import { compileNetwork } from '../model/compile.ts';
 import type { Metric, Plot, Preset, PresetOptions, SimulatedRun } from './preset.ts';
+import { mean, standardDeviation } from '../analysis/stats.ts';
 
 export interface AggregatedMetric {
   name: string;
@@ -100,8 +101,13 @@ function aggregate(perSeed: Metric[][]): AggregatedMetric[] {
   if (perSeed.length === 0) return [];
   return perSeed[0].map((m, i) => {
     const values = perSeed.map((metrics) => metrics[i].value);
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
-    return { name: m.name, value: mean, sd, perSeed: values, paper: m.paper, unit: m.unit };
+    return {
+      name: m.name,
+      value: mean(values),
+      sd: standardDeviation(values),
+      perSeed: values,
+      paper: m.paper,
+      unit: m.unit,
+    };
   });
 }

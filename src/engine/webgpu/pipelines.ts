@@ -74,7 +74,8 @@ export class Pipelines {
   }
 }
 
-function largestWorkgroup(limits: GPUSupportedLimits, preferred: number): number {
+/** The largest power-of-two fraction of `preferred` this device's limits allow. */
+export function largestWorkgroup(limits: GPUSupportedLimits, preferred: number): number {
   let size = preferred;
   while (size > limits.maxComputeInvocationsPerWorkgroup || size > limits.maxComputeWorkgroupSizeX) size /= 2;
   return size;
