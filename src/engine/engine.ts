@@ -40,11 +40,35 @@ export interface SimulationResult {
   timing: { setupSeconds: number; simulateSeconds: number; stepsPerSecond: number };
 }
 
+/** Where a run stands between two chunks of steps: what a gate sees (RunOptions.gate). */
+export interface RunCheckpoint {
+  /** Steps simulated so far, summed over trials, and the run's total. */
+  done: number;
+  total: number;
+  /** The trial in progress (in a batch of trials run together: the batch's first). */
+  trial: number;
+  /** Steps 1 … step of that trial have been simulated (0: none yet). */
+  step: number;
+  /**
+   * That trial's recordings so far: spike counts and events up to `step`, latents and readouts cut
+   * to the samples recorded up to `step`. Only valid until the gate's promise settles.
+   */
+  partial(): Promise<TrialResult>;
+}
+
 export interface RunOptions {
   /** Called now and then with the number of simulated steps (summed over trials) and the total. */
   onProgress?: (done: number, total: number) => void;
   /** Aborting rejects the run with an AbortError; nothing partial is returned. */
   signal?: AbortSignal;
+  /**
+   * Awaited before every chunk of steps (the first included): while the promise it returns is
+   * pending the run is paused, and resolving it lets exactly one more chunk run before the gate is
+   * called again. Pausing never changes the result.
+   */
+  gate?: (at: RunCheckpoint) => Promise<void>;
+  /** At most this many steps per trial in one chunk (the engine's own chunk when smaller). */
+  chunkSteps?: number;
 }
 
 export interface Engine {

@@ -1,12 +1,14 @@
 // The CPU backend: a full engine, not a test double (GeNN's rule), and the reference every other
 // backend is compared with. Trials run one after another; the run yields to the event loop every
-// ~50 ms so progress can be drawn and an AbortSignal (Ctrl-C) is honoured between chunks.
+// ~50 ms so progress can be drawn and an AbortSignal (Ctrl-C) is honoured between chunks; a gate
+// (RunOptions.gate) is awaited before every chunk, which is how a caller pauses and steps a run.
 
 import type { Engine, RunOptions, SimulationResult, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SpikingTrial, type Precision } from './spikingTrial.ts';
 import { RateTrial } from './rateTrial.ts';
 import { yieldToEventLoop } from '../yieldToEventLoop.ts';
+import { abortError, chunkLength, cutToStep, passGate } from '../checkpoint.ts';
 
 export interface CpuEngineOptions {
   /** 'f64' (default) is the reference; 'f32' rounds every operation as a GPU would. */
@@ -15,9 +17,7 @@ export interface CpuEngineOptions {
 
 const YIELD_EVERY_MS = 50;
 
-export function abortError(): Error {
-  return new DOMException('The simulation was cancelled', 'AbortError');
-}
+export { abortError };
 
 export class CpuEngine implements Engine {
   readonly backend = 'cpu' as const;
@@ -29,14 +29,15 @@ export class CpuEngine implements Engine {
   }
 
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
-    const { onProgress, signal } = options;
+    const { onProgress, signal, gate } = options;
     const total = (net.S - 1) * net.trials;
     const trials: TrialResult[] = [];
     let done = 0;
     let setupSeconds = 0;
+    let pausedMs = 0;
     const simStart = performance.now();
     // Steps per chunk sized so one chunk is ~1e6 neuron-updates: cheap to check, fine-grained enough.
-    const chunk = Math.max(1, Math.floor(1e6 / Math.max(1, net.N)));
+    const chunk = chunkLength(Math.max(1, Math.floor(1e6 / Math.max(1, net.N))), options.chunkSteps);
     let lastYield = performance.now();
     for (let trial = 0; trial < net.trials; trial++) {
       const t0 = performance.now();
@@ -46,6 +47,21 @@ export class CpuEngine implements Engine {
           : new RateTrial(net, this.precision);
       setupSeconds += (performance.now() - t0) / 1000;
       for (let t = 1; t < net.S; t += chunk) {
+        if (gate) {
+          const step = t - 1;
+          const pausedAt = performance.now();
+          await passGate(
+            gate({
+              done,
+              total,
+              trial,
+              step,
+              partial: async () => cutToStep(sim.result(), step, net.record.every),
+            }),
+            signal,
+          );
+          pausedMs += performance.now() - pausedAt;
+        }
         const t1 = Math.min(net.S, t + chunk);
         sim.run(t, t1);
         done += t1 - t;
@@ -59,7 +75,8 @@ export class CpuEngine implements Engine {
       trials.push(sim.result());
     }
     onProgress?.(total, total);
-    const simulateSeconds = (performance.now() - simStart) / 1000 - setupSeconds;
+    // Time spent paused at the gate is not simulation time.
+    const simulateSeconds = (performance.now() - simStart - pausedMs) / 1000 - setupSeconds;
     return {
       backend: 'cpu',
       adapter: null,

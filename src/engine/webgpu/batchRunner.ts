@@ -12,6 +12,7 @@
 import type { TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
+import { cutToStep, type RunnerGate } from '../checkpoint.ts';
 import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
@@ -32,6 +33,16 @@ const EVENT_SLOTS_PER_TRIAL = 4096;
 /** Bytes of per-batch buffers one batch may use (trials are batched to stay under it). */
 const BATCH_BYTES = 64 << 20;
 
+/**
+ * Steps per dispatch: STEPS_PER_DISPATCH, or under RunOptions.chunkSteps its largest divisor up to
+ * STEPS_PER_DISPATCH, so that a submit of whole dispatches is exactly one chunk.
+ */
+function stepsPerDispatch(chunkSteps: number | undefined): number {
+  if (chunkSteps === undefined) return STEPS_PER_DISPATCH;
+  for (let d = Math.min(STEPS_PER_DISPATCH, chunkSteps); d > 1; d--) if (chunkSteps % d === 0) return d;
+  return 1;
+}
+
 /** The small-network kernel runs every model and rule but the `all` rule. */
 export function batchable(net: CompiledNetwork): boolean {
   return net.model === 'rate' || net.spikeRule !== 'all';
@@ -48,6 +59,12 @@ export class BatchRunner {
     private readonly batchSize: number,
     private readonly eventStride: number,
     private readonly stepEventBound: number,
+    /**
+     * Steps per dispatch, and at most how many a submit may run (RunOptions.chunkSteps): fewer only
+     * when a trial stops early to keep its events from overflowing.
+     */
+    private readonly stepsPerDispatch: number,
+    private readonly maxChunkSteps: number,
   ) {}
 
   static async create(
@@ -56,6 +73,7 @@ export class BatchRunner {
     net: CompiledNetwork,
     gpuNet: GpuNetwork,
     workgroupSize: number,
+    chunkSteps?: number,
   ): Promise<BatchRunner> {
     const { device } = gpu;
     const recordSpikes = net.record.spikes && net.model === 'spiking';
@@ -92,6 +110,8 @@ export class BatchRunner {
       batchSize,
       eventStride,
       stepEventBound,
+      stepsPerDispatch(chunkSteps),
+      chunkSteps ?? Infinity,
     );
   }
 
@@ -99,12 +119,20 @@ export class BatchRunner {
     this.resources.destroy();
   }
 
-  async run(progress: (done: number) => void, signal: AbortSignal | undefined): Promise<TrialResult[]> {
+  async run(
+    progress: (done: number) => void,
+    signal: AbortSignal | undefined,
+    gate?: RunnerGate,
+  ): Promise<TrialResult[]> {
     const results: TrialResult[] = [];
     for (let first = 0; first < this.net.trials; first += this.batchSize) {
       const trials = Math.min(this.batchSize, this.net.trials - first);
       const doneBefore = first * (this.net.S - 1);
-      results.push(...(await this.runBatch(first, trials, (done) => progress(doneBefore + done), signal)));
+      const batchGate: RunnerGate | undefined =
+        gate && ((trial, step, done, partial) => gate(trial, step, doneBefore + done, partial));
+      results.push(
+        ...(await this.runBatch(first, trials, (done) => progress(doneBefore + done), signal, batchGate)),
+      );
     }
     return results;
   }
@@ -114,8 +142,10 @@ export class BatchRunner {
     trials: number,
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
+    gate: RunnerGate | undefined,
   ): Promise<TrialResult[]> {
     const { net, gpuNet, resources: res } = this;
+    const perDispatch = this.stepsPerDispatch;
     const { device } = this.gpu;
     const { queue } = device;
     const { K } = gpuNet;
@@ -130,7 +160,7 @@ export class BatchRunner {
           trial: firstTrial,
           event_capacity: 0,
           workgroups: trials,
-          steps_per_dispatch: STEPS_PER_DISPATCH,
+          steps_per_dispatch: perDispatch,
           off_trial_control: controlOffset,
           event_stride: this.eventStride,
           step_event_bound: this.stepEventBound,
@@ -154,14 +184,39 @@ export class BatchRunner {
     queue.writeBuffer(res.latent, 0, latent);
 
     const lanes = trials * this.workgroupSize;
-    const perSubmit = Math.max(1, Math.floor(LANE_STEPS_PER_SUBMIT / (lanes * STEPS_PER_DISPATCH)));
+    const perSubmit = Math.min(
+      Math.max(1, Math.floor(LANE_STEPS_PER_SUBMIT / (lanes * perDispatch))),
+      Math.max(1, Math.floor(this.maxChunkSteps / perDispatch)),
+    );
     const chunks = Array.from({ length: trials }, () => [] as { events: Uint32Array; count: number }[]);
     const control = new Uint32Array(2 * trials);
     control.set(state.subarray(controlOffset));
+    // The batch's first trial's recordings up to its step, read while the queue is idle.
+    const partial = async (step: number): Promise<TrialResult> => {
+      const words = new Uint32Array(
+        await readBuffer(device, res.state, gpuNet.scalars.st_count * 4, net.N * 4),
+      );
+      const record = net.record.latents
+        ? new Float32Array(await readBuffer(device, res.latentRecord, 0, gpuNet.scalars.record_stride * 4))
+        : null;
+      const trialSoFar: TrialResult = {
+        spikeCounts: spikeCounts(net, words),
+        spikes: net.record.spikes ? eventTrains(net, chunks[0], false) : null,
+        ...latentSeries(net, gpuNet, record),
+      };
+      return cutToStep(trialSoFar, step, net.record.every);
+    };
     for (;;) {
+      if (gate) {
+        let done = 0;
+        for (let b = 0; b < trials; b++) done += control[2 * b] - 1;
+        const step = control[0] - 1;
+        await gate(firstTrial, step, done, () => partial(step));
+        if (signal?.aborted) throw abortError();
+      }
       let behind = 0;
       for (let b = 0; b < trials; b++) behind = Math.max(behind, net.S - control[2 * b]);
-      const dispatches = Math.min(perSubmit, Math.ceil(behind / STEPS_PER_DISPATCH));
+      const dispatches = Math.min(perSubmit, Math.ceil(behind / perDispatch));
       const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.batch' });
       const pass = encoder.beginComputePass({ label: 'WebGpuEngine.smallNetwork' });
       for (let d = 0; d < dispatches; d++) res.dispatch(pass, this.pipeline, trials);

@@ -12,6 +12,7 @@
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
+import { chunkLength, cutToStep, type RunnerGate } from '../checkpoint.ts';
 import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
@@ -49,13 +50,14 @@ export class TrialRunner {
     pipelines: Pipelines,
     net: CompiledNetwork,
     gpuNet: GpuNetwork,
+    chunkSteps?: number,
   ): Promise<TrialRunner> {
     const { device } = gpu;
     const workgroupSize = pipelines.workgroupSize;
     const workgroups = Math.ceil(net.N / workgroupSize);
-    const stepsPerChunk = Math.max(
-      1,
-      Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / net.N)),
+    const stepsPerChunk = chunkLength(
+      Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / net.N))),
+      chunkSteps,
     );
     // A neuron spikes at most once per step under every rule, so this capacity cannot overflow;
     // the kernels still count past it and the host checks.
@@ -98,6 +100,7 @@ export class TrialRunner {
     trial: number,
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
+    gate?: RunnerGate,
   ): Promise<TrialResult> {
     const { net, gpuNet, resources: res } = this;
     const { device } = this.gpu;
@@ -127,7 +130,26 @@ export class TrialRunner {
 
     const [first, second] = kernelsOf(net).map((k) => this.pipelines.step[k]);
     const raw: { events: Uint32Array; count: number }[] = [];
+    // The trial's recordings up to `step`, read while the queue is idle (a paused run).
+    const partial = async (step: number): Promise<TrialResult> => {
+      const counts = new Uint32Array(
+        await readBuffer(device, res.state, gpuNet.scalars.st_count * 4, net.N * 4),
+      );
+      const record = net.record.latents
+        ? new Float32Array(await readBuffer(device, res.latentRecord, 0, gpuNet.scalars.record_stride * 4))
+        : null;
+      const trialSoFar: TrialResult = {
+        spikeCounts: spikeCounts(net, counts),
+        spikes: net.record.spikes ? eventTrains(net, raw, net.spikeRule === 'all') : null,
+        ...latentSeries(net, gpuNet, record),
+      };
+      return cutToStep(trialSoFar, step, net.record.every);
+    };
     for (let t0 = 1; t0 < net.S; t0 += this.stepsPerChunk) {
+      if (gate) {
+        await gate(trial, t0 - 1, t0 - 1, () => partial(t0 - 1));
+        if (signal?.aborted) throw abortError();
+      }
       const steps = Math.min(this.stepsPerChunk, net.S - t0);
       queue.writeBuffer(res.control, 4, new Uint32Array([0]));
       const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.chunk' });

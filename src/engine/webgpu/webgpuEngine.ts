@@ -12,6 +12,7 @@ import type { AdapterInfo, Engine, RunOptions, SimulationResult, TrialResult } f
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SYNAPSE_DELTA } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
+import { passGate, type RunnerGate } from '../checkpoint.ts';
 import { acquireDevice, type GpuDevice } from './device.ts';
 import { buildGpuNetwork } from './gpuNetwork.ts';
 import { MAX_POPULATIONS } from './layout.ts';
@@ -90,32 +91,43 @@ export class WebGpuEngine implements Engine {
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
     const reason = unsupportedReason(net);
     if (reason) throw new Error(reason);
-    const { onProgress, signal } = options;
+    const { onProgress, signal, gate, chunkSteps } = options;
     if (signal?.aborted) throw abortError();
     const setupStart = performance.now();
     const gpuNet = buildGpuNetwork(net);
     const size = this.batchWorkgroupSize(net);
     const runner = size
-      ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size)
-      : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet);
+      ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, chunkSteps)
+      : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, chunkSteps);
     const setupSeconds = (performance.now() - setupStart) / 1000;
     const simStart = performance.now();
     const total = (net.S - 1) * net.trials;
     let trials: TrialResult[] = [];
+    // Time spent paused at the gate is not simulation time.
+    let pausedMs = 0;
+    const gateWith =
+      gate &&
+      ((doneBefore: number): RunnerGate =>
+        async (trial, step, done, partial) => {
+          const pausedAt = performance.now();
+          await passGate(gate({ done: doneBefore + done, total, trial, step, partial }), signal);
+          pausedMs += performance.now() - pausedAt;
+        });
     try {
       if (runner instanceof BatchRunner) {
-        trials = await runner.run((done) => onProgress?.(done, total), signal);
+        trials = await runner.run((done) => onProgress?.(done, total), signal, gateWith?.(0));
       } else {
         for (let trial = 0; trial < net.trials; trial++) {
-          const progress = (done: number) => onProgress?.(trial * (net.S - 1) + done, total);
-          trials.push(await runner.run(trial, progress, signal));
+          const doneBefore = trial * (net.S - 1);
+          const progress = (done: number) => onProgress?.(doneBefore + done, total);
+          trials.push(await runner.run(trial, progress, signal, gateWith?.(doneBefore)));
         }
       }
     } finally {
       runner.destroy();
     }
     onProgress?.(total, total);
-    const simulateSeconds = (performance.now() - simStart) / 1000;
+    const simulateSeconds = (performance.now() - simStart - pausedMs) / 1000;
     return {
       backend: 'webgpu',
       adapter: this.adapter,

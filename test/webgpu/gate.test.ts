@@ -1,0 +1,49 @@
+// Pausing, stepping and watching a run of the WebGPU engine through RunOptions.gate
+// (test/engine/gateChecks.ts), on both of its paths: the batched small-network kernel (fig5, one
+// trial of a delta rule) and the per-step runner (the `all` rule, two trials).
+
+import { afterAll, describe, it } from 'vitest';
+import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
+import { compileNetwork } from '../../src/model/compile.ts';
+import { parseRunFile } from '../../src/model/parse.ts';
+import { fig5Run } from '../../src/experiments/presets/fig5.ts';
+import { checkOpenGate, checkPauseAndStep } from '../engine/gateChecks.ts';
+import { tryAcquireDevice } from './gpu.ts';
+import { tinyEINetwork } from './networks.ts';
+
+const gpu = await tryAcquireDevice();
+const engine = gpu ? await WebGpuEngine.create({ gpu }) : null;
+afterAll(() => {
+  engine?.dispose();
+  gpu?.release();
+});
+
+const NETWORKS = [
+  { name: 'fig5, batched path', net: () => compileNetwork(parseRunFile(fig5Run())) },
+  {
+    name: '2 trials of 20 E + 20 I, per-step path',
+    net: () =>
+      tinyEINetwork({
+        sizeE: 20,
+        sizeI: 20,
+        steps: 601,
+        synapse: { kind: 'pulse', widthMs: 0.5 },
+        sigmaV: 0.2,
+        trials: 2,
+      }),
+  },
+];
+
+describe.skipIf(!gpu).each(NETWORKS)('WebGpuEngine gate: $name', ({ net: make }) => {
+  it('stops before every chunk of chunkSteps, shows the run so far, and changes nothing', async () => {
+    const net = make();
+    const reference = await engine!.run(net);
+    await checkOpenGate(engine!, net, 100, reference);
+    await checkOpenGate(engine!, net, 333, reference);
+  });
+
+  it('pauses, steps one chunk at a time, resumes to the same result, and aborts while paused', async () => {
+    const net = make();
+    await checkPauseAndStep(engine!, net, 250, await engine!.run(net));
+  });
+});
