@@ -1,9 +1,11 @@
 // philox.wgsl: shared functions (no bindings, no entry point), appended to every kernel that draws
 // voltage noise. MODEL.md §10; the word-for-word mirror of src/engine/philox.ts:
-//   counter = (step, neuron, trial, 0), key = (seed mod 2^32, floor(seed / 2^32))
-//   (x0, x1, x2, x3) = Philox4x32-10(counter, key)
-//   u1 = ((x0 >> 8) + 1)·2^-24 ∈ (0, 1], u2 = (x1 >> 8)·2^-24 ∈ [0, 1)   (exact in f32)
-//   z  = sqrt(−2·ln u1)·cos(2π·u2)
+//   counter = (step, neuron / 4, trial, 0), key = (seed mod 2^32, floor(seed / 2^32))
+//   (x0, x1, x2, x3) = Philox4x32-10(counter, key); neuron mod 4 = 2p + j takes (a, b) = (x_2p, x_2p+1)
+//   u1 = ((a >> 8) + 1)·2^-24 ∈ (0, 1], u2 = (b >> 8)·2^-24 ∈ [0, 1)   (exact in f32)
+//   z  = sqrt(−2·ln u1)·(j = 0 ? cos(2π·u2) : sin(2π·u2))
+// One Philox call serves four neurons on the CPU; here each invocation computes its own call and
+// keeps its pair (a GPU's Philox is cheap next to the memory traffic of a step).
 // WGSL has no 64-bit product: the high word of m·x is built from 16-bit halves (every partial
 // product fits in 32 bits), the low word is the wrapping u32 product.
 
@@ -41,11 +43,12 @@ fn philox4x32_10(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
 
 /** (u1, u2): the Box–Muller inputs of the draw; key = (seed low word, seed high word). */
 fn philox_uniform_pair(key: vec2<u32>, trial: u32, neuron: u32, step: u32) -> vec2<f32> {
-  let x = philox4x32_10(vec4<u32>(step, neuron, trial, 0u), key);
-  return vec2<f32>(f32((x.x >> 8u) + 1u) * 0x1p-24f, f32(x.y >> 8u) * 0x1p-24f);
+  let x = philox4x32_10(vec4<u32>(step, neuron >> 2u, trial, 0u), key);
+  let pair = select(x.xy, x.zw, (neuron & 2u) != 0u);
+  return vec2<f32>(f32((pair.x >> 8u) + 1u) * 0x1p-24f, f32(pair.y >> 8u) * 0x1p-24f);
 }
 
-// Box–Muller with our own log and cos: WGSL only bounds the builtins' error loosely (log 2^-21
+// Box–Muller with our own log, cos and sin: WGSL only bounds the builtins' error loosely (log 2^-21
 // absolute near 1, cos 2^-11 absolute), and SwiftShader's really are ~1e-4 off, which would make
 // the noise depend on the adapter. These two are within a few ulp of the correctly rounded values
 // (what standardNormalF32 uses) on every adapter, for a few dozen flops next to Philox's rounds.
@@ -66,25 +69,26 @@ fn philox_neg_log(u: f32) -> f32 {
 }
 
 /**
- * cos(2π·t) for t ∈ [0, 1): t·4 = q + r with q an integer quadrant and r ∈ [−½, ½] (both exact for
- * the 24-bit t of a Philox uniform), then a Taylor polynomial in x = r·π/2 ∈ [−π/4, π/4].
+ * (cos(2π·t), sin(2π·t)) for t ∈ [0, 1): t·4 = q + r with q an integer quadrant and r ∈ [−½, ½]
+ * (both exact for the 24-bit t of a Philox uniform), then Taylor polynomials in x = r·π/2 ∈ [−π/4, π/4].
  */
-fn philox_cos_turns(t: f32) -> f32 {
+fn philox_sincos_turns(t: f32) -> vec2<f32> {
   let q = round(4.0 * t);
   let x = (4.0 * t - q) * 1.57079632679489662f;
   let x2 = x * x;
   let c = 1.0 - x2 * (0.5 - x2 * (1.0 / 24.0 - x2 * (1.0 / 720.0 - x2 * (1.0 / 40320.0))));
   let s = x * (1.0 - x2 * (1.0 / 6.0 - x2 * (1.0 / 120.0 - x2 * (1.0 / 5040.0 - x2 * (1.0 / 362880.0)))));
   switch (u32(q) & 3u) {
-    case 0u: { return c; }
-    case 1u: { return -s; }
-    case 2u: { return -c; }
-    default: { return s; }
+    case 0u: { return vec2<f32>(c, s); }
+    case 1u: { return vec2<f32>(-s, c); }
+    case 2u: { return vec2<f32>(-c, -s); }
+    default: { return vec2<f32>(s, -c); }
   }
 }
 
 /** The N(0, 1) draw for (seed, trial, neuron, step). */
 fn philox_standard_normal(key: vec2<u32>, trial: u32, neuron: u32, step: u32) -> f32 {
   let u = philox_uniform_pair(key, trial, neuron, step);
-  return sqrt(2.0 * philox_neg_log(u.x)) * philox_cos_turns(u.y);
+  let trig = philox_sincos_turns(u.y);
+  return sqrt(2.0 * philox_neg_log(u.x)) * select(trig.x, trig.y, (neuron & 1u) != 0u);
 }

@@ -3,18 +3,21 @@
 // WGSL kernel that computes the same function of (seed, trial, neuron, step) draw identical noise,
 // whatever their thread layout or the order in which neurons are visited.
 //
-// The exact mapping, which a WGSL kernel must mirror word for word:
-//   counter = (c0, c1, c2, c3) = (step, neuron, trial, 0)   — `neuron` is the global neuron index
-//             (populations concatenated in file order), so the population is part of the key too;
+// The exact mapping, which a WGSL kernel must mirror word for word. One Philox call feeds four
+// neurons (two Box–Muller pairs, cosine and sine of each), so a draw costs a quarter of a call:
+//   counter = (c0, c1, c2, c3) = (step, floor(neuron / 4), trial, 0) — `neuron` is the global neuron
+//             index (populations concatenated in file order), so the population is part of the key;
 //   key     = (k0, k1) = (seed mod 2^32, floor(seed / 2^32) mod 2^32);
-//   (x0, x1, x2, x3) = philox4x32_10(counter, key); x2 and x3 are unused;
-//   u1 = ((x0 >> 8) + 1) · 2^-24  ∈ (0, 1]   (never 0, so log(u1) is finite)
-//   u2 =  (x1 >> 8)      · 2^-24  ∈ [0, 1)
-//   z  = sqrt(−2·ln u1) · cos(2π·u2)
+//   (x0, x1, x2, x3) = philox4x32_10(counter, key);
+//   neuron mod 4 = 2p + j takes the pair (a, b) = (x_{2p}, x_{2p+1}):
+//   u1 = ((a >> 8) + 1) · 2^-24  ∈ (0, 1]   (never 0, so log(u1) is finite)
+//   u2 =  (b >> 8)      · 2^-24  ∈ [0, 1)
+//   z  = sqrt(−2·ln u1) · (j = 0 ? cos(2π·u2) : sin(2π·u2))
 // u1 and u2 have 24 significant bits, so they are exact in f32: a WGSL mirror produces the very same
-// uniforms bit for bit (`f32((x0 >> 8u) + 1u) * 0x1p-24f`). Only the Box–Muller part differs, because
-// WGSL's log/cos/sqrt are not correctly rounded; `standardNormalF32` is the f32 evaluation a GPU
-// approximates, good to a few ulp of it.
+// uniforms bit for bit (`f32((a >> 8u) + 1u) * 0x1p-24f`). Only the Box–Muller part differs: the
+// float64 engine evaluates ln, cos and sin with the polynomials below (a few ulp from correctly
+// rounded, and identical in noise.wat, the CPU engine's WebAssembly fill), WGSL with f32 versions;
+// `standardNormalF32` is the f32 evaluation a GPU approximates, good to a few ulp of it.
 //
 // One Philox round (Random123's philox4x32round), with (hi, lo) the 64-bit product split in words:
 //   (hi0, lo0) = M0·c0,  (hi1, lo1) = M1·c2
@@ -36,8 +39,7 @@ const M1_LO = M1 & 0xffff;
 
 const TWO_POW_32 = 4294967296;
 const TWO_POW_MINUS_24 = 2 ** -24;
-const TWO_PI = 2 * Math.PI;
-const TWO_PI_F32 = Math.fround(TWO_PI);
+const TWO_PI_F32 = Math.fround(2 * Math.PI);
 
 /**
  * High 32 bits of the 64-bit product m·x (as int32 bits), where m = mHi·2^16 + mLo is a constant
@@ -91,8 +93,9 @@ export function philox4x32(
   out[3] = c3;
 }
 
-// Scratch for the hot path: one draw per neuron per step must not allocate.
+// Scratch for the hot path: draws must not allocate.
 const words = new Uint32Array(4);
+const quad = new Float64Array(4);
 
 /** The four Philox words behind the draw for (seed, trial, neuron, step), per the mapping above. */
 export function noiseWords(
@@ -102,17 +105,17 @@ export function noiseWords(
   step: number,
   out: Uint32Array,
 ): void {
-  philox4x32(step, neuron, trial, 0, seed >>> 0, Math.floor(seed / TWO_POW_32) >>> 0, out);
+  philox4x32(step, neuron >>> 2, trial, 0, seed >>> 0, Math.floor(seed / TWO_POW_32) >>> 0, out);
 }
 
-/** u1 ∈ (0, 1] from word x0: 24 bits, exact in f32. */
-function uniformOpen(x0: number): number {
-  return ((x0 >>> 8) + 1) * TWO_POW_MINUS_24;
+/** u1 ∈ (0, 1] from word a: 24 bits, exact in f32. */
+function uniformOpen(a: number): number {
+  return ((a >>> 8) + 1) * TWO_POW_MINUS_24;
 }
 
-/** u2 ∈ [0, 1) from word x1: 24 bits, exact in f32. */
-function uniformHalfOpen(x1: number): number {
-  return (x1 >>> 8) * TWO_POW_MINUS_24;
+/** u2 ∈ [0, 1) from word b: 24 bits, exact in f32. */
+function uniformHalfOpen(b: number): number {
+  return (b >>> 8) * TWO_POW_MINUS_24;
 }
 
 /** Writes out[0] = u1 ∈ (0, 1] and out[1] = u2 ∈ [0, 1), the Box–Muller inputs of the draw. */
@@ -124,24 +127,113 @@ export function uniformPair(
   out: Float64Array | Float32Array,
 ): void {
   noiseWords(seed, trial, neuron, step, words);
-  out[0] = uniformOpen(words[0]);
-  out[1] = uniformHalfOpen(words[1]);
+  const p = neuron & 2;
+  out[0] = uniformOpen(words[p]);
+  out[1] = uniformHalfOpen(words[p + 1]);
 }
 
-/** The N(0, 1) draw for (seed, trial, neuron, step), Box–Muller in float64 (the CPU engine's noise). */
+// Polynomial Box–Muller in float64. Every constant is a double that noise.wat spells in hex, and
+// every operation is one IEEE operation in the same order there, so both give the same bits.
+const LN2 = 0.6931471805599453;
+const HALF_PI = 1.5707963267948966;
+/** 2·atanh(s)/(2s) = Σ s^2k/(2k+1), k = 0…11: the truncation is below 1e-18 for |s| ≤ 0.1716. */
+const ATANH = Array.from({ length: 12 }, (_, k) => 1 / (2 * k + 1));
+const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
+/** cos x = Σ (−1)^k x^2k/(2k)!, sin x = x·Σ (−1)^k x^2k/(2k+1)!, k = 0…8, |x| ≤ π/4. */
+const COS = Array.from({ length: 9 }, (_, k) => (k % 2 ? -1 : 1) / factorial(2 * k));
+const SIN = Array.from({ length: 9 }, (_, k) => (k % 2 ? -1 : 1) / factorial(2 * k + 1));
+
+export const BOX_MULLER_CONSTANTS = { LN2, HALF_PI, ATANH, COS, SIN };
+
+/** Σ c_k·v^k by Horner's rule, highest power first. */
+function horner(c: number[], v: number): number {
+  let p = c[c.length - 1];
+  for (let k = c.length - 2; k >= 0; k--) p = c[k] + v * p;
+  return p;
+}
+
+/**
+ * sqrt(−2·ln u1) for u1 = ((a >> 8) + 1)·2^-24: n = (a >> 8) + 1 = m·2^e with m ∈ [√½, √2) (exact),
+ * ln m = 2·atanh((m − 1)/(m + 1)).
+ */
+function boxMullerRadius(a: number): number {
+  const n = (a >>> 8) + 1;
+  let e = 31 - Math.clz32(n);
+  let m = n * 2 ** -e;
+  if (m > Math.SQRT2) {
+    m *= 0.5;
+    e += 1;
+  }
+  const s = (m - 1) / (m + 1);
+  const lnU = 2 * s * horner(ATANH, s * s) + (e - 24) * LN2;
+  return Math.sqrt(-2 * lnU);
+}
+
+/** Writes out[o] = cos(2π·u2), out[o + 1] = sin(2π·u2) for u2 = (b >> 8)·2^-24, by quadrant. */
+function turnsSinCos(b: number, out: Float64Array, o: number): void {
+  const f = (b >>> 8) * 2 ** -22; // 4·u2, exact
+  const q = Math.floor(f + 0.5);
+  const x = (f - q) * HALF_PI;
+  const x2 = x * x;
+  const c = horner(COS, x2);
+  const s = x * horner(SIN, x2);
+  switch (q & 3) {
+    case 0:
+      out[o] = c;
+      out[o + 1] = s;
+      break;
+    case 1:
+      out[o] = -s;
+      out[o + 1] = c;
+      break;
+    case 2:
+      out[o] = -c;
+      out[o + 1] = -s;
+      break;
+    default:
+      out[o] = s;
+      out[o + 1] = -c;
+  }
+}
+
+/**
+ * The four float64 draws of neurons 4·group … 4·group + 3 at `step`, into out[o … o + 3]: the
+ * reference for noise.wat, which fills whole blocks of them for the CPU engine.
+ */
+export function normalQuad(
+  seed: number,
+  trial: number,
+  group: number,
+  step: number,
+  out: Float64Array,
+  o: number,
+): void {
+  philox4x32(step, group, trial, 0, seed >>> 0, Math.floor(seed / TWO_POW_32) >>> 0, words);
+  for (let p = 0; p < 4; p += 2) {
+    const r = boxMullerRadius(words[p]);
+    turnsSinCos(words[p + 1], out, o + p);
+    out[o + p] *= r;
+    out[o + p + 1] *= r;
+  }
+}
+
+/** The N(0, 1) draw for (seed, trial, neuron, step) in float64 (the CPU engine's noise). */
 export function standardNormal(seed: number, trial: number, neuron: number, step: number): number {
-  noiseWords(seed, trial, neuron, step, words);
-  const u1 = uniformOpen(words[0]);
-  const u2 = uniformHalfOpen(words[1]);
-  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(TWO_PI * u2);
+  normalQuad(seed, trial, neuron >>> 2, step, quad, 0);
+  return quad[neuron & 3];
 }
 
-/** The same draw with every Box–Muller operation rounded to f32, as a WGSL kernel evaluates it. */
+/**
+ * The same draw with every Box–Muller operation rounded to f32 (correctly rounded log, cos, sin), as
+ * a WGSL kernel evaluates it.
+ */
 export function standardNormalF32(seed: number, trial: number, neuron: number, step: number): number {
   noiseWords(seed, trial, neuron, step, words);
-  const u1 = uniformOpen(words[0]);
-  const u2 = uniformHalfOpen(words[1]);
+  const p = neuron & 2;
+  const u1 = uniformOpen(words[p]);
+  const u2 = uniformHalfOpen(words[p + 1]);
   const radius = Math.fround(Math.sqrt(Math.fround(-2 * Math.fround(Math.log(u1)))));
   const angle = Math.fround(TWO_PI_F32 * u2);
-  return Math.fround(radius * Math.fround(Math.cos(angle)));
+  const trig = neuron & 1 ? Math.sin(angle) : Math.cos(angle);
+  return Math.fround(radius * Math.fround(trig));
 }

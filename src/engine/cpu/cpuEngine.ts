@@ -7,6 +7,7 @@ import type { Engine, RunOptions, SimulationResult, TrialResult } from '../engin
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SpikingTrial, type Precision } from './spikingTrial.ts';
 import { RateTrial } from './rateTrial.ts';
+import { loadNoiseFill } from './noiseFill.ts';
 import { yieldToEventLoop } from '../yieldToEventLoop.ts';
 import { abortError, chunkLength, cutToStep, passGate } from '../checkpoint.ts';
 
@@ -30,6 +31,8 @@ export class CpuEngine implements Engine {
 
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
     const { onProgress, signal, gate } = options;
+    // The WebAssembly noise fill where it compiles (Node); the same bits in JavaScript elsewhere.
+    await loadNoiseFill();
     const total = (net.S - 1) * net.trials;
     const trials: TrialResult[] = [];
     let done = 0;

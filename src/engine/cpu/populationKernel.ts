@@ -9,6 +9,8 @@
 // is the reference simulator's (V += λdt·((−V + F·c + b + I) + R/(λdt)) + noise), which is what
 // makes float64 spike counts match the reference exactly.
 
+import { BLOCK_GROUPS, type NoiseFill } from './noiseFill.ts';
+
 export type Real = Float64Array | Float32Array;
 
 export interface KernelShape {
@@ -49,7 +51,8 @@ export interface KernelState {
   readoutNext: Real;
   /** Command input c[t] of this population, J values. */
   c: Real;
-  normal: (seed: number, trial: number, neuron: number, step: number) => number;
+  /** Voltage noise, filled a block of neurons at a time (noiseFill.ts). */
+  noise: NoiseFill;
   seed: number;
   trial: number;
   /** Records a spike of global neuron i at step t. */
@@ -102,7 +105,18 @@ export function kernelSource(shape: KernelShape): string {
     ...readouts.map((r) => `const ro${r} = s.readoutW[${r}];`),
     ...channels.map((l) => `let acc${l} = s.uNext[${l}];`),
     ...readouts.map((r) => `let racc${r} = s.readoutNext[${r}];`),
-    'for (let i = start; i < end; i++) {',
+    // With noise, the neurons go in blocks whose draws one fill call computes (groups of four
+    // neurons, aligned to global indices as the Philox mapping wants); noise[i − base] is neuron i's.
+    ...(noisy
+      ? [
+          'const noise = s.noise.out;',
+          'for (let b = start, bEnd = start; b < end; b = bEnd) {',
+          `  bEnd = Math.min(end, ((b >> 2) + ${BLOCK_GROUPS}) << 2);`,
+          '  s.noise.fill(s.seed, s.trial, t, b >> 2, ((bEnd - 1) >> 2) - (b >> 2) + 1);',
+          '  const base = (b >> 2) << 2;',
+          'for (let i = b; i < bEnd; i++) {',
+        ]
+      : ['for (let i = start; i < end; i++) {']),
     `  const ff = ${R(
       `${sum(
         range(J).map((j) => R(`F[i * ${J} + ${j}] * c${j}`)),
@@ -128,7 +142,7 @@ export function kernelSource(shape: KernelShape): string {
   }
   lines.push('  const v = V[i];');
   lines.push(`  let next = ${R(`v + ${R(`dtl * ${R(`${R('-v + drive')} + ${R('rec / dtl')}`)}`)}`)};`);
-  if (noisy) lines.push(`  next = ${R(`next + ${R('noiseScale * s.normal(s.seed, s.trial, i, t)')}`)};`);
+  if (noisy) lines.push(`  next = ${R(`next + ${R('noiseScale * noise[i - base]')}`)};`);
   lines.push('  V[i] = next;');
   if (fire) {
     // `all` rule (MODEL.md §5): at or above 1 and not refractory; nobody at step 1 (nextAllowed ≥ 2).
@@ -153,7 +167,7 @@ export function kernelSource(shape: KernelShape): string {
     );
   }
   lines.push(
-    '}',
+    noisy ? '}}' : '}',
     ...channels.map((l) => `s.uNext[${l}] = acc${l};`),
     ...readouts.map((r) => `s.readoutNext[${r}] = racc${r};`),
   );

@@ -17,7 +17,7 @@ import {
   type CompiledNetwork,
   type CompiledPopulation,
 } from '../../model/compile.ts';
-import { standardNormal, standardNormalF32 } from '../philox.ts';
+import { f32NoiseFill, noiseFill } from './noiseFill.ts';
 import { TrialRecorder } from './recorder.ts';
 import {
   populationKernel,
@@ -61,7 +61,6 @@ class SpikeHistory {
 
 export class SpikingTrial {
   private readonly fr: (v: number) => number;
-  private readonly normal: (seed: number, trial: number, neuron: number, step: number) => number;
   private readonly V: Real;
   /** ĝ_k[t−1], the synaptic activation as it enters the drive (dt·g for exponential synapses). */
   private readonly ghat: Real;
@@ -111,7 +110,6 @@ export class SpikingTrial {
     const { N, L } = net;
     const f32 = precision === 'f32';
     this.fr = f32 ? Math.fround : identity;
-    this.normal = f32 ? standardNormalF32 : standardNormal;
     const real = (n: number): Real => (f32 ? new Float32Array(n) : new Float64Array(n));
     const copy = (a: ArrayLike<number>): Real => {
       const r = real(a.length);
@@ -166,7 +164,7 @@ export class SpikingTrial {
     this.recorder = new TrialRecorder(net);
     this.state = {
       ...this.arrays(),
-      normal: this.normal,
+      noise: f32 ? f32NoiseFill() : noiseFill(),
       seed: net.seed,
       trial,
       spike: (i, t) => {

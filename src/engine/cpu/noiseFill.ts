@@ -1,0 +1,92 @@
+// Voltage noise for the CPU engine's hot loop, a block at a time: one call fills the float64 draws
+// of up to BLOCK_GROUPS·4 consecutive neurons at one step (MODEL.md §10, mapping in philox.ts).
+// Two implementations with the same bits: noise.wat compiled with wabt (Node; one Philox call in
+// ~14 ns thanks to WebAssembly's 64-bit multiply) and `normalQuad` in JavaScript (the reference,
+// and the fill wherever the WebAssembly has not been loaded, e.g. the browser app's CPU fallback).
+
+import { normalQuad, standardNormalF32 } from '../philox.ts';
+
+/** Groups of four neurons per fill: 8 KiB of draws, which stay in L1 while the kernel reads them. */
+export const BLOCK_GROUPS = 256;
+
+export interface NoiseFill {
+  readonly kind: 'wasm' | 'js';
+  /** out[4·(g − group0) + j] is the draw of neuron 4g + j after `fill`. */
+  readonly out: Float64Array;
+  /** Draws of neurons 4·group0 … 4·(group0 + count) − 1 at `step`; count ≤ BLOCK_GROUPS. */
+  fill(seed: number, trial: number, step: number, group0: number, count: number): void;
+}
+
+interface NoiseExports {
+  memory: WebAssembly.Memory;
+  normals: (step: number, group0: number, count: number, trial: number, k0: number, k1: number) => void;
+}
+
+export function jsNoiseFill(): NoiseFill {
+  const out = new Float64Array(BLOCK_GROUPS * 4);
+  return {
+    kind: 'js',
+    out,
+    fill(seed, trial, step, group0, count) {
+      for (let g = 0; g < count; g++) normalQuad(seed, trial, group0 + g, step, out, 4 * g);
+    },
+  };
+}
+
+/** float32 mode: each draw as a GPU evaluates it (`standardNormalF32`), one Philox call per draw. */
+export function f32NoiseFill(): NoiseFill {
+  const out = new Float64Array(BLOCK_GROUPS * 4);
+  return {
+    kind: 'js',
+    out,
+    fill(seed, trial, step, group0, count) {
+      for (let k = 0; k < 4 * count; k++) out[k] = standardNormalF32(seed, trial, 4 * group0 + k, step);
+    },
+  };
+}
+
+function wasmNoiseFill(exports: NoiseExports): NoiseFill {
+  const out = new Float64Array(exports.memory.buffer, 0, BLOCK_GROUPS * 4);
+  return {
+    kind: 'wasm',
+    out,
+    fill(seed, trial, step, group0, count) {
+      exports.normals(step, group0, count, trial, seed >>> 0, Math.floor(seed / 4294967296) >>> 0);
+    },
+  };
+}
+
+let compiled: Promise<WebAssembly.Module | null> | null = null;
+
+/** Compiles noise.wat once per process (Node); resolves to null where there is no file system. */
+async function compileNoiseModule(): Promise<WebAssembly.Module | null> {
+  if (typeof process === 'undefined' || !process.versions?.node) return null;
+  const [{ readFile }, { default: initWabt }] = await Promise.all([
+    import('node:fs/promises'),
+    import('wabt'),
+  ]);
+  const wat = await readFile(new URL('./noise.wat', import.meta.url), 'utf8');
+  const wabt = await initWabt();
+  const parsed = wabt.parseWat('noise.wat', wat);
+  try {
+    parsed.validate();
+    return new WebAssembly.Module(new Uint8Array(parsed.toBinary({}).buffer));
+  } finally {
+    parsed.destroy();
+  }
+}
+
+let loaded: WebAssembly.Module | null = null;
+
+/** Makes later `noiseFill()` calls use the WebAssembly fill where it can be compiled. */
+export async function loadNoiseFill(): Promise<void> {
+  compiled ??= compileNoiseModule();
+  loaded = await compiled;
+}
+
+/** A fresh fill (its own output block): WebAssembly once `loadNoiseFill` has run, else JavaScript. */
+export function noiseFill(): NoiseFill {
+  if (!loaded) return jsNoiseFill();
+  const instance = new WebAssembly.Instance(loaded, {});
+  return wasmNoiseFill(instance.exports as unknown as NoiseExports);
+}
