@@ -61,9 +61,12 @@ let compiled: Promise<WebAssembly.Module | null> | null = null;
 /** Compiles noise.wat once per process (Node); resolves to null where there is no file system. */
 async function compileNoiseModule(): Promise<WebAssembly.Module | null> {
   if (typeof process === 'undefined' || !process.versions?.node) return null;
+  // A specifier in a variable keeps bundlers from packing wabt into the browser app, which never
+  // takes this path.
+  const wabtModule = 'wabt';
   const [{ readFile }, { default: initWabt }] = await Promise.all([
     import('node:fs/promises'),
-    import('wabt'),
+    import(/* @vite-ignore */ wabtModule) as Promise<{ default: typeof import('wabt') }>,
   ]);
   const wat = await readFile(new URL('./noise.wat', import.meta.url), 'utf8');
   const wabt = await initWabt();
