@@ -19,7 +19,7 @@ import type { AdapterInfo } from '../src/engine/engine.ts';
 import { acquireDevice, type GpuDevice } from '../src/engine/webgpu/device.ts';
 import { withErrorScope } from '../src/engine/webgpu/errorScope.ts';
 import { compileShader, composeShader } from '../src/engine/webgpu/shaders.ts';
-import { nodeShaderLoader } from '../src/engine/webgpu/shaderLoader.ts';
+import { nodeShaderLoader, type ShaderLoader } from '../src/engine/webgpu/shaderLoader.ts';
 import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
 import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
@@ -52,6 +52,8 @@ export interface WebGpuBenchOptions {
   gpu?: GpuDevice;
   /** Called with each output line as soon as it is known (adapter first, then the table). */
   onLine?: (line: string) => void;
+  /** Where the probe and dense kernels' WGSL comes from (default: shaders/ beside this repository). */
+  shaderLoader?: ShaderLoader;
 }
 
 export interface WebGpuBenchRow {
@@ -91,8 +93,9 @@ async function pipeline(
   device: GPUDevice,
   kernel: string,
   workgroupSize: number,
+  loader: ShaderLoader = nodeShaderLoader,
 ): Promise<GPUComputePipeline> {
-  const module = await compileShader(device, kernel, await composeShader(kernel, [], nodeShaderLoader));
+  const module = await compileShader(device, kernel, await composeShader(kernel, [], loader));
   return device.createComputePipelineAsync({
     label: `WebGpuBench.${kernel}`,
     layout: 'auto',
@@ -169,14 +172,15 @@ async function roundTrip(gpu: GpuDevice, repetitions: number): Promise<number> {
   return median(times);
 }
 
-async function measureProbe(
+/** The bandwidth probe at `neurons` (also used by the benchmark grid, bench/grid). */
+export async function measureProbe(
   gpu: GpuDevice,
   neurons: number,
   options: WebGpuBenchOptions,
 ): Promise<WebGpuBenchRow> {
   const { device } = gpu;
   const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
-  const probe = await pipeline(device, 'probe', workgroupSize);
+  const probe = await pipeline(device, 'probe', workgroupSize, options.shaderLoader);
   const { v, group } = await withErrorScope(device, 'WebGpuBench.probe', () => {
     const v = device.createBuffer({
       label: 'WebGpuBench.probe.v',
@@ -227,14 +231,14 @@ function denseBlockRows(neurons: number, limits: GPUSupportedLimits): number {
 }
 
 /** The dense row at `neurons`, or a reason it could not run (W does not fit this adapter's memory). */
-async function measureDense(
+export async function measureDense(
   gpu: GpuDevice,
   neurons: number,
   options: WebGpuBenchOptions,
 ): Promise<WebGpuBenchRow | string> {
   const { device } = gpu;
   const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
-  const dense = await pipeline(device, 'denseStep', workgroupSize);
+  const dense = await pipeline(device, 'denseStep', workgroupSize, options.shaderLoader);
   const blockRows = denseBlockRows(neurons, device.limits);
   const rowsOf = (b: number) => Math.min(blockRows, neurons - b * blockRows);
   const blocks = Math.ceil(neurons / blockRows);

@@ -2,9 +2,10 @@
 // bench/cpuBench.ts measures the CPU engine; bench/webgpuBench.ts the WebGPU engine on this
 // machine's adapter, next to a bandwidth probe and a dense N×N baseline; `--peer brian2`
 // (bench/peerBench.ts) both engines next to Brian2 on the same run file. Progress lines go to
-// stderr as rows finish, the final table to stdout.
+// stderr as rows finish, the final table to stdout. `--grid` (bench/grid) runs the benchmark grid
+// over N, rank, spike rule, synapse kind and backend into --out, resumably.
 import { parseArgs } from 'node:util';
-import { UsageError, parsePositiveInt } from './main.ts';
+import { UsageError, interruptSignal, parsePositiveInt } from './main.ts';
 
 const BACKENDS = ['cpu', 'webgpu'];
 
@@ -28,8 +29,14 @@ export async function benchCommand(args: string[]): Promise<number> {
       'max-row-seconds': { type: 'string' },
       peer: { type: 'string' },
       targets: { type: 'string' },
+      ...GRID_OPTIONS,
     },
   });
+  if (values.grid) return gridBench(values);
+  for (const option of Object.keys(GRID_OPTIONS)) {
+    if (values[option as keyof typeof values] !== undefined)
+      throw new UsageError(`--${option}: only with --grid`);
+  }
   if (values.peer !== undefined) return peerBench(values);
   if (values.targets !== undefined) throw new UsageError('--targets: only with --peer brian2');
   const backend = values.backend ?? 'cpu';
@@ -85,4 +92,139 @@ async function peerBench(values: Record<string, string | boolean | undefined>): 
   });
   process.stdout.write(`${formatPeerBench(report)}\n`);
   return 0;
+}
+
+const GRID_OPTIONS = {
+  grid: { type: 'boolean' },
+  out: { type: 'string' },
+  'max-n': { type: 'string' },
+  ranks: { type: 'string' },
+  rules: { type: 'string' },
+  synapses: { type: 'string' },
+  backends: { type: 'string' },
+  dt: { type: 'string' },
+  sigma: { type: 'string' },
+  seed: { type: 'string' },
+  'serial-max-n': { type: 'string' },
+  'dense-max-n': { type: 'string' },
+  'no-baselines': { type: 'boolean' },
+  'max-point-seconds': { type: 'string' },
+} as const;
+
+/** A size: an integer ≥ 2, written plainly or as 1e4. */
+function parseSize(option: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isInteger(n) || n < 2) {
+    throw new UsageError(`--${option}: "${text}" is not an integer ≥ 2`);
+  }
+  return n;
+}
+
+function parseNumber(
+  option: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  strict: boolean,
+): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v) || (strict ? v <= min : v < min)) {
+    throw new UsageError(`--${option}: must be a number ${strict ? '>' : '≥'} ${min} (got "${text}")`);
+  }
+  return v;
+}
+
+function parseList<T extends string>(option: string, text: string | undefined, allowed: readonly T[]): T[] {
+  if (text === undefined) return [...allowed];
+  const items = text.split(',');
+  for (const item of items) {
+    if (!(allowed as readonly string[]).includes(item)) {
+      throw new UsageError(`--${option}: one or more of ${allowed.join(', ')} (got "${item}")`);
+    }
+  }
+  return [...new Set(items)] as T[];
+}
+
+/** 10², 10³, … up to maxN, and maxN itself. */
+export function gridSizes(maxN: number): number[] {
+  const sizes: number[] = [];
+  for (let n = 100; n <= maxN; n *= 10) sizes.push(n);
+  if (sizes.at(-1) !== maxN) sizes.push(maxN);
+  return sizes;
+}
+
+/** `--grid`: bench/grid/run.ts; options and defaults in README (Benchmark grid). */
+async function gridBench(values: Record<string, string | boolean | undefined>): Promise<number> {
+  for (const option of ['backend', 'peer', 'targets', 'dense-sizes', 'max-row-seconds'] as const) {
+    if (values[option] !== undefined) {
+      throw new UsageError(`--${option}: not with --grid${option === 'backend' ? ' (use --backends)' : ''}`);
+    }
+  }
+  const str = (name: string) => {
+    const v = values[name];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const { GRID_RULES, GRID_SYNAPSES } = await import('../../bench/grid/network.ts');
+  const { GRID_BACKENDS } = await import('../../bench/grid/core.ts');
+  if (str('sizes') !== undefined && str('max-n') !== undefined) {
+    throw new UsageError('--sizes: give either --sizes or --max-n, not both');
+  }
+  const sizes =
+    str('sizes') !== undefined
+      ? str('sizes')!
+          .split(',')
+          .map((s) => parseSize('sizes', s))
+      : gridSizes(parseSize('max-n', str('max-n') ?? '1e4'));
+  const ranks = (str('ranks') ?? '1,2,8,32').split(',').map((text) => {
+    const k = Number(text);
+    if (!(Number.isInteger(k) && (k === 1 || (k >= 2 && k % 2 === 0)))) {
+      throw new UsageError(`--ranks: "${text}" is not 1 or an even integer ≥ 2 (K/2 E and K/2 I channels)`);
+    }
+    return k;
+  });
+  const rules = parseList('rules', str('rules'), GRID_RULES);
+  const synapses = parseList('synapses', str('synapses'), GRID_SYNAPSES);
+  const backends = parseList('backends', str('backends'), GRID_BACKENDS);
+  const steps = parsePositiveInt('steps', str('steps'), 101)!;
+  if (steps < 2) throw new UsageError(`--steps: need at least 2 samples (got ${steps})`);
+  const seed = parseNumber('seed', str('seed'), 0, 0, false);
+  if (!Number.isInteger(seed))
+    throw new UsageError(`--seed: must be a non-negative integer (got "${str('seed')}")`);
+  const options = {
+    out: str('out') ?? 'out/bench-grid',
+    sizes,
+    ranks: [...new Set(ranks)],
+    rules,
+    synapses,
+    backends,
+    steps,
+    dt: parseNumber('dt', str('dt'), 1e-4, 0, true),
+    sigmaV: parseNumber('sigma', str('sigma'), 0, 0, false),
+    repetitions: parsePositiveInt('repetitions', str('repetitions'), 5)!,
+    seed,
+    serialMaxN: parseSize('serial-max-n', str('serial-max-n') ?? '1e4'),
+    denseMaxN: parseSize('dense-max-n', str('dense-max-n') ?? '1e4'),
+    baselines: values['no-baselines'] !== true,
+    maxPointSeconds: parseNumber('max-point-seconds', str('max-point-seconds'), 60, 0, true),
+  };
+  const { runGrid } = await import('../../bench/grid/run.ts');
+  const { signal, dispose } = interruptSignal();
+  try {
+    const summary = await runGrid({ ...options, signal, onLine: (l) => process.stderr.write(`${l}\n`) });
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    process.stdout.write(readFileSync(join(options.out, 'grid.md'), 'utf8'));
+    process.stderr.write(
+      `grid: ${summary.planned} points, ${summary.resumed} from an earlier run, ${summary.measured} measured, ` +
+        `${summary.skipped} skipped, ${summary.failed} failed; wrote ${summary.files.join(', ')} to ${options.out}/\n`,
+    );
+    if (summary.interrupted) {
+      process.stderr.write('interrupted: finished points are kept; run the same command again to resume\n');
+      return 130;
+    }
+    return 0;
+  } finally {
+    dispose();
+  }
 }
