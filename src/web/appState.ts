@@ -24,6 +24,8 @@ export interface AppState {
   /** Input range: ramp from x0 to x1, step from x0 to x1, constant x1, sine between them. */
   x0: string;
   x1: string;
+  /** Steps per chunk: what Step advances, and how often a run can pause; empty: 1/100 of the run. */
+  chunk: string;
   backend: BackendPreference;
 }
 
@@ -42,8 +44,39 @@ export const DEFAULT_STATE: AppState = {
   input: '',
   x0: '-2.5',
   x1: '10',
+  chunk: '',
   backend: 'auto',
 };
+
+/** Chunks a run is cut into when the chunk length is left empty. */
+export const DEFAULT_CHUNKS = 100;
+
+/** Steps per chunk for a run of `steps` steps (after step 0) under `state.chunk`. */
+export function chunkSteps(state: AppState, steps: number): number {
+  if (state.chunk.trim() === '') return Math.max(1, Math.ceil(steps / DEFAULT_CHUNKS));
+  const chunk = Number(state.chunk);
+  if (!Number.isInteger(chunk) || chunk < 1) {
+    throw new Error(`steps per chunk: must be an integer ≥ 1 (got '${state.chunk}')`);
+  }
+  return chunk;
+}
+
+/**
+ * The step a shared link opens paused at (its `pause` parameter: the run pauses at the first chunk
+ * boundary at or after it), or null. Not a form control: it follows the Pause button.
+ */
+export function pauseFromQuery(query: string): number | null {
+  const value = new URLSearchParams(query).get('pause');
+  if (value === null || value.trim() === '') return null;
+  const step = Number(value);
+  return Number.isInteger(step) && step >= 0 ? step : null;
+}
+
+/** `query` (from queryFromState) with the pause step added, or as it is when not paused. */
+export function withPause(query: string, step: number | null): string {
+  if (step === null) return query;
+  return `${query === '' ? '?' : `${query}&`}pause=${step}`;
+}
 
 const KEYS = Object.keys(DEFAULT_STATE) as (keyof AppState)[];
 

@@ -1,11 +1,17 @@
 // The app's wiring: the form's state → a run file (preset, formula or loaded file, then the
-// changes) → validation → the engine (WebGPU or CPU) with progress and Stop → figures, metrics,
-// performance, downloads and a shareable URL. Each step's module does the work; this one orders
-// them and says which step failed.
+// changes) → validation → the engine (WebGPU or CPU) with progress, Pause/Step/Reset and Stop →
+// figures, metrics, performance, downloads and a shareable URL. Each step's module does the work;
+// this one orders them and says which step failed.
+//
+// Pause, Step and Reset use the engines' gate (RunOptions.gate): the run is cut into chunks of
+// `chunk` steps and the gate, awaited before each, holds the run while paused; Step lets one chunk
+// through; Reset (and any changed field while a run is going) aborts and starts again from step 0
+// with the form as it is, paused or not as before. A paused run shows its recordings so far and
+// puts `pause=<step>` into the URL, so the link reopens the run paused at that step.
 
 import './harness.ts';
 import type { RunFileJson } from '../model/runFile.ts';
-import type { Engine } from '../engine/engine.ts';
+import type { Engine, RunCheckpoint, SimulationResult } from '../engine/engine.ts';
 import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
 import { compileNetwork } from '../model/compile.ts';
 import { parseRunFile, parseRunFileText } from '../model/parse.ts';
@@ -13,7 +19,15 @@ import { toResultJson } from '../model/resultFile.ts';
 import { PRESETS, findPreset } from '../experiments/presets/index.ts';
 import type { Preset } from '../experiments/preset.ts';
 import { isAbortError } from '../experiments/runner.ts';
-import { queryFromState, stateFromQuery, type AppState, type BackendPreference } from './appState.ts';
+import {
+  chunkSteps,
+  pauseFromQuery,
+  queryFromState,
+  stateFromQuery,
+  withPause,
+  type AppState,
+  type BackendPreference,
+} from './appState.ts';
 import { openBackend, type Backend } from './backend.ts';
 import { offerJson } from './download.ts';
 import { runFileAsPreset } from '../experiments/genericPreset.ts';
@@ -24,24 +38,62 @@ import { clearError, showError, showNotice } from './messages.ts';
 import { applyOverrides, overridesFromState } from './overrides.ts';
 import { attachPlaneSlider } from './planeSlider.ts';
 import { renderPerformance, renderView } from './render.ts';
-import { viewOf } from './view.ts';
+import { liveViewOf, viewOf } from './view.ts';
 
-type PageState = 'idle' | 'running' | 'done' | 'error' | 'stopped';
+type PageState = 'idle' | 'running' | 'paused' | 'done' | 'error' | 'stopped';
 
 const form = document.getElementById('controls') as HTMLFormElement;
 const progress = document.getElementById('progress') as HTMLProgressElement;
+const counter = document.getElementById('step-counter') as HTMLOutputElement;
+const pauseButton = document.getElementById('pause') as HTMLButtonElement;
+const stepButton = document.getElementById('step') as HTMLButtonElement;
+const resetButton = document.getElementById('reset') as HTMLButtonElement;
 const stopButton = document.getElementById('stop') as HTMLButtonElement;
 const backendLabel = document.getElementById('backend')!;
+const share = document.getElementById('share') as HTMLAnchorElement;
+
+/** While running, the figures are redrawn from the recordings so far at most this often. */
+const LIVE_EVERY_MS = 500;
 
 /** The run file loaded by the file input or a drop, until another replaces it. */
 let loaded: { name: string; run: RunFileJson } | null = null;
 /** One engine (and GPU device) per backend preference, made on first use. */
 const backends = new Map<BackendPreference, Promise<Backend>>();
-let current: AbortController | null = null;
+
+/** One run's controls: its cancellation, the chunks Step has let through, the paused gate's key. */
+interface RunControl {
+  controller: AbortController;
+  /** Chunks the gate may still let through while paused (one per click on Step). */
+  credit: number;
+  /** Opens the gate the run is waiting at, or null when it is not waiting. */
+  wake: (() => void) | null;
+  /** The URL query of the run's state (without the pause). */
+  query: string;
+}
+let current: RunControl | null = null;
+/** Pause at the next chunk boundary: kept across restarts (Reset, a changed field). */
+let paused = false;
+/** From a shared link: pause once the run reaches this step. */
+let pauseAt: number | null = pauseFromQuery(location.search);
+
+function active(): boolean {
+  return ['running', 'paused'].includes(document.body.dataset.state ?? '');
+}
 
 function setPageState(state: PageState): void {
   document.body.dataset.state = state;
-  stopButton.disabled = state !== 'running';
+  const going = state === 'running' || state === 'paused';
+  stopButton.disabled = !going;
+  pauseButton.disabled = !going;
+  pauseButton.textContent = paused ? 'Resume' : 'Pause';
+  pauseButton.setAttribute('aria-pressed', String(paused));
+}
+
+function showStep(done: number, total: number, note = ''): void {
+  counter.dataset.step = String(done);
+  counter.dataset.total = String(total);
+  counter.textContent = `step ${done.toLocaleString('en')} of ${total.toLocaleString('en')}${note}`;
+  progress.value = total > 0 ? done / total : 0;
 }
 
 /** What the form's source is called in messages ("the formula", "run file a.json"). */
@@ -79,15 +131,22 @@ function backendFor(preference: BackendPreference): Promise<Backend> {
   return backend;
 }
 
-async function run(): Promise<void> {
-  current?.abort();
-  const controller = new AbortController();
-  current = controller;
+/** What a fresh run lets through before its first pause (Step on a finished page: one chunk). */
+async function run(credit = 0): Promise<void> {
+  current?.controller.abort();
   const state = readForm(form);
-  history.replaceState(null, '', `${location.pathname}${queryFromState(state)}`);
+  const control: RunControl = {
+    controller: new AbortController(),
+    credit,
+    wake: null,
+    query: queryFromState(state),
+  };
+  const { controller } = control;
+  current = control;
+  history.replaceState(null, '', `${location.pathname}${withPause(control.query, pauseAt)}`);
   clearError();
   setPageState('running');
-  progress.value = 0;
+  showStep(0, 0);
   // What is being done, for the error message: the formula, the changes, the run file, the run.
   let what = sourceName(state);
   try {
@@ -117,30 +176,108 @@ async function run(): Promise<void> {
     const a = engine.adapter;
     backendLabel.textContent = `backend: ${engine.backend}${a ? ` — ${a.description || a.vendor}${a.software ? ' (software adapter)' : ''}` : ''}`;
 
-    const result = await engine.run(net, {
-      signal: controller.signal,
-      onProgress: (done, total) => (progress.value = done / total),
-    });
-    const sim = { run: runFile, net, result };
     const title = `${preset.title} — ${net.N.toLocaleString('en')} neurons, ${net.S} steps`;
+    const chunk = chunkSteps(state, net.S - 1);
+    // The figures of the trial in progress, from its recordings so far.
+    const drawSoFar = async (at: RunCheckpoint, note: string) => {
+      const trial = await at.partial();
+      if (current !== control) return;
+      const soFar: SimulationResult = {
+        backend: engine.backend,
+        adapter: engine.adapter,
+        steps: net.S,
+        dt: net.dt,
+        every: net.record.every,
+        trials: [trial],
+        timing: { setupSeconds: 0, simulateSeconds: 0, stepsPerSecond: 0 },
+      };
+      const trialNote = net.trials > 1 ? `, trial ${at.trial + 1} of ${net.trials}` : '';
+      renderView(
+        `${title} — step ${at.step}${trialNote} (${note})`,
+        liveViewOf(preset, { run: runFile, net, result: soFar }, runs.length > 1),
+      );
+    };
+    let lastDrawn = performance.now();
+    const gate = async (at: RunCheckpoint): Promise<void> => {
+      if (current !== control) return;
+      showStep(at.done, at.total);
+      if (pauseAt !== null && at.done >= pauseAt) {
+        paused = true;
+        pauseAt = null;
+      }
+      if (!paused) {
+        if (performance.now() - lastDrawn > LIVE_EVERY_MS) {
+          await drawSoFar(at, 'running');
+          lastDrawn = performance.now();
+        }
+        return;
+      }
+      if (control.credit > 0) {
+        control.credit--;
+        return;
+      }
+      await drawSoFar(at, 'paused');
+      if (current !== control) return;
+      history.replaceState(null, '', `${location.pathname}${withPause(control.query, at.done)}`);
+      share.href = location.href;
+      share.hidden = state.source === 'file';
+      showStep(at.done, at.total, ' (paused)');
+      setPageState('paused');
+      while (paused && control.credit === 0) await new Promise<void>((open) => (control.wake = open));
+      control.wake = null;
+      if (paused) control.credit--;
+      else history.replaceState(null, '', `${location.pathname}${control.query}`);
+      if (current === control) setPageState('running');
+    };
+
+    const result = await engine.run(net, { signal: controller.signal, chunkSteps: chunk, gate });
+    paused = false;
+    showStep(result.steps - 1, result.steps - 1);
+    const sim = { run: runFile, net, result };
     const view = viewOf(preset, sim, seed ?? 0, runs.length > 1);
     renderView(title, view);
     attachPlaneSlider(sim, view.planeTitle, 'svg' in view.plane);
     renderPerformance(result, net.N);
     offerJson('download-result', `${preset.name}-result.json`, toResultJson(net, result));
     offerJson('download-run', `${preset.name}-run.json`, runFile);
-    const share = document.getElementById('share') as HTMLAnchorElement;
+    history.replaceState(null, '', `${location.pathname}${control.query}`);
     share.href = location.href;
     share.hidden = state.source === 'file';
     setPageState('done');
   } catch (e) {
+    if (current !== control) return;
     if (isAbortError(e)) {
-      if (current === controller) setPageState('stopped');
+      setPageState('stopped');
       return;
     }
     showError(what, e);
     setPageState('error');
   }
+}
+
+function togglePause(): void {
+  paused = !paused;
+  pauseAt = null;
+  if (!paused) current?.wake?.();
+  setPageState(document.body.dataset.state as PageState);
+}
+
+/** One chunk: from a paused run, or a fresh run paused after its first chunk. */
+function step(): void {
+  pauseAt = null;
+  if (!active()) {
+    paused = true;
+    void run(1);
+    return;
+  }
+  if (!paused) {
+    // A running run stops at its next chunk boundary.
+    paused = true;
+    setPageState('running');
+    return;
+  }
+  current!.credit++;
+  current!.wake?.();
 }
 
 /** A run file from the file input or a drop: validated at once, then simulated. */
@@ -149,7 +286,8 @@ async function load(file: File): Promise<void> {
   try {
     parseRunFileText(text, file.name);
   } catch (e) {
-    current?.abort();
+    current?.controller.abort();
+    current = null;
     showError(`run file ${file.name}`, e);
     setPageState('error');
     return;
@@ -185,7 +323,18 @@ function start(): void {
     e.preventDefault();
     void run();
   });
-  stopButton.addEventListener('click', () => current?.abort());
+  stopButton.addEventListener('click', () => {
+    current?.controller.abort();
+    paused = false;
+    pauseAt = null;
+  });
+  pauseButton.addEventListener('click', togglePause);
+  stepButton.addEventListener('click', step);
+  resetButton.addEventListener('click', () => void run());
+  // A changed field while a run is going restarts it with the change.
+  form.addEventListener('change', (e) => {
+    if ((e.target as HTMLElement).id !== 'file' && active()) void run();
+  });
   listenForFiles();
   // A shared link opens on its view.
   if (location.search !== '') void run();

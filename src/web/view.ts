@@ -1,9 +1,10 @@
 // What the page shows for one simulated run: the preset's own latent and raster plots and metrics
 // where they apply, the generic ones otherwise (a multi-run preset seen through its first run, a
-// loaded file), and the (y^E, |y^I|) plane of any E/I network with both boundaries.
+// loaded file), and the (y^E, |y^I|) plane of any E/I network with both boundaries. While a run is
+// paused or in progress, the same figures of its recordings so far (liveViewOf).
 
 import type { Metric, Plot, Preset, SimulatedRun } from '../experiments/preset.ts';
-import { eiPlane } from '../experiments/figures.ts';
+import { eiPlane, window as afterInitCut } from '../experiments/figures.ts';
 import { genericMetrics, genericPlots } from '../experiments/genericPreset.ts';
 import { planeGeometry } from './planeGeometry.ts';
 
@@ -66,9 +67,31 @@ export function planeView(sim: SimulatedRun, title: string, x?: number): PlaneVi
   const geometry = planeGeometry(sim.net.spec);
   if (typeof geometry === 'string') return { reason: geometry };
   if (!sim.result.trials[0].latents) return { reason: 'latents were not recorded' };
+  const range = afterInitCut(sim);
+  if (range.end <= range.start)
+    return { reason: 'the trajectory is drawn from the end of the 50 ms init cut' };
   try {
     return { svg: eiPlane(sim, geometry, title, x).svg };
   } catch (e) {
     return { reason: (e as Error).message };
   }
+}
+
+/** The figures of a run in progress (`sim` holds its recordings so far); metrics wait for the end. */
+export function liveViewOf(preset: Preset, sim: SimulatedRun, multiRun: boolean): RunView {
+  const plots = presetOrGeneric(
+    () => preset.plots([sim]),
+    () => genericPlots([sim]),
+    multiRun,
+  ).value;
+  const planeTitle = `${preset.name}: trajectory in the latent plane`;
+  const svg = (name: string) => plots.find((p: Plot) => p.name === name)?.svg ?? null;
+  return {
+    latents: svg('latents'),
+    raster: svg('raster'),
+    plane: planeView(sim, planeTitle),
+    planeTitle,
+    metrics: [],
+    metricsNote: 'metrics are computed when the run finishes',
+  };
 }

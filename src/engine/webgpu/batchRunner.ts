@@ -17,7 +17,7 @@ import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { Pipelines } from './pipelines.ts';
-import { readBuffer, readRanges } from './readback.ts';
+import { readBuffer, readParts, readRanges } from './readback.ts';
 import { createRunResources, type RunResources } from './resources.ts';
 import { eventTrains, latentSeries, spikeCounts } from './results.ts';
 
@@ -115,7 +115,11 @@ export class BatchRunner {
     );
   }
 
+  /** Set by destroy(): a late partial() (RunOptions.gate) then rejects instead of reading freed buffers. */
+  private destroyed = false;
+
   destroy(): void {
+    this.destroyed = true;
     this.resources.destroy();
   }
 
@@ -193,16 +197,19 @@ export class BatchRunner {
     control.set(state.subarray(controlOffset));
     // The batch's first trial's recordings up to its step, read while the queue is idle.
     const partial = async (step: number): Promise<TrialResult> => {
-      const words = new Uint32Array(
-        await readBuffer(device, res.state, gpuNet.scalars.st_count * 4, net.N * 4),
-      );
-      const record = net.record.latents
-        ? new Float32Array(await readBuffer(device, res.latentRecord, 0, gpuNet.scalars.record_stride * 4))
-        : null;
+      if (this.destroyed) throw abortError();
+      const [counts, record] = await readParts(device, [
+        { source: res.state, offset: gpuNet.scalars.st_count * 4, size: net.N * 4 },
+        {
+          source: res.latentRecord,
+          offset: 0,
+          size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0,
+        },
+      ]);
       const trialSoFar: TrialResult = {
-        spikeCounts: spikeCounts(net, words),
+        spikeCounts: spikeCounts(net, new Uint32Array(counts)),
         spikes: net.record.spikes ? eventTrains(net, chunks[0], false) : null,
-        ...latentSeries(net, gpuNet, record),
+        ...latentSeries(net, gpuNet, net.record.latents ? new Float32Array(record) : null),
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };

@@ -54,3 +54,35 @@ export async function readRanges(
     staging.destroy();
   }
 }
+
+/**
+ * Ranges of several buffers in one submit, one ArrayBuffer each. The copies are submitted before
+ * the first await, so the sources may be destroyed as soon as this returns its promise.
+ */
+export async function readParts(
+  device: GPUDevice,
+  parts: readonly { source: GPUBuffer; offset: number; size: number }[],
+): Promise<ArrayBuffer[]> {
+  const total = parts.reduce((n, p) => n + p.size, 0);
+  if (total === 0) return parts.map(() => new ArrayBuffer(0));
+  const staging = device.createBuffer({
+    label: 'readParts',
+    size: total,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
+  try {
+    const encoder = device.createCommandEncoder({ label: 'readParts' });
+    let at = 0;
+    for (const { source, offset, size } of parts) {
+      if (size > 0) encoder.copyBufferToBuffer(source, offset, staging, at, size);
+      at += size;
+    }
+    device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const mapped = staging.getMappedRange();
+    at = 0;
+    return parts.map(({ size }) => mapped.slice(at, (at += size)));
+  } finally {
+    staging.destroy();
+  }
+}

@@ -17,7 +17,7 @@ import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { Pipelines, StepKernel } from './pipelines.ts';
-import { readBuffer } from './readback.ts';
+import { readBuffer, readParts } from './readback.ts';
 import { createRunResources, type RunResources } from './resources.ts';
 import { eventTrains, latentSeries, spikeCounts } from './results.ts';
 
@@ -91,7 +91,11 @@ export class TrialRunner {
     );
   }
 
+  /** Set by destroy(): a late partial() (RunOptions.gate) then rejects instead of reading freed buffers. */
+  private destroyed = false;
+
   destroy(): void {
+    this.destroyed = true;
     this.resources.destroy();
     this.controlStaging.destroy();
   }
@@ -132,16 +136,19 @@ export class TrialRunner {
     const raw: { events: Uint32Array; count: number }[] = [];
     // The trial's recordings up to `step`, read while the queue is idle (a paused run).
     const partial = async (step: number): Promise<TrialResult> => {
-      const counts = new Uint32Array(
-        await readBuffer(device, res.state, gpuNet.scalars.st_count * 4, net.N * 4),
-      );
-      const record = net.record.latents
-        ? new Float32Array(await readBuffer(device, res.latentRecord, 0, gpuNet.scalars.record_stride * 4))
-        : null;
+      if (this.destroyed) throw abortError();
+      const [counts, record] = await readParts(device, [
+        { source: res.state, offset: gpuNet.scalars.st_count * 4, size: net.N * 4 },
+        {
+          source: res.latentRecord,
+          offset: 0,
+          size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0,
+        },
+      ]);
       const trialSoFar: TrialResult = {
-        spikeCounts: spikeCounts(net, counts),
+        spikeCounts: spikeCounts(net, new Uint32Array(counts)),
         spikes: net.record.spikes ? eventTrains(net, raw, net.spikeRule === 'all') : null,
-        ...latentSeries(net, gpuNet, record),
+        ...latentSeries(net, gpuNet, net.record.latents ? new Float32Array(record) : null),
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };
