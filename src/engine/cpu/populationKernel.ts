@@ -23,6 +23,8 @@ export interface KernelShape {
   synapse: 'delta' | 'pulse' | 'exponential';
   noisy: boolean;
   recurrence: boolean;
+  /** Fast self-reset (MODEL.md §3): the neuron's own kick is taken out of the drive (ownSyn = W_ii). */
+  fastReset: boolean;
   /** Sequential rule: every recurrent kick is applied within the step, so no drive term. */
   sequential: boolean;
   /** Channels and report-only readouts whose source is this population. */
@@ -38,8 +40,6 @@ export interface KernelState {
   pulseOpen: Int32Array;
   spikedPrev: Uint8Array;
   nextAllowed: Int32Array;
-  ownSyn: Real;
-  fastSelf: Real;
   selfW: Real;
   bias: Real;
   F: Real;
@@ -55,8 +55,9 @@ export interface KernelState {
   noise: NoiseFill;
   seed: number;
   trial: number;
-  /** Records a spike of global neuron i at step t. */
-  spike: (i: number, t: number) => void;
+  /** `all` rule: the kernel appends the global index of each neuron that fires to fired[nFired++]. */
+  fired: Int32Array;
+  nFired: number;
 }
 
 /** Per-population, per-step scalars, already rounded for the precision. */
@@ -66,6 +67,8 @@ export interface KernelScalars {
   dtl: number;
   current: number;
   noiseScale: number;
+  /** Spike cost μ (fastSelf = ownSyn − μ). */
+  mu: number;
   wait: number;
   invPw: number;
   decayDt: number;
@@ -93,12 +96,14 @@ function sum(terms: string[], R: (e: string) => string): string {
 }
 
 export function kernelSource(shape: KernelShape): string {
-  const { J, L, fire, synapse, noisy, recurrence, sequential, channels, readouts } = shape;
+  const { J, L, fire, synapse, noisy, recurrence, fastReset, sequential, channels, readouts } = shape;
   const R = shape.f32 ? (e: string) => `Math.fround(${e})` : (e: string) => `(${e})`;
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
   const lines: string[] = [
-    'const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, ownSyn, fastSelf, selfW, bias, F, enc } = s;',
-    'const { start, end, dtl, current, noiseScale, wait, invPw, decayDt, rate, dt } = k;',
+    'const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, selfW, bias, F, enc } = s;',
+    'const firedList = s.fired;',
+    'const { start, end, dtl, current, noiseScale, mu, wait, invPw, decayDt, rate, dt } = k;',
+    'let nFired = s.nFired;',
     ...range(J).map((j) => `const c${j} = s.c[${j}];`),
     ...range(L).map((l) => `const u${l} = s.u[${l}];`),
     ...channels.map((l) => `const dec${l} = s.dec[${l}];`),
@@ -125,9 +130,14 @@ export function kernelSource(shape: KernelShape): string {
     )};`,
     `  const drive = ${R(`ff + current`)};`,
   ];
+  // ĝ of exponential synapses under `all` is dt·g, recomputed here rather than stored: one array
+  // less to stream per step. Under the other rules (and other synapses) the step keeps ĝ itself.
+  const expFused = fire && synapse === 'exponential';
+  const ownSyn = fastReset ? 'selfW[i]' : '0';
   if (sequential) {
     lines.push('  const rec = 0;');
   } else {
+    lines.push(`  const g = ${expFused ? R('dt * gExp[i]') : 'ghat[i]'};`);
     const net = recurrence
       ? L > 0
         ? sum(
@@ -135,9 +145,9 @@ export function kernelSource(shape: KernelShape): string {
             R,
           )
         : '0'
-      : R('selfW[i] * ghat[i]');
+      : R('selfW[i] * g');
     lines.push(
-      `  const rec = ${R(`${R(`${net} - ${R('ownSyn[i] * ghat[i]')}`)} + (spikedPrev[i] ? fastSelf[i] : 0)`)};`,
+      `  const rec = ${R(`${R(`${net} - ${R(`${ownSyn} * g`)}`)} + (spikedPrev[i] ? ${R(`${ownSyn} - mu`)} : 0)`)};`,
     );
   }
   lines.push('  const v = V[i];');
@@ -149,7 +159,7 @@ export function kernelSource(shape: KernelShape): string {
     lines.push(
       '  const fired = next >= 1 && t >= nextAllowed[i];',
       '  spikedPrev[i] = fired ? 1 : 0;',
-      '  if (fired) { nextAllowed[i] = t + wait; s.spike(i, t); }',
+      '  if (fired) { nextAllowed[i] = t + wait; firedList[nFired++] = i; }',
     );
     if (synapse === 'pulse') {
       lines.push('  if (fired) pulseOpen[i]++;', `  const gNew = ${R('pulseOpen[i] * invPw')};`);
@@ -161,13 +171,14 @@ export function kernelSource(shape: KernelShape): string {
       );
     }
     lines.push(
-      '  ghat[i] = gNew;',
+      ...(expFused ? [] : ['  ghat[i] = gNew;']),
       ...channels.map((l) => `  acc${l} = ${R(`acc${l} + ${R(`dec${l}[i - start] * gNew`)}`)};`),
       ...readouts.map((r) => `  racc${r} = ${R(`racc${r} + ${R(`ro${r}[i - start] * gNew`)}`)};`),
     );
   }
   lines.push(
     noisy ? '}}' : '}',
+    's.nFired = nFired;',
     ...channels.map((l) => `s.uNext[${l}] = acc${l};`),
     ...readouts.map((r) => `s.readoutNext[${r}] = racc${r};`),
   );

@@ -80,8 +80,6 @@ export class SpikingTrial {
   private readonly readoutsOf: number[][];
   private readonly y: Real;
   private readonly readoutValues: Real;
-  private readonly ownSyn: Real;
-  private readonly fastSelf: Real;
   private readonly selfW: Real;
   private readonly bias: Real;
   private readonly F: Real;
@@ -139,23 +137,16 @@ export class SpikingTrial {
     this.y = real(L);
     this.readoutValues = real(net.readouts.length);
     this.selfW = constant(net.selfWeight);
-    this.ownSyn = real(N);
-    this.fastSelf = real(N);
     this.popOf = new Int32Array(N);
-    net.populations.forEach((p, pi) => {
-      for (let i = p.start; i < p.start + p.size; i++) {
-        this.popOf[i] = pi;
-        this.ownSyn[i] = p.selfResetFast ? this.selfW[i] : 0;
-        this.fastSelf[i] = this.fr(this.ownSyn[i] - this.fr(p.mu));
-      }
-    });
+    net.populations.forEach((p, pi) => this.popOf.fill(pi, p.start, p.start + p.size));
     this.bias = constant(net.bias);
     this.F = constant(net.inputWeights);
     this.enc = constant(net.encoders);
     this.dec = net.channels.map((ch) => constant(ch.decoder));
     this.readoutW = net.readouts.map((r) => constant(r.weights));
     this.c = real(net.J);
-    this.spikes = new Int32Array(16);
+    // Under `all` the kernels append to it directly, up to every neuron in one step.
+    this.spikes = new Int32Array(net.spikeRule === 'all' ? N : 16);
     this.prevSpikes = new Int32Array(16);
     const maxPulse = Math.max(0, ...net.populations.map((p) => p.pulseSteps));
     this.history = maxPulse > 0 ? new SpikeHistory(maxPulse + 1) : null;
@@ -167,10 +158,8 @@ export class SpikingTrial {
       noise: f32 ? f32NoiseFill() : noiseFill(),
       seed: net.seed,
       trial,
-      spike: (i, t) => {
-        this.addSpike(i, t);
-        this.history?.push(t, i);
-      },
+      fired: this.spikes,
+      nFired: 0,
     };
     const fr = this.fr;
     this.kernels = net.populations.map((p, pi) =>
@@ -187,6 +176,7 @@ export class SpikingTrial {
               : 'exponential',
         noisy: p.noiseScale !== 0,
         recurrence: p.recurrence,
+        fastReset: p.selfResetFast,
         sequential: net.spikeRule === 'sequential',
         channels: this.channelsOf[pi],
         readouts: this.readoutsOf[pi],
@@ -198,6 +188,7 @@ export class SpikingTrial {
       dtl: fr(p.dtLeak),
       current: 0,
       noiseScale: fr(p.noiseScale),
+      mu: fr(p.mu),
       wait: Math.max(p.refractorySteps, 1),
       invPw: p.pulseSteps > 0 ? fr(1 / p.pulseSteps) : 0,
       decayDt: fr(p.synapseDecayDt),
@@ -208,7 +199,7 @@ export class SpikingTrial {
   }
 
   private arrays() {
-    const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, ownSyn, fastSelf, selfW, bias, F, enc } = this;
+    const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, selfW, bias, F, enc } = this;
     const { dec, readoutW, u, uNext, readoutNext, c } = this;
     return {
       V,
@@ -217,8 +208,6 @@ export class SpikingTrial {
       pulseOpen,
       spikedPrev,
       nextAllowed,
-      ownSyn,
-      fastSelf,
       selfW,
       bias,
       F,
@@ -268,9 +257,13 @@ export class SpikingTrial {
       this.history?.clear(t);
       this.uNext.fill(0);
       this.readoutNext.fill(0);
+      this.state.nFired = 0;
     }
     net.populations.forEach((pop, pi) => this.integrate(pop, pi, t, all));
-    if (!all) {
+    if (all) {
+      this.nSpikes = this.state.nFired;
+      this.recordFired(t);
+    } else {
       if (rule === 'one-per-step') this.spikeOnePerStep(t);
       else this.spikeSequential(t);
       this.updateDeltaTraces();
@@ -305,6 +298,18 @@ export class SpikingTrial {
     for (let s = 0; s < count; s++) {
       const k = list[s];
       if (k >= pop.start && k < end) this.pulseOpen[k]--;
+    }
+  }
+
+  /** `all` rule: counts and records the spikes the kernels listed, and keeps them for pulse expiry. */
+  private recordFired(t: number): void {
+    const { spikes, nSpikes, popOf, history, recorder } = this;
+    const { populations } = this.net;
+    for (let q = 0; q < nSpikes; q++) {
+      const i = spikes[q];
+      const pop = popOf[i];
+      recorder.spike(pop, i - populations[pop].start, t);
+      history?.push(t, i);
     }
   }
 
