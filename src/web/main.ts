@@ -319,8 +319,11 @@ function start(): void {
   const select = form.elements.namedItem('preset') as HTMLSelectElement;
   select.replaceChildren(...PRESETS.map((p) => new Option(p.title, p.name)));
   writeForm(form, stateFromQuery(location.search));
+  // Run: from step 0, not paused (Reset keeps the pause).
   form.addEventListener('submit', (e) => {
     e.preventDefault();
+    paused = false;
+    pauseAt = null;
     void run();
   });
   stopButton.addEventListener('click', () => {

@@ -2,12 +2,13 @@
 // (test/engine/gateChecks.ts), on both of its paths: the batched small-network kernel (fig5, one
 // trial of a delta rule) and the per-step runner (the `all` rule, two trials).
 
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunCheckpoint } from '../../src/engine/engine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import { fig5Run } from '../../src/experiments/presets/fig5.ts';
-import { checkOpenGate, checkPauseAndStep } from '../engine/gateChecks.ts';
+import { checkOpenGate, checkPauseAndStep, expectSameResult } from '../engine/gateChecks.ts';
 import { tryAcquireDevice } from './gpu.ts';
 import { tinyEINetwork } from './networks.ts';
 
@@ -45,5 +46,28 @@ describe.skipIf(!gpu).each(NETWORKS)('WebGpuEngine gate: $name', ({ net: make })
   it('pauses, steps one chunk at a time, resumes to the same result, and aborts while paused', async () => {
     const net = make();
     await checkPauseAndStep(engine!, net, 250, await engine!.run(net));
+  });
+});
+
+describe.skipIf(!gpu).each(NETWORKS)('WebGpuEngine gate after an abort: $name', ({ net: make }) => {
+  it('refuses a partial read once the run is freed, and the device runs on unharmed', async () => {
+    const net = make();
+    const reference = await engine!.run(net);
+    const controller = new AbortController();
+    let saved: RunCheckpoint | null = null;
+    const run = engine!.run(net, {
+      chunkSteps: 200,
+      signal: controller.signal,
+      gate: (at) => {
+        if (at.step === 0) return Promise.resolve();
+        saved = at;
+        controller.abort();
+        return new Promise<void>(() => {});
+      },
+    });
+    await expect(run).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(saved!.partial()).rejects.toMatchObject({ name: 'AbortError' });
+    expectSameResult(await engine!.run(net), reference);
+    expect(gpu!.failure()).toBeNull();
   });
 });
