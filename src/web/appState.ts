@@ -24,7 +24,7 @@ export interface AppState {
   /** Input range: ramp from x0 to x1, step from x0 to x1, constant x1, sine between them. */
   x0: string;
   x1: string;
-  /** Steps per chunk: what Step advances, and how often a run can pause; empty: 1/100 of the run. */
+  /** Steps per chunk: what Step advances, and how often a run can pause; empty: ~1/100 of the run. */
   chunk: string;
   backend: BackendPreference;
 }
@@ -51,9 +51,19 @@ export const DEFAULT_STATE: AppState = {
 /** Chunks a run is cut into when the chunk length is left empty. */
 export const DEFAULT_CHUNKS = 100;
 
+/**
+ * The smallest of 1, 2, 5, 10, 20, 50, … at or above `n`: divisible by 250 from 1000 on, which keeps
+ * the WebGPU batched kernel at 250 steps per dispatch (it needs a divisor of the chunk, ≤ 256).
+ */
+function roundChunk(n: number): number {
+  for (let decade = 1; ; decade *= 10) {
+    for (const m of [1, 2, 5]) if (m * decade >= n) return m * decade;
+  }
+}
+
 /** Steps per chunk for a run of `steps` steps (after step 0) under `state.chunk`. */
 export function chunkSteps(state: AppState, steps: number): number {
-  if (state.chunk.trim() === '') return Math.max(1, Math.ceil(steps / DEFAULT_CHUNKS));
+  if (state.chunk.trim() === '') return roundChunk(Math.max(1, Math.ceil(steps / DEFAULT_CHUNKS)));
   const chunk = Number(state.chunk);
   if (!Number.isInteger(chunk) || chunk < 1) {
     throw new Error(`steps per chunk: must be an integer ≥ 1 (got '${state.chunk}')`);

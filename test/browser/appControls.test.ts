@@ -6,6 +6,14 @@
 
 import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DEFAULT_STATE,
+  chunkSteps,
+  pauseFromQuery,
+  queryFromState,
+  stateFromQuery,
+  withPause,
+} from '../../src/web/appState.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
 
 let session: BrowserSession;
@@ -92,6 +100,28 @@ async function uninterrupted(query: string) {
   await page.close();
   return result;
 }
+
+describe('chunk length and pause in the URL (Node)', () => {
+  it('cuts a run into ~100 round chunks unless told, and refuses a bad chunk length', () => {
+    const auto = (steps: number) => chunkSteps(DEFAULT_STATE, steps);
+    expect([auto(3), auto(799), auto(4999), auto(19_999), auto(791_900)]).toEqual([1, 10, 50, 200, 10_000]);
+    expect(chunkSteps({ ...DEFAULT_STATE, chunk: '37' }, 4999)).toBe(37);
+    expect(() => chunkSteps({ ...DEFAULT_STATE, chunk: '0' }, 4999)).toThrow(/steps per chunk/);
+    expect(() => chunkSteps({ ...DEFAULT_STATE, chunk: '2.5' }, 4999)).toThrow(/steps per chunk/);
+  });
+
+  it('round-trips the chunk and the pause step through the query', () => {
+    const state = { ...DEFAULT_STATE, preset: 'fig4', chunk: '100' };
+    const query = withPause(queryFromState(state), 1900);
+    expect(query).toBe('?preset=fig4&chunk=100&pause=1900');
+    expect(stateFromQuery(query)).toEqual(state);
+    expect(pauseFromQuery(query)).toBe(1900);
+    expect(withPause('', 0)).toBe('?pause=0');
+    expect([pauseFromQuery('?preset=fig5'), pauseFromQuery('?pause=-1'), pauseFromQuery('?pause=x')]).toEqual(
+      [null, null, null],
+    );
+  });
+});
 
 describe.skipIf(!chromiumAvailable)('the browser app: pause, step, reset, changes while running', () => {
   it('pauses, steps one chunk, resets to step 0 and ends with the uninterrupted spike counts', async () => {
