@@ -10,13 +10,18 @@ import type { AdapterFacts, GridPoint, GridSettings, Measurement } from './core.
 export interface BrowserBackend {
   adapter: AdapterFacts;
   describe(): string;
-  measure(point: GridPoint, settings: GridSettings, signal?: AbortSignal): Promise<Measurement>;
+  measure(
+    point: GridPoint,
+    settings: GridSettings,
+    maxSeconds?: number,
+    signal?: AbortSignal,
+  ): Promise<Measurement>;
   close(): Promise<void>;
 }
 
 interface GridModule {
   adapterInPage(): Promise<AdapterFacts>;
-  measureInPage(point: GridPoint, settings: GridSettings): Promise<Measurement>;
+  measureInPage(point: GridPoint, settings: GridSettings, maxSeconds?: number): Promise<Measurement>;
 }
 
 const abortError = () => Object.assign(new Error('aborted'), { name: 'AbortError' });
@@ -53,9 +58,9 @@ export async function openBrowserBackend(): Promise<BrowserBackend> {
       describe: () =>
         `headless Chromium, ${adapter.description} via ${adapter.path}, software: ${adapter.software}` +
         (adapter.software ? ' (CPU emulation: these times are not GPU performance)' : ''),
-      async measure(point, settings, signal) {
+      async measure(point, settings, maxSeconds, signal) {
         if (signal?.aborted) throw abortError();
-        const run = callInPage<Measurement>(page, 'measureInPage', point, settings);
+        const run = callInPage<Measurement>(page, 'measureInPage', point, settings, maxSeconds);
         if (!signal) return run;
         return new Promise<Measurement>((resolve, reject) => {
           const onAbort = () => reject(abortError());

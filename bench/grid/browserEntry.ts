@@ -52,7 +52,11 @@ export async function adapterInPage(): Promise<AdapterFacts> {
   return (await open()).adapter;
 }
 
-export async function measureInPage(point: GridPoint, settings: GridSettings): Promise<Measurement> {
+export async function measureInPage(
+  point: GridPoint,
+  settings: GridSettings,
+  maxSeconds?: number,
+): Promise<Measurement> {
   const g = await open();
   const start = performance.now();
   const { spec } = gridNetwork({
@@ -68,7 +72,7 @@ export async function measureInPage(point: GridPoint, settings: GridSettings): P
   const net = compileNetwork(spec);
   const buildSeconds = (performance.now() - start) / 1000;
   g.meter.reset();
-  const timed = await timeEngine(g.engine, net, settings.repetitions);
+  const timed = await timeEngine(g.engine, net, settings.repetitions, { maxSeconds });
   return networkMeasurement(net, timed, {
     buildSeconds,
     networkBytes: networkBytes(net),

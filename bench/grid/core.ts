@@ -151,15 +151,30 @@ export interface TimedRuns {
   spikes: number;
 }
 
-/** Warm-up run, then `repetitions` timed runs; `onRun` is called after each (warm-up included). */
+/** The message of a point given up because its repetitions would exceed the per-point budget. */
+export const OVER_BUDGET = 'over budget';
+
+/**
+ * Warm-up run, then `repetitions` timed runs. With `maxSeconds`, the point is given up after the
+ * warm-up (an Error whose message starts with OVER_BUDGET) when the repetitions would take longer,
+ * judged from the warm-up's wall time.
+ */
 export async function timeEngine(
   engine: Engine,
   net: CompiledNetwork,
   repetitions: number,
-  options: { signal?: AbortSignal; onProgress?: () => void } = {},
+  options: { signal?: AbortSignal; onProgress?: () => void; maxSeconds?: number } = {},
 ): Promise<TimedRuns> {
   const runOptions = { signal: options.signal, onProgress: options.onProgress };
+  const start = performance.now();
   await engine.run(net, runOptions);
+  const warmUp = (performance.now() - start) / 1000;
+  if (options.maxSeconds !== undefined && warmUp * repetitions > options.maxSeconds) {
+    throw new Error(
+      `${OVER_BUDGET}: the warm-up run took ${warmUp.toFixed(1)} s, so ${repetitions} repetitions would take ` +
+        `about ${(warmUp * repetitions).toFixed(0)} s (--max-point-seconds ${options.maxSeconds})`,
+    );
+  }
   const perStep: number[] = [];
   const setup: number[] = [];
   let spikes = 0;

@@ -83,7 +83,7 @@ export function upsert(records: PointRecord[], record: PointRecord): PointRecord
 
 /**
  * Whether to skip a point before running it, from the last finished point of its series: the
- * predicted time (per-step time scaled by N, times warm-up plus repetitions) against the budget;
+ * predicted time (per-step time scaled by N, times warm-up plus repetitions) against slack × budget;
  * a series whose smaller size failed or was skipped stops there too. null: run it.
  */
 export function skipReason(
@@ -92,6 +92,8 @@ export function skipReason(
   previous: PointRecord | undefined,
   settings: GridSettings,
   budgetSeconds: number,
+  /** Skip only beyond this multiple of the budget. */
+  slack = 1,
 ): string | null {
   if (!previous) return null;
   if (previous.status !== 'done') {
@@ -101,9 +103,9 @@ export function skipReason(
   const ratio = neurons / (previous.neurons ?? previous.requestedNeurons);
   const predicted =
     previous.microsecondsPerStep * 1e-6 * ratio * (settings.steps - 1) * (settings.repetitions + 1);
-  if (predicted <= budgetSeconds) return null;
+  if (predicted <= budgetSeconds * slack) return null;
   return (
-    `predicted ${predicted.toFixed(0)} s from N = ${previous.neurons} ` +
-    `(budget --max-point-seconds ${budgetSeconds}; fewer --steps or --repetitions, or a larger budget)`
+    `predicted ${predicted.toFixed(0)} s from N = ${previous.neurons}, over ${slack === 1 ? '' : `${slack} × `}` +
+    `--max-point-seconds ${budgetSeconds} (fewer --steps or --repetitions, or a larger budget)`
   );
 }

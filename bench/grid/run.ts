@@ -19,6 +19,7 @@ import {
   meterDeviceMemory,
   networkBytes,
   networkMeasurement,
+  OVER_BUDGET,
   pointKey,
   timeEngine,
   type AdapterFacts,
@@ -43,6 +44,13 @@ export interface GridOptions extends GridPlanOptions, GridSettings {
   /** Called after each point's record is written; `measured` is false for a skip or failure. */
   onRecord?: (record: PointRecord, measured: boolean) => void;
 }
+
+/**
+ * A point is skipped unrun only when the linear prediction from the previous size exceeds the
+ * budget this many times over: on a GPU a small size's time is mostly fixed overhead, so the
+ * prediction is pessimistic; otherwise the warm-up run decides (core.ts timeEngine).
+ */
+const PREDICTION_SLACK = 10;
 
 export interface GridSummary {
   planned: number;
@@ -246,7 +254,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
         emit(`browser: ${opened.describe()}`);
         return opened;
       })());
-      return b.measure(p, settings, options.signal);
+      return b.measure(p, settings, options.maxPointSeconds, options.signal);
     }
     const { net, buildSeconds } = networkFor(p);
     if (p.backend === 'cpu') {
@@ -255,6 +263,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
       meter.start();
       const timed = await timeEngine(open.cpu, net, settings.repetitions, {
         signal: options.signal,
+        maxSeconds: options.maxPointSeconds,
         onProgress: () => meter.sample(),
       });
       meter.sample();
@@ -268,7 +277,10 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
     }
     const g = await (open.nodeGpu ??= openNodeGpu());
     g.meter.reset();
-    const timed = await timeEngine(g.engine, net, settings.repetitions, { signal: options.signal });
+    const timed = await timeEngine(g.engine, net, settings.repetitions, {
+      signal: options.signal,
+      maxSeconds: options.maxPointSeconds,
+    });
     return networkMeasurement(net, timed, {
       buildSeconds,
       networkBytes: networkBytes(net),
@@ -300,7 +312,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
       const base = { ...p, ...settings, key, at: '' };
       let record: PointRecord;
       let measured = false;
-      const skip = skipReason(p, neurons, previous, settings, options.maxPointSeconds);
+      const skip = skipReason(p, neurons, previous, settings, options.maxPointSeconds, PREDICTION_SLACK);
       if (skip !== null) {
         record = { ...base, status: 'skipped', reason: skip, neurons };
         summary.skipped++;
@@ -316,8 +328,10 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
             break;
           }
           const message = (err as Error).message.split('\n')[0];
-          record = { ...base, status: 'failed', reason: message, neurons };
-          summary.failed++;
+          const overBudget = message.includes(OVER_BUDGET);
+          record = { ...base, status: overBudget ? 'skipped' : 'failed', reason: message, neurons };
+          if (overBudget) summary.skipped++;
+          else summary.failed++;
         }
       }
       record.at = new Date().toISOString();

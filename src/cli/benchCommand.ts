@@ -175,7 +175,7 @@ async function gridBench(values: Record<string, string | boolean | undefined>): 
       ? str('sizes')!
           .split(',')
           .map((s) => parseSize('sizes', s))
-      : gridSizes(parseSize('max-n', str('max-n') ?? '1e4'));
+      : gridSizes(parseSize('max-n', str('max-n') ?? '1e3'));
   const ranks = (str('ranks') ?? '1,2,8,32').split(',').map((text) => {
     const k = Number(text);
     if (!(Number.isInteger(k) && (k === 1 || (k >= 2 && k % 2 === 0)))) {
@@ -206,7 +206,7 @@ async function gridBench(values: Record<string, string | boolean | undefined>): 
     serialMaxN: parseSize('serial-max-n', str('serial-max-n') ?? '1e4'),
     denseMaxN: parseSize('dense-max-n', str('dense-max-n') ?? '1e4'),
     baselines: values['no-baselines'] !== true,
-    maxPointSeconds: parseNumber('max-point-seconds', str('max-point-seconds'), 60, 0, true),
+    maxPointSeconds: parseNumber('max-point-seconds', str('max-point-seconds'), 30, 0, true),
   };
   const { runGrid } = await import('../../bench/grid/run.ts');
   const { signal, dispose } = interruptSignal();

@@ -106,9 +106,15 @@ describe('planGrid', () => {
     // 1 ms per step at 102 neurons → 10 ms at 1020; 100 steps × (4 + 1) runs = 5 s.
     const p = { ...points[0], requestedNeurons: 1000 };
     expect(skipReason(p, 1020, record(0, 'done'), settings, 6)).toBeNull();
-    expect(skipReason(p, 1020, record(0, 'done'), settings, 4)).toMatch(/predicted 5 s from N = 102/);
+    expect(skipReason(p, 1020, record(0, 'done'), settings, 4)).toMatch(
+      /predicted 5 s from N = 102, over --max-point-seconds 4/,
+    );
     expect(skipReason(p, 1020, record(0, 'failed'), settings, 100)).toMatch(/was failed/);
     expect(skipReason(p, 1020, undefined, settings, 1)).toBeNull();
+    expect(skipReason(p, 1020, record(0, 'done'), settings, 0.6, 10)).toBeNull();
+    expect(skipReason(p, 1020, record(0, 'done'), settings, 0.4, 10)).toMatch(
+      /over 10 × --max-point-seconds 0.4/,
+    );
   });
 
   it('lists powers of ten up to --max-n, and --max-n itself', () => {
@@ -263,6 +269,30 @@ describe('runGrid resume', () => {
     const third = await runGrid(tinyGrid(out));
     expect(third).toMatchObject({ resumed: 8, measured: 0 });
     expect(readGrid(out).records).toEqual(all);
+  });
+
+  it('gives up a point after its warm-up when the repetitions would exceed the budget', async () => {
+    const out = tempDir();
+    const summary = await runGrid(
+      tinyGrid(out, {
+        ranks: [2],
+        rules: ['all'],
+        synapses: ['exponential'],
+        repetitions: 3,
+        maxPointSeconds: 1e-6,
+      }),
+    );
+    expect(summary).toMatchObject({ planned: 2, measured: 0, skipped: 2, failed: 0 });
+    const [small, large] = readGrid(out).records;
+    expect(small.status).toBe('skipped');
+    expect(small.reason).toMatch(/^over budget: the warm-up run took .* so 3 repetitions would take/);
+    // The larger size of the same series is not tried.
+    expect(large.reason).toMatch(/^N = 100 of this series was skipped/);
+    // Skipped points are not finished: a rerun with a budget measures them.
+    const rerun = await runGrid(
+      tinyGrid(out, { ranks: [2], rules: ['all'], synapses: ['exponential'], repetitions: 3 }),
+    );
+    expect(rerun).toMatchObject({ resumed: 0, measured: 2 });
   });
 
   it('refuses an --out whose grid.json is something else', async () => {
