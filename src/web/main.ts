@@ -131,7 +131,10 @@ function backendFor(preference: BackendPreference): Promise<Backend> {
   return backend;
 }
 
-/** What a fresh run lets through before its first pause (Step on a finished page: one chunk). */
+/**
+ * Runs the form's state from step 0, replacing any run going on; `credit` is how many chunks it may
+ * run while paused before it holds (Step on a finished page: one).
+ */
 async function run(credit = 0): Promise<void> {
   current?.controller.abort();
   const state = readForm(form);
@@ -192,10 +195,11 @@ async function run(credit = 0): Promise<void> {
         timing: { setupSeconds: 0, simulateSeconds: 0, stepsPerSecond: 0 },
       };
       const trialNote = net.trials > 1 ? `, trial ${at.trial + 1} of ${net.trials}` : '';
-      renderView(
-        `${title} — step ${at.step}${trialNote} (${note})`,
-        liveViewOf(preset, { run: runFile, net, result: soFar }, runs.length > 1),
-      );
+      const simSoFar = { run: runFile, net, result: soFar };
+      const view = liveViewOf(preset, simSoFar, runs.length > 1);
+      renderView(`${title} — step ${at.step}${trialNote} (${note})`, view);
+      // The x slider moves the boundaries behind the trajectory so far.
+      attachPlaneSlider(simSoFar, view.planeTitle, 'svg' in view.plane);
     };
     let lastDrawn = performance.now();
     const gate = async (at: RunCheckpoint): Promise<void> => {

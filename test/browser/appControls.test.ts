@@ -148,16 +148,20 @@ describe.skipIf(!chromiumAvailable)('the browser app: pause, step, reset, change
     await page.waitForFunction(
       (s) => Number(document.getElementById('step-counter')!.dataset.step) >= s,
       { timeout: 60_000, polling: 20 },
-      10 * CHUNK,
+      20 * CHUNK,
     );
     expect(await page.$eval('#pause', (b) => b.textContent)).toBe('Pause');
     await page.click('#pause');
     const held = await pausedAt(page);
     expect(held % CHUNK).toBe(0);
-    expect(held).toBeGreaterThanOrEqual(10 * CHUNK);
+    expect(held).toBeGreaterThanOrEqual(20 * CHUNK);
     expect(held).toBeLessThan(STEPS - 1);
     await sleep(1000);
     expect(await status(page)).toEqual({ state: 'paused', step: held, total: STEPS - 1 });
+    // Past the 50 ms init cut the paused view has the plane, with the trajectory so far.
+    expect(await page.$eval('#title', (e) => e.textContent)).toContain(`step ${held} (paused)`);
+    expect(await page.$eval('#plane svg', (s) => s.textContent)).toContain('boundaries at x =');
+    expect(await page.$eval('#plane-x-control', (e) => (e as HTMLElement).hidden)).toBe(false);
     // The URL holds the paused view: opened elsewhere, it pauses at the same step.
     const url = new URL(page.url());
     expect(url.searchParams.get('pause')).toBe(String(held));
