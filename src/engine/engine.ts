@@ -37,7 +37,13 @@ export interface SimulationResult {
   dt: number;
   every: number;
   trials: TrialResult[];
-  timing: { setupSeconds: number; simulateSeconds: number; stepsPerSecond: number };
+  timing: {
+    setupSeconds: number;
+    simulateSeconds: number;
+    stepsPerSecond: number;
+    /** CPU engine: threads that integrated the neurons (1 unless the `all` rule had slices to share). */
+    threads?: number;
+  };
 }
 
 /** Where a run stands between two chunks of steps: what a gate sees (RunOptions.gate). */

@@ -62,8 +62,11 @@ export interface KernelState {
 
 /** Per-population, per-step scalars, already rounded for the precision. */
 export interface KernelScalars {
+  /** The neurons this call integrates (a whole population, or one slice of it under `all`). */
   start: number;
   end: number;
+  /** The population's first neuron: decoders and readout weights are indexed from it. */
+  origin: number;
   dtl: number;
   current: number;
   noiseScale: number;
@@ -102,7 +105,7 @@ export function kernelSource(shape: KernelShape): string {
   const lines: string[] = [
     'const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, selfW, bias, F, enc } = s;',
     'const firedList = s.fired;',
-    'const { start, end, dtl, current, noiseScale, mu, wait, invPw, decayDt, rate, dt } = k;',
+    'const { start, end, origin, dtl, current, noiseScale, mu, wait, invPw, decayDt, rate, dt } = k;',
     'let nFired = s.nFired;',
     ...range(J).map((j) => `const c${j} = s.c[${j}];`),
     ...range(L).map((l) => `const u${l} = s.u[${l}];`),
@@ -172,8 +175,8 @@ export function kernelSource(shape: KernelShape): string {
     }
     lines.push(
       ...(expFused ? [] : ['  ghat[i] = gNew;']),
-      ...channels.map((l) => `  acc${l} = ${R(`acc${l} + ${R(`dec${l}[i - start] * gNew`)}`)};`),
-      ...readouts.map((r) => `  racc${r} = ${R(`racc${r} + ${R(`ro${r}[i - start] * gNew`)}`)};`),
+      ...channels.map((l) => `  acc${l} = ${R(`acc${l} + ${R(`dec${l}[i - origin] * gNew`)}`)};`),
+      ...readouts.map((r) => `  racc${r} = ${R(`racc${r} + ${R(`ro${r}[i - origin] * gNew`)}`)};`),
     );
   }
   lines.push(

@@ -17,15 +17,10 @@ import {
   type CompiledNetwork,
   type CompiledPopulation,
 } from '../../model/compile.ts';
-import { f32NoiseFill, noiseFill } from './noiseFill.ts';
 import { TrialRecorder } from './recorder.ts';
-import {
-  populationKernel,
-  type KernelScalars,
-  type KernelState,
-  type PopulationKernel,
-  type Real,
-} from './populationKernel.ts';
+import type { KernelShape, Real } from './populationKernel.ts';
+import { SliceRunner, sliceNetwork, stepDataLength, type SliceJob } from './slices.ts';
+import type { KernelTeam } from './kernelTeam.ts';
 
 export type Precision = 'f64' | 'f32';
 
@@ -72,7 +67,7 @@ export class SpikingTrial {
   private readonly nextAllowed: Int32Array;
   /** Drive projection u (from ĝ[t−1]) and the readout projection of this step. */
   private readonly u: Real;
-  /** `all` rule: the projections of this step's ĝ, accumulated during the fused pass. */
+  /** `all` rule: the projections of this step's ĝ, the slices' sums added in slice order. */
   private readonly uNext: Real;
   private readonly readoutNext: Real;
   /** Channel and readout indices sourced by each population. */
@@ -86,7 +81,6 @@ export class SpikingTrial {
   private readonly enc: Real;
   private readonly dec: Real[];
   private readonly readoutW: Real[];
-  private readonly c: Real;
   /** Neurons spiking in the current step, in order, and the previous step's (delta rules). */
   private spikes: Int32Array;
   private nSpikes = 0;
@@ -96,35 +90,44 @@ export class SpikingTrial {
   private readonly popOf: Int32Array;
   private readonly priorityClasses: CompiledPopulation[][];
   private readonly recorder: TrialRecorder;
-  private readonly kernels: PopulationKernel[];
-  private readonly scalars: KernelScalars[];
-  private readonly state: KernelState;
+  /** Phases 1–3 (and 4 under `all`) of every neuron: the kernels, run by slice (slices.ts). */
+  private readonly job: SliceJob;
+  private readonly integrator: { runStep(): void };
 
+  /**
+   * With a `team`, the `all` rule's slices are shared out to worker threads: the state then lives
+   * on SharedArrayBuffers, read-only parameters included.
+   */
   constructor(
     private readonly net: CompiledNetwork,
-    private readonly trial: number,
+    trial: number,
     precision: Precision,
+    team: KernelTeam | null = null,
   ) {
     const { N, L } = net;
     const f32 = precision === 'f32';
+    const all = net.spikeRule === 'all';
+    const shared = team !== null && all;
     this.fr = f32 ? Math.fround : identity;
-    const real = (n: number): Real => (f32 ? new Float32Array(n) : new Float64Array(n));
+    const buffer = (bytes: number) => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    const real = (n: number): Real =>
+      f32 ? new Float32Array(buffer(4 * n)) : new Float64Array(buffer(8 * n));
     const copy = (a: ArrayLike<number>): Real => {
       const r = real(a.length);
       r.set(a);
       return r;
     };
     // Read-only parameters are shared with the compiled network in float64 (at 10⁷ neurons a copy
-    // is half a gigabyte); float32 mode needs its own rounded copies.
-    const constant = (a: Float64Array): Real => (f32 ? copy(a) : a);
+    // is half a gigabyte); float32 mode and worker threads need their own copies.
+    const constant = (a: Float64Array): Real => (f32 || shared ? copy(a) : a);
     this.V = copy(net.V0);
     this.ghat = real(N);
     // Trace arrays only where some population has that synapse kind.
     const uses = (kind: number) => net.populations.some((p) => p.synapseKind === kind);
     this.gExp = real(uses(SYNAPSE_EXPONENTIAL) ? N : 0);
-    this.pulseOpen = new Int32Array(uses(SYNAPSE_PULSE) ? N : 0);
-    this.spikedPrev = new Uint8Array(N);
-    this.nextAllowed = new Int32Array(N).fill(net.spikeRule === 'all' ? 2 : 1);
+    this.pulseOpen = new Int32Array(buffer(4 * (uses(SYNAPSE_PULSE) ? N : 0)));
+    this.spikedPrev = new Uint8Array(buffer(N));
+    this.nextAllowed = new Int32Array(buffer(4 * N)).fill(all ? 2 : 1);
     this.u = real(L);
     this.uNext = real(L);
     this.readoutNext = real(net.readouts.length);
@@ -144,63 +147,68 @@ export class SpikingTrial {
     this.enc = constant(net.encoders);
     this.dec = net.channels.map((ch) => constant(ch.decoder));
     this.readoutW = net.readouts.map((r) => constant(r.weights));
-    this.c = real(net.J);
-    // Under `all` the kernels append to it directly, up to every neuron in one step.
-    this.spikes = new Int32Array(net.spikeRule === 'all' ? N : 16);
+    // Under `all` the kernels list their spikes in it directly, slice q from its first neuron on.
+    this.spikes = new Int32Array(buffer(4 * (all ? N : 16)));
     this.prevSpikes = new Int32Array(16);
     const maxPulse = Math.max(0, ...net.populations.map((p) => p.pulseSteps));
     this.history = maxPulse > 0 ? new SpikeHistory(maxPulse + 1) : null;
     const priorities = [...new Set(net.populations.map((p) => p.priority))].sort((a, b) => a - b);
     this.priorityClasses = priorities.map((pr) => net.populations.filter((p) => p.priority === pr));
     this.recorder = new TrialRecorder(net);
-    this.state = {
-      ...this.arrays(),
-      noise: f32 ? f32NoiseFill() : noiseFill(),
+    const fr = this.fr;
+    const shapes: KernelShape[] = net.populations.map((p, pi) => ({
+      f32,
+      J: net.J,
+      L: net.L,
+      fire: all,
+      synapse:
+        p.synapseKind === SYNAPSE_PULSE ? 'pulse' : p.synapseKind === SYNAPSE_DELTA ? 'delta' : 'exponential',
+      noisy: p.noiseScale !== 0,
+      recurrence: p.recurrence,
+      fastReset: p.selfResetFast,
+      sequential: net.spikeRule === 'sequential',
+      channels: this.channelsOf[pi],
+      readouts: this.readoutsOf[pi],
+    }));
+    // The other rules select spikes after integrating, so their kernels see whole populations.
+    const slices = all
+      ? sliceNetwork(net.populations)
+      : net.populations.map((p, pop) => ({ pop, start: p.start, end: p.start + p.size }));
+    this.job = {
+      f32,
       seed: net.seed,
       trial,
-      fired: this.spikes,
-      nFired: 0,
+      shapes,
+      scalars: net.populations.map((p) => ({
+        start: p.start,
+        end: p.start + p.size,
+        origin: p.start,
+        dtl: fr(p.dtLeak),
+        current: 0,
+        noiseScale: fr(p.noiseScale),
+        mu: fr(p.mu),
+        wait: Math.max(p.refractorySteps, 1),
+        invPw: p.pulseSteps > 0 ? fr(1 / p.pulseSteps) : 0,
+        decayDt: fr(p.synapseDecayDt),
+        rate: fr(p.synapseRate),
+        dt: fr(net.dt),
+      })),
+      arrays: this.arrays(),
+      slices,
+      mine: slices.map((_, q) => q),
+      spikes: this.spikes,
+      counts: new Int32Array(buffer(4 * slices.length)),
+      uPart: real(slices.length * L),
+      rPart: real(slices.length * net.readouts.length),
+      stepData: new Float64Array(buffer(8 * stepDataLength(net.populations.length, net.J))),
     };
-    const fr = this.fr;
-    this.kernels = net.populations.map((p, pi) =>
-      populationKernel({
-        f32,
-        J: net.J,
-        L: net.L,
-        fire: net.spikeRule === 'all',
-        synapse:
-          p.synapseKind === SYNAPSE_PULSE
-            ? 'pulse'
-            : p.synapseKind === SYNAPSE_DELTA
-              ? 'delta'
-              : 'exponential',
-        noisy: p.noiseScale !== 0,
-        recurrence: p.recurrence,
-        fastReset: p.selfResetFast,
-        sequential: net.spikeRule === 'sequential',
-        channels: this.channelsOf[pi],
-        readouts: this.readoutsOf[pi],
-      }),
-    );
-    this.scalars = net.populations.map((p) => ({
-      start: p.start,
-      end: p.start + p.size,
-      dtl: fr(p.dtLeak),
-      current: 0,
-      noiseScale: fr(p.noiseScale),
-      mu: fr(p.mu),
-      wait: Math.max(p.refractorySteps, 1),
-      invPw: p.pulseSteps > 0 ? fr(1 / p.pulseSteps) : 0,
-      decayDt: fr(p.synapseDecayDt),
-      rate: fr(p.synapseRate),
-      dt: fr(net.dt),
-    }));
+    this.integrator = shared ? team.begin(this.job) : new SliceRunner(this.job);
     this.initialReadout();
   }
 
   private arrays() {
     const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, selfW, bias, F, enc } = this;
-    const { dec, readoutW, u, uNext, readoutNext, c } = this;
+    const { dec, readoutW, u } = this;
     return {
       V,
       ghat,
@@ -215,9 +223,6 @@ export class SpikingTrial {
       dec,
       readoutW,
       u,
-      uNext,
-      readoutNext,
-      c,
     };
   }
 
@@ -249,20 +254,13 @@ export class SpikingTrial {
   }
 
   private step(t: number): void {
-    const net = this.net;
-    const rule = net.spikeRule;
-    const all = rule === 'all';
+    const rule = this.net.spikeRule;
     this.nSpikes = 0;
-    if (all) {
-      this.history?.clear(t);
-      this.uNext.fill(0);
-      this.readoutNext.fill(0);
-      this.state.nFired = 0;
-    }
-    net.populations.forEach((pop, pi) => this.integrate(pop, pi, t, all));
-    if (all) {
-      this.nSpikes = this.state.nFired;
-      this.recordFired(t);
+    if (rule === 'all') this.history?.clear(t);
+    this.prepareStep(t);
+    this.integrator.runStep();
+    if (rule === 'all') {
+      this.gatherSlices(t);
     } else {
       if (rule === 'one-per-step') this.spikeOnePerStep(t);
       else this.spikeSequential(t);
@@ -273,21 +271,48 @@ export class SpikingTrial {
   }
 
   /**
-   * Phases 1–3 for one population, and under the `all` rule phase 4 in the same pass (the
-   * generated kernel of populationKernel.ts): each neuron's spike test, trace and share of next
-   * step's projection depend only on itself and on last step's u.
+   * Phase 1 for every population into the kernels' step data: t, the command input c and the
+   * external current; under `all`, pulses that end now are closed first.
    */
-  private integrate(pop: CompiledPopulation, pi: number, t: number, fire: boolean): void {
-    const { fr, c } = this;
-    const { J, x } = this.net;
-    const k = this.scalars[pi];
-    for (let j = 0; j < J; j++) {
-      const xPrev = fr(x[(t - 1) * J + j]);
-      c[j] = fr(fr(fr(fr(x[t * J + j]) - xPrev) / k.dtl) + xPrev);
+  private prepareStep(t: number): void {
+    const { fr, job } = this;
+    const { J, x, populations, spikeRule } = this.net;
+    const data = job.stepData;
+    const P = populations.length;
+    data[0] = t;
+    populations.forEach((pop, pi) => {
+      const dtl = job.scalars[pi].dtl;
+      for (let j = 0; j < J; j++) {
+        const xPrev = fr(x[(t - 1) * J + j]);
+        data[1 + P + pi * J + j] = fr(fr(fr(fr(x[t * J + j]) - xPrev) / dtl) + xPrev);
+      }
+      data[1 + pi] = pop.current ? fr(pop.current[t - 1]) : 0;
+      if (spikeRule === 'all' && pop.synapseKind === SYNAPSE_PULSE) this.closePulses(pop, t);
+    });
+  }
+
+  /**
+   * `all` rule: next step's projections are the slices' sums added in slice order; their spikes,
+   * in the same order (ascending neuron index), are counted, recorded and kept for pulse expiry.
+   */
+  private gatherSlices(t: number): void {
+    const { fr, uNext, readoutNext, channelsOf, readoutsOf, spikes, popOf, history, recorder } = this;
+    const { slices, uPart, rPart, counts } = this.job;
+    const { populations, L, readouts } = this.net;
+    const R = readouts.length;
+    uNext.fill(0);
+    readoutNext.fill(0);
+    for (let q = 0; q < slices.length; q++) {
+      const { pop, start } = slices[q];
+      for (const l of channelsOf[pop]) uNext[l] = fr(uNext[l] + uPart[q * L + l]);
+      for (const r of readoutsOf[pop]) readoutNext[r] = fr(readoutNext[r] + rPart[q * R + r]);
+      for (let n = 0; n < counts[q]; n++) {
+        const i = spikes[start + n];
+        recorder.spike(popOf[i], i - populations[popOf[i]].start, t);
+        history?.push(t, i);
+      }
+      this.nSpikes += counts[q];
     }
-    k.current = pop.current ? fr(pop.current[t - 1]) : 0;
-    if (fire && pop.synapseKind === SYNAPSE_PULSE) this.closePulses(pop, t);
-    this.kernels[pi](this.state, k, t);
   }
 
   /** Pulses opened at t − pwsteps close now (they covered samples t−pw … t−1). */
@@ -298,18 +323,6 @@ export class SpikingTrial {
     for (let s = 0; s < count; s++) {
       const k = list[s];
       if (k >= pop.start && k < end) this.pulseOpen[k]--;
-    }
-  }
-
-  /** `all` rule: counts and records the spikes the kernels listed, and keeps them for pulse expiry. */
-  private recordFired(t: number): void {
-    const { spikes, nSpikes, popOf, history, recorder } = this;
-    const { populations } = this.net;
-    for (let q = 0; q < nSpikes; q++) {
-      const i = spikes[q];
-      const pop = popOf[i];
-      recorder.spike(pop, i - populations[pop].start, t);
-      history?.push(t, i);
     }
   }
 

@@ -1,0 +1,142 @@
+// Worker threads for the CPU engine's `all` rule (Node only): the trial's owner and W workers
+// integrate disjoint slices of every step (slices.ts) over SharedArrayBuffers, and meet at a
+// barrier per step through Atomics on a small control array — no messages in the hot loop. The
+// slicing does not depend on the number of threads, so results are the same bits as on one thread.
+//
+// Control words (Int32Array on a SharedArrayBuffer):
+//   GEN   bumped once per step by the owner; a worker integrates its slices once per bump
+//   DONE  workers finished with the current bump (the owner waits for W)
+//   OP    RUN, or STOP: the bump ends the worker's trial loop (back to its message queue)
+//   ERROR set by a worker whose step threw; its message is in the bytes after the four words
+//         (the owner is blocked in Atomics.wait, so it could not receive a postMessage)
+
+import type { Worker as NodeWorker } from 'node:worker_threads';
+import { SliceRunner, type SliceJob } from './slices.ts';
+
+export const GEN = 0;
+export const DONE = 1;
+export const OP = 2;
+export const ERROR = 3;
+export const OP_RUN = 0;
+export const OP_STOP = 1;
+const CONTROL_WORDS = 4;
+const MESSAGE_BYTES = 2048;
+
+/** The shared control block: four Int32 words, then room for a worker's error message. */
+export function controlViews(buffer: SharedArrayBuffer): { control: Int32Array; message: Uint8Array } {
+  return {
+    control: new Int32Array(buffer, 0, CONTROL_WORDS),
+    message: new Uint8Array(buffer, 4 * CONTROL_WORDS, MESSAGE_BYTES),
+  };
+}
+
+/** A step that takes longer than this on some worker is treated as a dead worker. */
+const STEP_TIMEOUT_MS = 300_000;
+
+export interface TeamTrial {
+  runStep(): void;
+}
+
+export class KernelTeam {
+  private active = false;
+  private readonly control: Int32Array;
+  private readonly message: Uint8Array;
+
+  private constructor(
+    private readonly workers: NodeWorker[],
+    buffer: SharedArrayBuffer,
+  ) {
+    ({ control: this.control, message: this.message } = controlViews(buffer));
+  }
+
+  /** Threads in all, the trial's owner included. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Starts `workers` worker threads and waits until each has loaded its kernels' dependencies. */
+  static async create(workers: number): Promise<KernelTeam> {
+    const { Worker } = await import('node:worker_threads');
+    // Workers run the TypeScript worker module through tsx's ESM API, as the CLI does.
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const entry = new URL('./kernelWorker.ts', import.meta.url).href;
+    const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+    const buffer = new SharedArrayBuffer(4 * CONTROL_WORDS + MESSAGE_BYTES);
+    const started = Array.from(
+      { length: workers },
+      () => new Worker(bootstrap, { eval: true, workerData: { buffer } }),
+    );
+    try {
+      await Promise.all(
+        started.map(
+          (w) =>
+            new Promise<void>((resolve, reject) => {
+              w.once('message', (m: { ready?: boolean; error?: string }) =>
+                m.ready ? resolve() : reject(new Error(`CPU worker failed to start: ${m.error}`)),
+              );
+              w.once('error', reject);
+            }),
+        ),
+      );
+    } catch (e) {
+      await Promise.all(started.map((w) => w.terminate()));
+      throw e;
+    }
+    return new KernelTeam(started, buffer);
+  }
+
+  /**
+   * Hands a trial's slices out (slice q to thread q mod threads; the owner is thread 0) and returns
+   * the owner's step function: it releases the workers, integrates its own slices, and waits for them.
+   */
+  begin(job: SliceJob): TeamTrial {
+    this.stop();
+    const T = this.threads;
+    const ofThread = (k: number) => job.slices.map((_, q) => q).filter((q) => q % T === k);
+    Atomics.store(this.control, OP, OP_RUN);
+    Atomics.store(this.control, DONE, 0);
+    const gen0 = Atomics.load(this.control, GEN);
+    this.workers.forEach((w, i) => w.postMessage({ job: { ...job, mine: ofThread(i + 1) }, gen0 }));
+    this.active = true;
+    const own = new SliceRunner({ ...job, mine: ofThread(0) });
+    return {
+      runStep: () => {
+        this.release();
+        own.runStep();
+        this.join();
+      },
+    };
+  }
+
+  /** Ends the workers' current trial loop, if any. */
+  private stop(): void {
+    if (!this.active) return;
+    Atomics.store(this.control, OP, OP_STOP);
+    this.release();
+    this.join();
+    this.active = false;
+  }
+
+  private release(): void {
+    Atomics.store(this.control, DONE, 0);
+    Atomics.add(this.control, GEN, 1);
+    Atomics.notify(this.control, GEN);
+  }
+
+  private join(): void {
+    const W = this.workers.length;
+    const deadline = performance.now() + STEP_TIMEOUT_MS;
+    for (let done = Atomics.load(this.control, DONE); done < W; done = Atomics.load(this.control, DONE)) {
+      if (performance.now() > deadline) throw new Error('CPU worker thread stopped answering');
+      Atomics.wait(this.control, DONE, done, 1000);
+    }
+    if (Atomics.load(this.control, ERROR)) {
+      const text = new TextDecoder().decode(this.message.slice()).replace(/\0+$/, '');
+      throw new Error(`CPU worker thread failed: ${text}`);
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}

@@ -1,0 +1,121 @@
+// The `all` rule's step as independent slices: every neuron's update, spike test, trace and share of
+// next step's projections depend only on itself and on last step's u (MODEL.md §3–§5), so a
+// population can be cut into fixed slices that any thread integrates. Each slice sums its share of
+// the projections from zero into its own row and lists its spikes in its own part of one array; the
+// owner of the trial then adds the rows in slice order. The cut depends only on the network, never on
+// the number of threads, so a run gives the same bits on one core or many — and a population of at
+// most one slice (every paper network) sums exactly as a plain loop over its neurons.
+
+import { noiseFill, f32NoiseFill } from './noiseFill.ts';
+import {
+  populationKernel,
+  type KernelScalars,
+  type KernelShape,
+  type KernelState,
+  type PopulationKernel,
+  type Real,
+} from './populationKernel.ts';
+
+/** Neurons per slice: big enough that a kernel call's setup vanishes, small enough to balance. */
+export const SLICE_NEURONS = 16384;
+
+export interface Slice {
+  pop: number;
+  start: number;
+  end: number;
+}
+
+export function sliceNetwork(populations: { start: number; size: number }[]): Slice[] {
+  const slices: Slice[] = [];
+  populations.forEach(({ start, size }, pop) => {
+    for (let s = start; s < start + size; s += SLICE_NEURONS) {
+      slices.push({ pop, start: s, end: Math.min(start + size, s + SLICE_NEURONS) });
+    }
+  });
+  return slices;
+}
+
+/** The network state and parameters a kernel reads and writes (typed arrays, shareable). */
+export type KernelArrays = Omit<
+  KernelState,
+  'uNext' | 'readoutNext' | 'c' | 'noise' | 'seed' | 'trial' | 'fired' | 'nFired'
+>;
+
+/**
+ * Everything one thread needs to integrate its slices of every step: plain data and typed arrays,
+ * which a worker receives by postMessage (on SharedArrayBuffers, so no copy).
+ */
+export interface SliceJob {
+  f32: boolean;
+  seed: number;
+  trial: number;
+  shapes: KernelShape[];
+  /** Per-population scalars; start, end and current are set per slice and step. */
+  scalars: KernelScalars[];
+  arrays: KernelArrays;
+  slices: Slice[];
+  /** The slices this thread integrates. */
+  mine: number[];
+  /** Slice q lists its spikes (global indices) from spikes[slices[q].start] on; counts[q] of them. */
+  spikes: Int32Array;
+  counts: Int32Array;
+  /** Slice q's projection sums: uPart[q·L + l] for channel l, rPart[q·R + r] for readout r. */
+  uPart: Real;
+  rPart: Real;
+  /** Written by the trial's owner before each step: [t, current per population, c per population × J]. */
+  stepData: Float64Array;
+}
+
+export const stepDataLength = (populations: number, J: number): number => 1 + populations * (1 + J);
+
+export class SliceRunner {
+  private readonly kernels: PopulationKernel[];
+  private readonly state: KernelState;
+  private readonly scalars: KernelScalars[];
+  private readonly cViews: Float64Array[];
+  private readonly uViews: Real[];
+  private readonly rViews: Real[];
+
+  constructor(private readonly job: SliceJob) {
+    const { shapes, arrays, stepData, uPart, rPart, slices } = job;
+    const P = shapes.length;
+    const J = P > 0 ? shapes[0].J : 0;
+    const L = uPart.length / slices.length;
+    const R = rPart.length / slices.length;
+    this.kernels = shapes.map(populationKernel);
+    this.scalars = job.scalars.map((k) => ({ ...k }));
+    this.cViews = shapes.map((_, p) => stepData.subarray(1 + P + p * J, 1 + P + (p + 1) * J));
+    this.uViews = slices.map((_, q) => uPart.subarray(q * L, (q + 1) * L));
+    this.rViews = slices.map((_, q) => rPart.subarray(q * R, (q + 1) * R));
+    this.state = {
+      ...arrays,
+      uNext: this.uViews[0],
+      readoutNext: this.rViews[0],
+      c: this.cViews[0] ?? new Float64Array(0),
+      noise: job.f32 ? f32NoiseFill() : noiseFill(),
+      seed: job.seed,
+      trial: job.trial,
+      fired: job.spikes,
+      nFired: 0,
+    };
+  }
+
+  /** Integrates this thread's slices for the step in stepData. */
+  runStep(): void {
+    const { job, state } = this;
+    const t = job.stepData[0];
+    for (const q of job.mine) {
+      const slice = job.slices[q];
+      const k = this.scalars[slice.pop];
+      k.start = slice.start;
+      k.end = slice.end;
+      k.current = job.stepData[1 + slice.pop];
+      state.c = this.cViews[slice.pop];
+      state.uNext = this.uViews[q].fill(0);
+      state.readoutNext = this.rViews[q].fill(0);
+      state.nFired = slice.start;
+      this.kernels[slice.pop](state, k, t);
+      job.counts[q] = state.nFired - slice.start;
+    }
+  }
+}
