@@ -34,6 +34,8 @@ export interface BenchOptions {
   sizes: number[];
   repetitions: number;
   steps: number;
+  /** CPU-engine threads (1: the single-core figure; 'auto': every core, from 50 000 neurons on). */
+  threads?: number | 'auto';
   /** Called with each table line as soon as its row is measured (header first). */
   onLine?: (line: string) => void;
 }
@@ -50,6 +52,8 @@ export interface BenchRow {
   updatesPerSecond: number;
   /** Network spikes per step in the last repetition (activity drives the cost of the spike pass). */
   spikesPerStep: number;
+  /** Threads the engine used. */
+  threads: number;
 }
 
 const repeatOf = (neurons: number): number => Math.max(1, Math.round(neurons / 6));
@@ -88,13 +92,15 @@ export function benchRunFile({ neurons, steps, sigmaV, dt = 1e-4 }: BenchNetwork
 
 async function measure(neurons: number, sigmaV: number, options: BenchOptions): Promise<BenchRow> {
   const net = compileNetwork(parseRunFile(benchRunFile({ neurons, steps: options.steps, sigmaV })));
-  const engine = new CpuEngine({ precision: 'f64' });
+  const engine = new CpuEngine({ precision: 'f64', threads: options.threads ?? 1 });
   await engine.run(net); // warm-up: lets the JIT settle before anything is timed
   const perStep: number[] = [];
   let spikes = 0;
+  let threads = 1;
   for (let r = 0; r < options.repetitions; r++) {
     const result = await engine.run(net);
     perStep.push(result.timing.simulateSeconds / (net.S - 1));
+    threads = result.timing.threads ?? 1;
     spikes = result.trials[0].spikeCounts.reduce((s, counts) => counts.reduce((a, c) => a + c, s), 0);
   }
   const secondsPerStep = median(perStep);
@@ -106,6 +112,7 @@ async function measure(neurons: number, sigmaV: number, options: BenchOptions): 
     secondsPerStep,
     updatesPerSecond: net.N / secondsPerStep,
     spikesPerStep: spikes / (net.S - 1),
+    threads,
   };
 }
 
@@ -128,8 +135,18 @@ export async function runCpuBench(options: BenchOptions): Promise<BenchRow[]> {
   return rows;
 }
 
-const COLUMNS = ['neurons', 'sigmaV', 'steps', 'reps', 'ms/step', 'updates/s', 'spikes/step', 't/t_prev'];
-const WIDTHS = [10, 7, 6, 5, 10, 10, 12, 16];
+const COLUMNS = [
+  'neurons',
+  'sigmaV',
+  'steps',
+  'reps',
+  'thr',
+  'ms/step',
+  'updates/s',
+  'spikes/step',
+  't/t_prev',
+];
+const WIDTHS = [10, 7, 6, 5, 4, 10, 10, 12, 16];
 const line = (cells: string[]): string => cells.map((c, i) => c.padStart(WIDTHS[i])).join(' ');
 const HEADER = line(COLUMNS);
 
@@ -143,6 +160,7 @@ function formatRow(row: BenchRow, prev: BenchRow | undefined): string {
     String(row.sigmaV),
     String(row.steps),
     String(row.repetitions),
+    String(row.threads),
     (row.secondsPerStep * 1e3).toPrecision(4),
     row.updatesPerSecond.toExponential(2),
     row.spikesPerStep.toFixed(1),

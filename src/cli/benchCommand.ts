@@ -5,7 +5,7 @@
 // stderr as rows finish, the final table to stdout. `--grid` (bench/grid) runs the benchmark grid
 // over N, rank, spike rule, synapse kind and backend into --out, resumably.
 import { parseArgs } from 'node:util';
-import { UsageError, interruptSignal, parsePositiveInt } from './main.ts';
+import { UsageError, interruptSignal, parsePositiveInt, parseThreads } from './main.ts';
 
 const BACKENDS = ['cpu', 'webgpu'];
 
@@ -29,6 +29,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       'max-row-seconds': { type: 'string' },
       peer: { type: 'string' },
       targets: { type: 'string' },
+      threads: { type: 'string' },
       ...GRID_OPTIONS,
     },
   });
@@ -53,7 +54,8 @@ export async function benchCommand(args: string[]): Promise<number> {
     }
     const sizes = parseSizes('sizes', values.sizes ?? '1e4,1e5,1e6');
     const { runCpuBench, formatBenchTable } = await import('../../bench/cpuBench.ts');
-    const rows = await runCpuBench({ sizes, repetitions, steps, onLine });
+    const threads = parseThreads(values.threads, 1);
+    const rows = await runCpuBench({ sizes, repetitions, steps, threads, onLine });
     process.stdout.write(`${formatBenchTable(rows)}\n`);
     return 0;
   }

@@ -24,14 +24,15 @@ export class UsageError extends Error {}
 const USAGE = `latentspike — low-rank E/I spiking networks with latent boundaries (Podlaski & Machens 2024)
 
 Usage:
-  latentspike simulate RUN.json [--backend cpu|webgpu|auto] [--precision f64|f32] [--out RESULT.json]
+  latentspike simulate RUN.json [--backend cpu|webgpu|auto] [--precision f64|f32] [--threads N|auto] [--out RESULT.json]
   latentspike preset NAME [--emit RUN.json] [--index K] [--seed S]
-  latentspike run NAME|RUN.json [--backend cpu|webgpu|auto] [--seeds N] [--trials N] [--out DIR]
+  latentspike run NAME|RUN.json [--backend cpu|webgpu|auto] [--threads N|auto] [--seeds N] [--trials N] [--out DIR]
   latentspike list
-  latentspike bench --backend cpu|webgpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200]
+  latentspike bench --backend cpu|webgpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200] [--threads 1|N|auto]
   latentspike bench --peer brian2 [--sizes 1e3,1e4,1e5,1e6] [--targets numpy,cython,cpp_standalone]
+  latentspike bench --grid [--max-n 1e3] [--ranks 1,2,8,32] [--backends cpu,webgpu,browser] [--out out/bench-grid] (README: Benchmark grid)
   latentspike table [--out FILE] [--backend ...]
-  latentspike scale [--sizes 1e2,...,1e7] [--backend cpu|webgpu|auto] [--function fig5|tutorial] [--steps S] [--sigma 0.01] [--max-seconds 300] [--out DIR]
+  latentspike scale [--sizes 1e2,...,1e7] [--backend cpu|webgpu|auto] [--threads N|auto] [--function fig5|tutorial] [--steps S] [--sigma 0.01] [--max-seconds 300] [--out DIR]
 
 Presets: ${PRESETS.map((p) => p.name).join(', ')}`;
 
@@ -55,6 +56,16 @@ export function parsePositiveInt(
   return n;
 }
 
+/**
+ * `--threads N|auto`: CPU-engine threads for the `all` rule (worker threads; the same results for
+ * any N). `auto`, the default, uses every core from 50 000 neurons on.
+ */
+export function parseThreads(value: string | undefined, fallback: number | 'auto' = 'auto'): number | 'auto' {
+  if (value === undefined) return fallback;
+  if (value === 'auto') return 'auto';
+  return parsePositiveInt('threads', value)!;
+}
+
 /** Ctrl-C aborts the current simulation; a second Ctrl-C exits at once. */
 export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -73,7 +84,12 @@ async function simulateCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { backend: { type: 'string' }, out: { type: 'string' }, precision: { type: 'string' } },
+    options: {
+      backend: { type: 'string' },
+      out: { type: 'string' },
+      precision: { type: 'string' },
+      threads: { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new UsageError('simulate: give exactly one run file');
   const path = positionals[0];
@@ -83,10 +99,11 @@ async function simulateCommand(args: string[]): Promise<number> {
   if (values.precision !== undefined && values.precision !== 'f64' && values.precision !== 'f32') {
     throw new UsageError(`--precision: unknown precision "${values.precision}"; allowed: f64, f32`);
   }
+  const threads = parseThreads(values.threads);
   const engine =
     values.precision !== undefined && choice === 'cpu'
-      ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision: values.precision })
-      : await createEngine(choice, notice);
+      ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision: values.precision, threads })
+      : await createEngine(choice, notice, { threads });
   const { signal, dispose } = interruptSignal();
   const progress = progressBar('simulating');
   try {

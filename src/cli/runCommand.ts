@@ -9,7 +9,7 @@ import type { Preset } from '../experiments/preset.ts';
 import { runPreset } from '../experiments/runner.ts';
 import { toResultJson } from '../model/resultFile.ts';
 import { PRESETS } from '../experiments/presets/index.ts';
-import { interruptSignal, parseBackend, parsePositiveInt, UsageError } from './main.ts';
+import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './main.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 import { terminalTable } from './metricsTable.ts';
@@ -23,6 +23,7 @@ export async function runCommand(
     allowPositionals: true,
     options: {
       backend: { type: 'string' },
+      threads: { type: 'string' },
       seeds: { type: 'string' },
       trials: { type: 'string' },
       out: { type: 'string' },
@@ -38,8 +39,10 @@ export async function runCommand(
   const seeds = parsePositiveInt('seeds', values.seeds, 1)!;
   const trials = parsePositiveInt('trials', values.trials);
   const outDir = values.out ?? join('out', preset.name);
-  const engine = await createEngine(parseBackend(values.backend), (line) =>
-    process.stderr.write(`${line}\n`),
+  const engine = await createEngine(
+    parseBackend(values.backend),
+    (line) => process.stderr.write(`${line}\n`),
+    { threads: parseThreads(values.threads) },
   );
   const { signal, dispose } = interruptSignal();
   const progress = progressBar(preset.name);

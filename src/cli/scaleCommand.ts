@@ -11,7 +11,7 @@ import { createEngine } from '../engine/select.ts';
 import { SCALE_FUNCTIONS, scaleFunction, type ScaleFunctionName } from '../experiments/scale/functions.ts';
 import { runScaleStudy, type ScaleReport } from '../experiments/scale/study.ts';
 import { scaleMarkdown, scalePlots, scaleTable } from '../experiments/scale/report.ts';
-import { interruptSignal, parseBackend, parsePositiveInt, UsageError } from './main.ts';
+import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './main.ts';
 import { progressBar, type Progress } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 
@@ -61,6 +61,7 @@ export async function scaleCommand(args: string[]): Promise<number> {
       'max-seconds': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
+      threads: { type: 'string' },
     },
   });
   const fn = scaleFunction(parseFunction(values.function));
@@ -82,7 +83,9 @@ export async function scaleCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(options.seed)) throw new UsageError('--seed: must be an integer');
   const outDir = values.out ?? join('out', 'scale');
   const stderr = (line: string) => process.stderr.write(`${line}\n`);
-  const engine = await createEngine(parseBackend(values.backend), stderr);
+  const engine = await createEngine(parseBackend(values.backend), stderr, {
+    threads: parseThreads(values.threads),
+  });
   const { signal, dispose } = interruptSignal();
   const writeJson = (report: ScaleReport) =>
     writeFileAtomic(join(outDir, 'report.json'), JSON.stringify(report, null, 2));

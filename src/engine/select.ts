@@ -4,7 +4,7 @@
 
 import type { CompiledNetwork } from '../model/compile.ts';
 import type { Engine, RunOptions, SimulationResult } from './engine.ts';
-import { CpuEngine } from './cpu/cpuEngine.ts';
+import { CpuEngine, type CpuEngineOptions } from './cpu/cpuEngine.ts';
 
 export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto'];
@@ -19,12 +19,14 @@ async function createWebGpuEngine(): Promise<Engine> {
 class PreferGpuEngine implements Engine {
   readonly backend;
   readonly adapter;
-  private readonly cpu = new CpuEngine();
+  private readonly cpu: CpuEngine;
 
   constructor(
     private readonly gpu: Engine,
     private readonly notice: (line: string) => void,
+    cpuOptions: CpuEngineOptions,
   ) {
+    this.cpu = new CpuEngine(cpuOptions);
     this.backend = gpu.backend;
     this.adapter = gpu.adapter;
   }
@@ -45,8 +47,12 @@ class PreferGpuEngine implements Engine {
   }
 }
 
-export async function createEngine(choice: BackendChoice, notice: (line: string) => void): Promise<Engine> {
-  if (choice === 'cpu') return new CpuEngine();
+export async function createEngine(
+  choice: BackendChoice,
+  notice: (line: string) => void,
+  cpuOptions: CpuEngineOptions = {},
+): Promise<Engine> {
+  if (choice === 'cpu') return new CpuEngine(cpuOptions);
   if (choice === 'webgpu') return createWebGpuEngine();
   try {
     const engine = await createWebGpuEngine();
@@ -54,9 +60,9 @@ export async function createEngine(choice: BackendChoice, notice: (line: string)
     notice(
       `backend: webgpu (${a?.description || a?.vendor || 'adapter'}${a?.software ? ', software adapter' : ''})`,
     );
-    return new PreferGpuEngine(engine, notice);
+    return new PreferGpuEngine(engine, notice, cpuOptions);
   } catch (e) {
     notice(`backend: cpu — WebGPU unavailable: ${(e as Error).message}; falling back to the CPU engine`);
-    return new CpuEngine();
+    return new CpuEngine(cpuOptions);
   }
 }

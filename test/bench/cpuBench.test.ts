@@ -43,6 +43,7 @@ describe('runCpuBench', () => {
       secondsPerStep,
       updatesPerSecond: neurons / secondsPerStep,
       spikesPerStep: 3,
+      threads: 1,
     });
     const table = formatBenchTable([row(1e5, 0, 1e-3), row(1e6, 0, 9.5e-3), row(1e5, 0.01, 2e-3)]).split(
       '\n',

@@ -46,6 +46,9 @@ describe('latentspike CLI', () => {
     expect(cli('run', 'fig99').stderr).toMatch(/unknown preset "fig99"; allowed: fig2/);
     expect(cli('run', 'fig5', '--backend', 'gpu').stderr).toMatch(/--backend: unknown backend "gpu"/);
     expect(cli('run', 'fig5', '--seeds', '0').status).toBe(2);
+    const threads = cli('run', 'fig5', '--threads', 'two');
+    expect(threads.status).toBe(2);
+    expect(threads.stderr).toMatch(/--threads: must be a positive integer \(got "two"\)/);
   });
 
   it('run writes metrics, result and plots, and prints the paper’s values beside ours', () => {
