@@ -189,14 +189,18 @@ export function gridPlots(records: PointRecord[]): GridPlot[] {
           { color: PALETTE[i % PALETTE.length] },
         ),
       );
-      if (probe.length > 0)
-        series.push(lineOf('WebGPU bandwidth probe', probe, { dashed: true, color: '#555' }));
-      if (dense.length > 0) series.push(lineOf('WebGPU dense N×N', dense, { dashed: true, color: '#aaa' }));
+      const soft = (rs: PointRecord[]) => (rs[0]?.adapter?.software ? ' (software adapter)' : '');
+      if (probe.length > 0) {
+        series.push(lineOf(`WebGPU bandwidth probe${soft(probe)}`, probe, { dashed: true, color: '#555' }));
+      }
+      if (dense.length > 0) {
+        series.push(lineOf(`WebGPU dense N×N${soft(dense)}`, dense, { dashed: true, color: '#aaa' }));
+      }
       const a = ofPlot[0].adapter;
       const s = ofPlot[0];
       const adapter =
         backend === 'cpu'
-          ? `CPU engine (${a?.description ?? 'cpu'})`
+          ? (a?.description ?? 'CPU engine')
           : `${a?.description ?? 'adapter'}${a?.software ? ' — software adapter, not GPU speed' : ''}`;
       plots.push({
         name: `time-${backend}-K${rank}`,
