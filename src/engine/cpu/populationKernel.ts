@@ -25,6 +25,12 @@ export interface KernelShape {
   recurrence: boolean;
   /** Fast self-reset (MODEL.md §3): the neuron's own kick is taken out of the drive (ownSyn = W_ii). */
   fastReset: boolean;
+  /**
+   * Every neuron of the population has the same encoder row (the run file gave scalars, as large
+   * networks do): Σ_l e_l·u_l is then one number per step, computed once, and the encoders are not
+   * streamed — the same expression in the same order, so the same bits.
+   */
+  uniformEncoders: boolean;
   /** Sequential rule: every recurrent kick is applied within the step, so no drive term. */
   sequential: boolean;
   /** Channels and report-only readouts whose source is this population. */
@@ -99,9 +105,27 @@ function sum(terms: string[], R: (e: string) => string): string {
 }
 
 export function kernelSource(shape: KernelShape): string {
-  const { J, L, fire, synapse, noisy, recurrence, fastReset, sequential, channels, readouts } = shape;
+  const {
+    J,
+    L,
+    fire,
+    synapse,
+    noisy,
+    recurrence,
+    fastReset,
+    uniformEncoders,
+    sequential,
+    channels,
+    readouts,
+  } = shape;
   const R = shape.f32 ? (e: string) => `Math.fround(${e})` : (e: string) => `(${e})`;
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const encoderDrive = (row: string) =>
+    sum(
+      range(L).map((l) => R(`enc[${row} * ${L} + ${l}] * u${l}`)),
+      R,
+    );
+  const sharedDrive = recurrence && L > 0 && uniformEncoders && !sequential;
   const lines: string[] = [
     'const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, selfW, bias, F, enc } = s;',
     'const firedList = s.fired;',
@@ -109,6 +133,7 @@ export function kernelSource(shape: KernelShape): string {
     'let nFired = s.nFired;',
     ...range(J).map((j) => `const c${j} = s.c[${j}];`),
     ...range(L).map((l) => `const u${l} = s.u[${l}];`),
+    ...(sharedDrive ? [`const sharedNet = ${encoderDrive('origin')};`] : []),
     ...channels.map((l) => `const dec${l} = s.dec[${l}];`),
     ...readouts.map((r) => `const ro${r} = s.readoutW[${r}];`),
     ...channels.map((l) => `let acc${l} = s.uNext[${l}];`),
@@ -143,10 +168,9 @@ export function kernelSource(shape: KernelShape): string {
     lines.push(`  const g = ${expFused ? R('dt * gExp[i]') : 'ghat[i]'};`);
     const net = recurrence
       ? L > 0
-        ? sum(
-            range(L).map((l) => R(`enc[i * ${L} + ${l}] * u${l}`)),
-            R,
-          )
+        ? sharedDrive
+          ? 'sharedNet'
+          : encoderDrive('i')
         : '0'
       : R('selfW[i] * g');
     lines.push(

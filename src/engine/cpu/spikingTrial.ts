@@ -24,6 +24,14 @@ import type { KernelTeam } from './kernelTeam.ts';
 
 export type Precision = 'f64' | 'f32';
 
+/** Whether rows start … end − 1 of a row-major matrix with `width` columns are all the same. */
+function uniformRows(a: Real, width: number, start: number, end: number): boolean {
+  for (let i = start + 1; i < end; i++) {
+    for (let l = 0; l < width; l++) if (!Object.is(a[i * width + l], a[start * width + l])) return false;
+  }
+  return true;
+}
+
 const identity = (v: number): number => v;
 
 /** Spike events of the last few steps, for expiring pulse synapses (MODEL.md §6). */
@@ -166,6 +174,7 @@ export class SpikingTrial {
       noisy: p.noiseScale !== 0,
       recurrence: p.recurrence,
       fastReset: p.selfResetFast,
+      uniformEncoders: uniformRows(this.enc, L, p.start, p.start + p.size),
       sequential: net.spikeRule === 'sequential',
       channels: this.channelsOf[pi],
       readouts: this.readoutsOf[pi],
