@@ -22,6 +22,8 @@ export interface GridSettings {
   sigmaV: number;
   repetitions: number;
   seed: number;
+  /** CPU-engine threads (part of the CPU points' keys); default 1. */
+  cpuThreads?: number | 'auto';
 }
 
 export interface GridPoint {
@@ -67,6 +69,8 @@ export interface Measurement {
   /** Bytes of the run's state: host arrays the CPU engine allocates, or every live device buffer. */
   stateBytes: number | null;
   memoryKind: 'host' | 'device';
+  /** CPU engine: threads that integrated the neurons; null on WebGPU. */
+  threads: number | null;
   adapter: AdapterFacts;
 }
 
@@ -84,9 +88,10 @@ export interface PointRecord extends GridPoint, GridSettings, Partial<Measuremen
 /** The key that identifies a point across runs: every parameter that changes what is measured. */
 export function pointKey(p: GridPoint, s: GridSettings): string {
   const net = p.kernel === 'network' ? `/K${p.rank}/${p.rule}/${p.synapse}` : '';
+  const threads = p.backend === 'cpu' ? `/threads${s.cpuThreads ?? 1}` : '';
   return (
     `${p.backend}/${p.kernel}/N${p.requestedNeurons}${net}` +
-    `/S${s.steps}/dt${s.dt}/sigma${s.sigmaV}/reps${s.repetitions}/seed${s.seed}`
+    `/S${s.steps}/dt${s.dt}/sigma${s.sigmaV}/reps${s.repetitions}/seed${s.seed}${threads}`
   );
 }
 
@@ -149,6 +154,8 @@ export interface TimedRuns {
   secondsPerStep: number;
   steps: number;
   spikes: number;
+  /** result.timing.threads of the last run (CPU engine), else null. */
+  threads: number | null;
 }
 
 /** The message of a point given up because its repetitions would exceed the per-point budget. */
@@ -178,14 +185,16 @@ export async function timeEngine(
   const perStep: number[] = [];
   const setup: number[] = [];
   let spikes = 0;
+  let threads: number | null = null;
   for (let r = 0; r < repetitions; r++) {
     const result = await engine.run(net, runOptions);
+    threads = result.timing.threads ?? null;
     perStep.push(result.timing.simulateSeconds / (net.S - 1));
     setup.push(result.timing.setupSeconds);
     spikes = 0;
     for (const counts of result.trials[0].spikeCounts) for (const c of counts) spikes += c;
   }
-  return { setupSeconds: median(setup), secondsPerStep: median(perStep), steps: net.S - 1, spikes };
+  return { setupSeconds: median(setup), secondsPerStep: median(perStep), steps: net.S - 1, spikes, threads };
 }
 
 /** The derived numbers of a network point from its timed runs. */
@@ -204,6 +213,7 @@ export function networkMeasurement(
     spikesPerSecond: spikesPerStep / timed.secondsPerStep,
     meanRateHz: spikesPerStep / net.N / net.dt,
     realTimeFactor: timed.secondsPerStep / net.dt,
+    threads: extra.memoryKind === 'host' ? timed.threads : null,
     ...extra,
   };
 }

@@ -80,8 +80,8 @@ export function hostFacts(): Record<string, string | number> {
   };
 }
 
-const cpuAdapter = (): AdapterFacts => ({
-  description: `CPU engine, one thread (${cpus()[0]?.model ?? 'unknown CPU'})`,
+const cpuAdapter = (threads: number | 'auto'): AdapterFacts => ({
+  description: `CPU engine, ${threads === 1 ? 'one thread' : `--threads ${threads}`} (${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores)`,
   vendor: '',
   architecture: process.arch,
   path: 'cpu',
@@ -146,6 +146,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
     sigmaV: options.sigmaV,
     repetitions: options.repetitions,
     seed: options.seed,
+    cpuThreads: options.cpuThreads ?? 1,
   };
   const emit = (line: string) => options.onLine?.(line);
   const points = planGrid(options);
@@ -244,6 +245,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
         networkBytes: null,
         stateBytes: g.meter.peak(),
         memoryKind: 'device',
+        threads: null,
         adapter: g.adapter,
       };
     }
@@ -258,7 +260,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
     }
     const { net, buildSeconds } = networkFor(p);
     if (p.backend === 'cpu') {
-      open.cpu ??= new CpuEngine({ precision: 'f64' });
+      open.cpu ??= new CpuEngine({ precision: 'f64', threads: settings.cpuThreads });
       const meter = hostMeter();
       meter.start();
       const timed = await timeEngine(open.cpu, net, settings.repetitions, {
@@ -272,7 +274,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
         networkBytes: networkBytes(net),
         stateBytes: meter.peakAbove(),
         memoryKind: 'host',
-        adapter: cpuAdapter(),
+        adapter: cpuAdapter(settings.cpuThreads ?? 1),
       });
     }
     const g = await (open.nodeGpu ??= openNodeGpu());

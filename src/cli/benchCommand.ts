@@ -209,6 +209,7 @@ async function gridBench(values: Record<string, string | boolean | undefined>): 
     denseMaxN: parseSize('dense-max-n', str('dense-max-n') ?? '1e4'),
     baselines: values['no-baselines'] !== true,
     maxPointSeconds: parseNumber('max-point-seconds', str('max-point-seconds'), 30, 0, true),
+    cpuThreads: parseThreads(str('threads'), 1),
   };
   const { runGrid } = await import('../../bench/grid/run.ts');
   const { signal, dispose } = interruptSignal();

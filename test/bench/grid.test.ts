@@ -295,6 +295,22 @@ describe('runGrid resume', () => {
     expect(rerun).toMatchObject({ resumed: 0, measured: 2 });
   });
 
+  it('keys CPU points by --threads and records the threads the engine used', async () => {
+    const out = tempDir();
+    const options = { sizes: [100], ranks: [2], rules: ['all' as const], synapses: ['exponential' as const] };
+    await runGrid(tinyGrid(out, options));
+    const two = await runGrid(tinyGrid(out, { ...options, cpuThreads: 2 }));
+    // Another thread count is another point: measured, not resumed.
+    expect(two).toMatchObject({ resumed: 0, measured: 1 });
+    const [one, other] = readGrid(out).records;
+    expect(one.key).toMatch(/\/threads1$/);
+    expect(other.key).toMatch(/\/threads2$/);
+    expect(other.cpuThreads).toBe(2);
+    expect(other.adapter?.description).toMatch(/^CPU engine, --threads 2/);
+    // 102 neurons give the worker threads no slice to share: the engine integrated them on one.
+    expect(other.threads).toBe(1);
+  });
+
   it('refuses an --out whose grid.json is something else', async () => {
     const out = tempDir();
     const { writeFileSync } = await import('node:fs');
@@ -397,6 +413,7 @@ describe('latentspike bench --grid flags', () => {
     [['--grid', '--dt=-1'], '--dt: must be a number > 0'],
     [['--grid', '--max-point-seconds', 'x'], '--max-point-seconds: must be a number > 0'],
     [['--grid', '--backend', 'cpu'], '--backend: not with --grid (use --backends)'],
+    [['--grid', '--threads', '0'], '--threads: must be a positive integer'],
     [['--ranks', '2'], '--ranks: only with --grid'],
     [['--grid', '--bogus'], "Unknown option '--bogus'"],
   ])('%j → exit 2 naming the flag', async (args, message) => {
