@@ -132,18 +132,20 @@ export function uniformPair(
   out[1] = uniformHalfOpen(words[p + 1]);
 }
 
-// Polynomial Box–Muller in float64. Every constant is a double that noise.wat spells in hex, and
-// every operation is one IEEE operation in the same order there, so both give the same bits.
+// Box–Muller in float64 from tables and short polynomials. The tables are computed here once, from
+// polynomials and exact arguments only (no Math.log/cos/sin, whose last bits differ between
+// JavaScript engines), and noise.wat reads these very arrays; every other step is one IEEE double
+// operation in the same order there, so both give the same bits.
 const LN2 = 0.6931471805599453;
 const HALF_PI = 1.5707963267948966;
+const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
 /** 2·atanh(s)/(2s) = Σ s^2k/(2k+1), k = 0…11: the truncation is below 1e-18 for |s| ≤ 0.1716. */
 const ATANH = Array.from({ length: 12 }, (_, k) => 1 / (2 * k + 1));
-const factorial = (n: number): number => (n <= 1 ? 1 : n * factorial(n - 1));
 /** cos x = Σ (−1)^k x^2k/(2k)!, sin x = x·Σ (−1)^k x^2k/(2k+1)!, k = 0…8, |x| ≤ π/4. */
 const COS = Array.from({ length: 9 }, (_, k) => (k % 2 ? -1 : 1) / factorial(2 * k));
 const SIN = Array.from({ length: 9 }, (_, k) => (k % 2 ? -1 : 1) / factorial(2 * k + 1));
-
-export const BOX_MULLER_CONSTANTS = { LN2, HALF_PI, ATANH, COS, SIN };
+/** ln(1 + r)/r = Σ (−r)^k/(k + 1), k = 0…5: the truncation is below 1e-18 for |r| ≤ 2^-9. */
+const LN1P = Array.from({ length: 6 }, (_, k) => (k % 2 ? -1 : 1) / (k + 1));
 
 /** Σ c_k·v^k by Horner's rule, highest power first. */
 function horner(c: number[], v: number): number {
@@ -152,48 +154,83 @@ function horner(c: number[], v: number): number {
   return p;
 }
 
+/** ln m for m ∈ [√½, √2] by 2·atanh((m − 1)/(m + 1)). Tables only. */
+function lnTable(m: number): number {
+  const s = (m - 1) / (m + 1);
+  return 2 * s * horner(ATANH, s * s);
+}
+
+/** (cos, sin)(2π·f/4) for f ∈ [0, 4) exact: quadrant q = round(f), Taylor in x = (f − q)·π/2. */
+function sinCosQuarterTurns(f: number): [number, number] {
+  const q = Math.floor(f + 0.5);
+  const x = (f - q) * HALF_PI;
+  const c = horner(COS, x * x);
+  const s = x * horner(SIN, x * x);
+  return [[c, -s, -c, s][q & 3], [s, c, -s, -c][q & 3]];
+}
+
+const LOG_BITS = 8;
+const ANGLE_BITS = 12;
 /**
- * sqrt(−2·ln u1) for u1 = ((a >> 8) + 1)·2^-24: n = (a >> 8) + 1 = m·2^e with m ∈ [√½, √2) (exact),
- * ln m = 2·atanh((m − 1)/(m + 1)).
+ * For c_j = 1 + j/256, j = 0…256: 1/c_j, and ln c_j split as lnC[j] + (fold_j)·ln 2 with c_j folded
+ * into [√½, √2] (fold_j = 1 above √2), so that u1 near 1 sums no large cancelling terms; expC[j] is
+ * fold_j − 24, the rest of the exponent. Then cos and sin of 2π·h/2^12 (high half of a 24-bit angle)
+ * and of 2π·l/2^24 (low half). 134 KiB in all: they stay in cache.
+ */
+export const BOX_MULLER_TABLES = (() => {
+  const size = 1 << ANGLE_BITS;
+  const logSize = (1 << LOG_BITS) + 1;
+  const t = {
+    lnC: new Float64Array(logSize),
+    expC: new Float64Array(logSize),
+    invC: new Float64Array(logSize),
+    cosHi: new Float64Array(size),
+    sinHi: new Float64Array(size),
+    cosLo: new Float64Array(size),
+    sinLo: new Float64Array(size),
+  };
+  for (let j = 0; j < logSize; j++) {
+    const c = 1 + j / (1 << LOG_BITS);
+    const fold = c > Math.SQRT2 ? 1 : 0;
+    t.lnC[j] = lnTable(fold ? c * 0.5 : c);
+    t.expC[j] = fold - 24;
+    t.invC[j] = 1 / c;
+  }
+  for (let k = 0; k < size; k++) {
+    [t.cosHi[k], t.sinHi[k]] = sinCosQuarterTurns((4 * k) / size);
+    [t.cosLo[k], t.sinLo[k]] = sinCosQuarterTurns((4 * k) / (size * size));
+  }
+  return t;
+})();
+
+const { lnC, expC, invC, cosHi, sinHi, cosLo, sinLo } = BOX_MULLER_TABLES;
+
+/**
+ * sqrt(−2·ln u1) for u1 = n·2^-24, n = (a >> 8) + 1 = m·2^e with m ∈ [1, 2) (exact): m = c_j·(1 + r)
+ * with c_j = 1 + j/256 the nearest to m (j from m's top nine fraction bits, rounded half up),
+ * r = (m − c_j)/c_j ∈ [−2^-9, 2^-9], and ln u1 = ln c_j + ln(1 + r) + (e − 24)·ln 2.
  */
 function boxMullerRadius(a: number): number {
   const n = (a >>> 8) + 1;
-  let e = 31 - Math.clz32(n);
-  let m = n * 2 ** -e;
-  if (m > Math.SQRT2) {
-    m *= 0.5;
-    e += 1;
-  }
-  const s = (m - 1) / (m + 1);
-  const lnU = 2 * s * horner(ATANH, s * s) + (e - 24) * LN2;
+  const z = Math.clz32(n);
+  const e = 31 - z;
+  const m = n * 2 ** -e;
+  const j = ((((n << z) >>> 22) & 0x1ff) + 1) >>> 1;
+  const r = (m - (1 + j / 256)) * invC[j];
+  const lnU = lnC[j] + r * horner(LN1P, r) + (e + expC[j]) * LN2;
   return Math.sqrt(-2 * lnU);
 }
 
-/** Writes out[o] = cos(2π·u2), out[o + 1] = sin(2π·u2) for u2 = (b >> 8)·2^-24, by quadrant. */
+/**
+ * Writes out[o] = cos(2π·u2), out[o + 1] = sin(2π·u2) for u2 = (b >> 8)·2^-24 = (h·2^12 + l)·2^-24,
+ * by the angle-sum formulas over the two table halves.
+ */
 function turnsSinCos(b: number, out: Float64Array, o: number): void {
-  const f = (b >>> 8) * 2 ** -22; // 4·u2, exact
-  const q = Math.floor(f + 0.5);
-  const x = (f - q) * HALF_PI;
-  const x2 = x * x;
-  const c = horner(COS, x2);
-  const s = x * horner(SIN, x2);
-  switch (q & 3) {
-    case 0:
-      out[o] = c;
-      out[o + 1] = s;
-      break;
-    case 1:
-      out[o] = -s;
-      out[o + 1] = c;
-      break;
-    case 2:
-      out[o] = -c;
-      out[o + 1] = -s;
-      break;
-    default:
-      out[o] = s;
-      out[o + 1] = -c;
-  }
+  const t = b >>> 8;
+  const h = t >>> ANGLE_BITS;
+  const l = t & ((1 << ANGLE_BITS) - 1);
+  out[o] = cosHi[h] * cosLo[l] - sinHi[h] * sinLo[l];
+  out[o + 1] = sinHi[h] * cosLo[l] + cosHi[h] * sinLo[l];
 }
 
 /**

@@ -4,7 +4,7 @@
 // ~14 ns thanks to WebAssembly's 64-bit multiply) and `normalQuad` in JavaScript (the reference,
 // and the fill wherever the WebAssembly has not been loaded, e.g. the browser app's CPU fallback).
 
-import { normalQuad, standardNormalF32 } from '../philox.ts';
+import { BOX_MULLER_TABLES, normalQuad, standardNormalF32 } from '../philox.ts';
 
 /** Groups of four neurons per fill: 8 KiB of draws, which stay in L1 while the kernel reads them. */
 export const BLOCK_GROUPS = 256;
@@ -17,7 +17,9 @@ export interface NoiseFill {
   fill(seed: number, trial: number, step: number, group0: number, count: number): void;
 }
 
-interface NoiseExports {
+type TableName = keyof typeof BOX_MULLER_TABLES;
+
+interface NoiseExports extends Record<TableName, WebAssembly.Global> {
   memory: WebAssembly.Memory;
   normals: (step: number, group0: number, count: number, trial: number, k0: number, k1: number) => void;
 }
@@ -46,6 +48,12 @@ export function f32NoiseFill(): NoiseFill {
 }
 
 function wasmNoiseFill(exports: NoiseExports): NoiseFill {
+  // The module reads philox.ts's tables at the addresses it exports.
+  for (const [name, table] of Object.entries(BOX_MULLER_TABLES)) {
+    new Float64Array(exports.memory.buffer, exports[name as TableName].value as number, table.length).set(
+      table,
+    );
+  }
   const out = new Float64Array(exports.memory.buffer, 0, BLOCK_GROUPS * 4);
   return {
     kind: 'wasm',
