@@ -204,6 +204,8 @@ export const BOX_MULLER_TABLES = (() => {
 })();
 
 const { lnC, expC, invC, cosHi, sinHi, cosLo, sinLo } = BOX_MULLER_TABLES;
+/** 2^-e, e = 0…31, exactly (a table: `2 ** -e` takes V8's slow Math.pow path). */
+const INV_POW2 = Float64Array.from({ length: 32 }, (_, e) => 2 ** -e);
 
 /**
  * sqrt(−2·ln u1) for u1 = n·2^-24, n = (a >> 8) + 1 = m·2^e with m ∈ [1, 2) (exact): m = c_j·(1 + r)
@@ -214,7 +216,7 @@ function boxMullerRadius(a: number): number {
   const n = (a >>> 8) + 1;
   const z = Math.clz32(n);
   const e = 31 - z;
-  const m = n * 2 ** -e;
+  const m = n * INV_POW2[e];
   const j = ((((n << z) >>> 22) & 0x1ff) + 1) >>> 1;
   const r = (m - (1 + j / 256)) * invC[j];
   const lnU = lnC[j] + r * horner(LN1P, r) + (e + expC[j]) * LN2;
