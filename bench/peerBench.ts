@@ -257,7 +257,9 @@ export function formatPeerBench(report: PeerBenchReport): string {
     return [
       String(row.neurons),
       reference ? (reference.spikesTotal / row.steps).toFixed(0) : '–',
-      row.cpu ? us(row.cpu.secondsPerStep) : '–',
+      row.cpu
+        ? `${us(row.cpu.secondsPerStep)}${(row.cpu.threads ?? 1) > 1 ? ` (${row.cpu.threads} thr)` : ''}`
+        : '–',
       row.webgpu ? us(row.webgpu.secondsPerStep) : '–',
       ...targets.map((t) => {
         const b = bestOf(row, t);

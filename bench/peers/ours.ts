@@ -16,6 +16,8 @@ export interface SpikeStats {
 export interface EngineTiming extends SpikeStats {
   secondsPerStep: number;
   repetitions: number;
+  /** CPU engine: the threads it used. */
+  threads?: number;
 }
 
 export async function timeEngine(
@@ -26,10 +28,12 @@ export async function timeEngine(
   await engine.run(net); // warm-up: JIT (CPU) or pipeline and buffer creation (WebGPU)
   const perStep: number[] = [];
   let counts: number[][] = [];
+  let threads: number | undefined;
   for (let r = 0; r < repetitions; r++) {
     const result = await engine.run(net);
     perStep.push(result.timing.simulateSeconds / (net.S - 1));
     counts = result.trials[0].spikeCounts.map((c) => Array.from(c));
+    threads = result.timing.threads;
   }
   const spikesByPopulation: Record<string, number> = {};
   net.populations.forEach((p, i) => (spikesByPopulation[p.name] = counts[i].reduce((a, c) => a + c, 0)));
@@ -37,6 +41,7 @@ export async function timeEngine(
   return {
     secondsPerStep: median(perStep),
     repetitions,
+    ...(threads === undefined ? {} : { threads }),
     spikesTotal,
     spikesByPopulation,
     meanRateHz: spikesTotal / net.N / ((net.S - 1) * net.dt),
