@@ -35,18 +35,53 @@ fn workgroup_best(lane: u32, mine: Candidate) -> Candidate {
 }
 
 /**
- * Step kernels with one neuron per lane (stepAll, stepRate): partials[w][k] = f32 bits of
- * Σ_{i in workgroup w} proj[k][i]·g_i for every k < K; lanes past the last neuron add 0.
+ * The step kernels' projection (stepAll, stepRate), four channels at a time: lane `lane` has summed
+ * proj[k0 + c][i]·g_i serially over its neurons (in the order it updated them) into acc[c]; the
+ * workgroup adds the lanes' vec4s in one fixed tree (one barrier per level for all four channels)
+ * and lane 0 writes partials[w][k0 + c] (f32 bits) for k0 + c < K.
  */
-fn project_partials(lane: u32, w: u32, i: u32, g: f32) {
-  for (var k = 0u; k < params.k; k++) {
-    var term = 0.0;
-    if (i < params.n) {
-      term = const_f32(params.off_proj + k * params.n + i) * g;
+var<workgroup> sum4_scratch: array<vec4<f32>, WORKGROUP_SIZE>;
+
+fn store_partials4(lane: u32, w: u32, k0: u32, acc: vec4<f32>) {
+  sum4_scratch[lane] = acc;
+  workgroupBarrier();
+  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride = stride / 2u) {
+    if (lane < stride) {
+      sum4_scratch[lane] = sum4_scratch[lane] + sum4_scratch[lane + stride];
     }
-    let sum = workgroup_sum(lane, term);
-    if (lane == 0u) {
-      partials[w * params.k + k] = bitcast<u32>(sum);
+    workgroupBarrier();
+  }
+  if (lane == 0u) {
+    let sum = sum4_scratch[0];
+    for (var c = 0u; c < 4u && k0 + c < params.k; c++) {
+      partials[w * params.k + k0 + c] = bitcast<u32>(sum[c]);
     }
+  }
+  // No barrier needed before the next call: only lane 0 reads slot 0, and only lane 0 writes it.
+}
+
+/** proj[k0 … k0 + 3][i] as a vec4, zeros from channel K on. */
+fn proj4(k0: u32, i: u32) -> vec4<f32> {
+  var d = vec4<f32>(0.0);
+  for (var c = 0u; c < 4u && k0 + c < params.k; c++) {
+    d[c] = const_f32(params.off_proj + (k0 + c) * params.n + i);
+  }
+  return d;
+}
+
+/**
+ * Channels from k = 4 on (K > 4): lane `lane` re-reads g_i = state[g_section + i] of its neurons
+ * first + m·WORKGROUP_SIZE (m < npi) and sums as above, four channels per tree.
+ */
+fn project_rest(lane: u32, w: u32, first: u32, npi: u32, g_section: u32) {
+  for (var k0 = 4u; k0 < params.k; k0 += 4u) {
+    var acc = vec4<f32>(0.0);
+    for (var m = 0u; m < npi; m++) {
+      let i = first + m * WORKGROUP_SIZE;
+      if (i < params.n) {
+        acc = acc + proj4(k0, i) * state_f32(g_section + i);
+      }
+    }
+    store_partials4(lane, w, k0, acc);
   }
 }

@@ -1,27 +1,35 @@
 // stepAll.wgsl: one step t of the spiking model under the `all` spike rule (pulse and exponential
 // synapses), MODEL.md §3 phases 1–4 and §6. Followed by latents.wgsl, which finishes the step.
 //
-// One invocation = one neuron i (global index, populations concatenated):
+// One invocation = NEURONS_PER_INVOCATION neurons i = first + m·WORKGROUP_SIZE (m = 0, 1, …; global
+// index, populations concatenated; adjacent lanes touch adjacent neurons), each:
 //   1. command input c and I_ext of its population at t (precomputed on the host: consts.drive)
 //   2. R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + fastSelf_i·s_i[t−1]   (u from the previous step)
 //      (recurrence off: selfW_i·ĝ_i in place of the encoder sum)
 //   3. V ← V + λdt·((−V + F·c + b + I_ext) + R/(λdt)) + noise_scale·ξ(seed, trial, i, t)
 //   4. spike if V ≥ 1 and t ≥ nextAllowed (then nextAllowed = t + wait), then the synaptic trace:
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
-// Then the workgroup sums proj[k][i]·ĝ_i[t] over its neurons for every k < K (latent channels, then
-// report-only readouts) in a fixed tree order (reduce.wgsl), and writes the f32 bits to
-// partials[workgroup][k]: deterministic, no float atomics.
+// The invocation sums proj[k][i]·ĝ_i[t] over its neurons in m order, then the workgroup adds the
+// lanes' sums in a fixed tree, four channels k per tree (reduce.wgsl: latent channels, then
+// report-only readouts), and writes the f32 bits to partials[workgroup][k]: deterministic, no
+// float atomics. With spikes recorded, the workgroup compacts its events with one global atomicAdd
+// (record_events).
 // Phases 1–3 are model.wgsl's, shared with the other rules' kernels; the operation order mirrors
 // the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts).
 //
-// Dispatch: ⌈N / WORKGROUP_SIZE⌉ workgroups in slices of at most 256 workgroups, each slice's
-// first workgroup in `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE
+// Dispatch: ⌈N / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups in slices, each slice's first
+// workgroup in `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE
 // (override, a power of two) is chosen by the host within the device's limits: 256 fills a
-// workgroup on every adapter seen and keeps the tree reduction at 8 barriers per channel.
+// workgroup on every adapter seen; the tree takes 9 barriers per four channels.
+// NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on software adapters,
+// where every barrier costs a coroutine switch per SIMD group and per workgroup (pipelines.ts):
+// fewer, fuller workgroups cut the barriers per step by that factor.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
 
 override WORKGROUP_SIZE: u32 = 256u;
+/** Neurons per invocation (override): the host's choice, see the header. */
+override NEURONS_PER_INVOCATION: u32 = 1u;
 
 /** Pulse history bit for step s of neuron i (ring of params.history steps). */
 fn pulse_bit_index(i: u32, s: u32) -> vec2<u32> {
@@ -29,8 +37,13 @@ fn pulse_bit_index(i: u32, s: u32) -> vec2<u32> {
   return vec2<u32>(params.st_bits + i * params.pulse_words + slot / 32u, 1u << (slot % 32u));
 }
 
-/** Updates neuron i for step t; returns ĝ_i[t]. */
-fn update_neuron(i: u32, t: u32) -> f32 {
+struct Updated {
+  ghat: f32,
+  fired: bool,
+}
+
+/** Updates neuron i for step t; returns ĝ_i[t] and whether it fired. */
+fn update_neuron(i: u32, t: u32) -> Updated {
   let pop_index = consts[params.off_pop + i];
   let pop = params.pops[pop_index];
   let g = state_f32(params.st_ghat + i);
@@ -44,12 +57,6 @@ fn update_neuron(i: u32, t: u32) -> f32 {
   if (fired) {
     state[params.st_next + i] = t + pop.wait_steps;
     state[params.st_count + i] = state[params.st_count + i] + 1u;
-    if (params.record_spikes != 0u) {
-      let slot = atomicAdd(&control.events, 1u);
-      if (slot < params.event_capacity) {
-        events[slot] = vec2<u32>(t, i);
-      }
-    }
   }
 
   var ghat: f32;
@@ -79,7 +86,35 @@ fn update_neuron(i: u32, t: u32) -> f32 {
     ghat = params.dt * updated;
   }
   set_state_f32(params.st_ghat + i, ghat);
-  return ghat;
+  return Updated(ghat, fired);
+}
+
+var<workgroup> wg_events: atomic<u32>;
+var<workgroup> wg_event_base: u32;
+
+/**
+ * Spike events of this step, compacted per workgroup: each lane reserves room for its `fired`
+ * spikes in a workgroup counter, lane 0 reserves the workgroup's total in control.events with one
+ * atomicAdd, and each lane writes (t, i) for its spiking neurons (st_spiked) from its offset on.
+ * Slots at or past event_capacity are counted but not written (the host reports the overflow).
+ * The order of events within a step is the atomics' (the host sorts them).
+ */
+fn record_events(lane: u32, first: u32, t: u32, fired: u32) {
+  var slot = atomicAdd(&wg_events, fired);
+  workgroupBarrier();
+  if (lane == 0u) {
+    wg_event_base = atomicAdd(&control.events, atomicLoad(&wg_events));
+  }
+  slot = slot + workgroupUniformLoad(&wg_event_base);
+  for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
+    let i = first + m * WORKGROUP_SIZE;
+    if (i < params.n && state[params.st_spiked + i] != 0u) {
+      if (slot < params.event_capacity) {
+        events[slot] = vec2<u32>(t, i);
+      }
+      slot = slot + 1u;
+    }
+  }
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -88,11 +123,21 @@ fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
 ) {
   let w = slice.first_workgroup + wid.x;
-  let i = w * WORKGROUP_SIZE + lid.x;
+  let first = w * WORKGROUP_SIZE * NEURONS_PER_INVOCATION + lid.x;
   let t = control.t;
-  var ghat = 0.0; // zero past the last neuron
-  if (i < params.n) {
-    ghat = update_neuron(i, t);
+  var acc = vec4<f32>(0.0); // channels 0 … 3; lanes and neurons past the last add nothing
+  var fired = 0u;
+  for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
+    let i = first + m * WORKGROUP_SIZE;
+    if (i < params.n) {
+      let u = update_neuron(i, t);
+      acc = acc + proj4(0u, i) * u.ghat;
+      fired = fired + select(0u, 1u, u.fired);
+    }
   }
-  project_partials(lid.x, w, i, ghat);
+  store_partials4(lid.x, w, 0u, acc);
+  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.st_ghat);
+  if (params.record_spikes != 0u) {
+    record_events(lid.x, first, t, fired);
+  }
 }

@@ -14,6 +14,8 @@ export interface TinyOptions {
   trials?: number;
   seed?: number;
   readout?: boolean;
+  /** Extra readouts beyond `readout`'s one (alternating sources I, E), to make K > 4. */
+  extraReadouts?: number;
 }
 
 /** A deterministic spread in [lo, hi] over n neurons. */
@@ -70,7 +72,13 @@ export function tinyEINetwork(o: TinyOptions): CompiledNetwork {
       [spread(sizeI, 0.8, 1.2), spread(sizeI, -1, -0.6)],
     ],
     initialLatent: null,
-    readouts: o.readout ? [{ name: 'diff', source: 1, weights: spread(sizeI, -0.5, 0.5) }] : [],
+    readouts: [
+      ...(o.readout ? [{ name: 'diff', source: 1, weights: spread(sizeI, -0.5, 0.5) }] : []),
+      ...Array.from({ length: o.extraReadouts ?? 0 }, (_, q) => {
+        const size = q % 2 === 0 ? sizeI : sizeE;
+        return { name: `extra${q}`, source: q % 2 === 0 ? 1 : 0, weights: spread(size, -0.1 * q, 0.3) };
+      }),
+    ],
     readoutLeak: 100,
     record: { spikes: true, latents: true, every: 1 },
     meta: {},

@@ -37,10 +37,13 @@ function relativeDifference(a: Float64Array[], b: Float64Array[]): number {
   return diff / scale;
 }
 
-async function compare(options: TinyOptions): Promise<{ cpu: SimulationResult; gpu: SimulationResult }> {
+async function compare(
+  options: TinyOptions,
+  on: WebGpuEngine = engine!,
+): Promise<{ cpu: SimulationResult; gpu: SimulationResult }> {
   const net = tinyEINetwork(options);
   const cpu = await new CpuEngine({ precision: 'f32' }).run(net);
-  const result = await engine!.run(net);
+  const result = await on.run(net);
   result.trials.forEach((trial, t) => {
     const reference = cpu.trials[t];
     const spikes = events(reference);
@@ -83,6 +86,21 @@ describe.skipIf(!gpu)('WebGpuEngine, `all` rule, against CpuEngine f32', () => {
       await compare({ sizeE: 1, sizeI: 1, steps: 500, synapse, sigmaV: 0.2 });
       await compare({ sizeE: 257, sizeI: 256, steps: 300, synapse, sigmaV: 0.2, refractoryMs: 0.3 });
     });
+  });
+
+  it('sums the projection over many neurons per invocation and K > 4 channels (9000 neurons)', async () => {
+    // 2 + 7 channels (two trees of four and one of one), several workgroups at 4 and at 32 neurons
+    // per invocation, spikes compacted per workgroup: the same trains as the CPU engine.
+    for (const neuronsPerInvocation of [4, 32]) {
+      const wide = await WebGpuEngine.create({ gpu: gpu!, neuronsPerInvocation });
+      try {
+        const options = { sizeE: 5000, sizeI: 4000, steps: 200, synapse: SYNAPSES[1], sigmaV: 0.2 };
+        const { cpu } = await compare({ ...options, readout: true, extraReadouts: 6 }, wide);
+        expect(cpu.trials[0].readouts).toHaveLength(7);
+      } finally {
+        wide.dispose();
+      }
+    }
   });
 
   it('gives each trial its own noise, as the CPU engine does', async () => {

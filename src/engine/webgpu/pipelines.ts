@@ -15,6 +15,17 @@ const PREFERRED_WORKGROUP_SIZE = 256;
  * is 4 wide), since there every barrier costs a coroutine switch per group (smallNetwork.wgsl).
  */
 const SOFTWARE_LANES = 4;
+/**
+ * Neurons per invocation of the projecting step kernels (stepAll, stepRate) on a software adapter.
+ * There a workgroup barrier costs a coroutine switch per SIMD group, and the projection's tree has
+ * 9 barriers per workgroup: at one neuron per lane they took ~85 % of the `all` step at 10⁶ neurons
+ * on llvmpipe. 32 neurons per lane cut the workgroups (and barriers) per step 32-fold (16, 64 and
+ * 128 measured within noise of 32 there). On a GPU one
+ * neuron per lane keeps the most parallelism.
+ */
+const SOFTWARE_NEURONS_PER_INVOCATION = 32;
+/** The kernels whose invocations each update NEURONS_PER_INVOCATION neurons. */
+const PROJECTING_KERNELS: readonly string[] = ['stepAll', 'stepRate'];
 
 /** Every kernel's shared files: the model's arithmetic, reductions, spike phases, bindings, noise. */
 const INCLUDES = ['model', 'reduce', 'spikes', 'bindings', 'philox'];
@@ -33,23 +44,51 @@ export class Pipelines {
     readonly step: Record<StepKernel, GPUComputePipeline>,
     /** Workgroup size of the per-step kernels. */
     readonly workgroupSize: number,
+    /** Neurons per invocation of stepAll and stepRate. */
+    readonly neuronsPerInvocation: number,
   ) {}
 
-  static async create(device: GPUDevice, load: ShaderLoader): Promise<Pipelines> {
+  /**
+   * `software`: the adapter is CPU emulation (more neurons per invocation, see
+   * SOFTWARE_NEURONS_PER_INVOCATION); `neuronsPerInvocation` overrides the choice (tests, benchmarks).
+   */
+  static async create(
+    device: GPUDevice,
+    load: ShaderLoader,
+    options: { software?: boolean; neuronsPerInvocation?: number } = {},
+  ): Promise<Pipelines> {
     const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
+    const neuronsPerInvocation =
+      options.neuronsPerInvocation ?? (options.software ? SOFTWARE_NEURONS_PER_INVOCATION : 1);
+    if (!(Number.isInteger(neuronsPerInvocation) && neuronsPerInvocation >= 1)) {
+      throw new Error(
+        `Pipelines: neuronsPerInvocation must be a positive integer, got ${neuronsPerInvocation}`,
+      );
+    }
     const layouts = createBindGroupLayouts(device);
     const layout = device.createPipelineLayout({
       label: 'WebGpuEngine.pipelineLayout',
       bindGroupLayouts: layouts,
     });
     const built = await Promise.all(
-      STEP_KERNELS.map((name) => build(device, load, layout, name, workgroupSize)),
+      STEP_KERNELS.map((name) =>
+        build(device, load, layout, name, {
+          WORKGROUP_SIZE: workgroupSize,
+          ...(PROJECTING_KERNELS.includes(name) ? { NEURONS_PER_INVOCATION: neuronsPerInvocation } : {}),
+        }),
+      ),
     );
     const step = Object.fromEntries(STEP_KERNELS.map((n, k) => [n, built[k]])) as Record<
       StepKernel,
       GPUComputePipeline
     >;
-    return new Pipelines(device, load, layout, layouts, step, workgroupSize);
+    return new Pipelines(device, load, layout, layouts, step, workgroupSize, neuronsPerInvocation);
+  }
+
+  /** Workgroups of `kernel` for N neurons (one row of partials each for the projecting kernels). */
+  stepWorkgroups(kernel: StepKernel, N: number): number {
+    const perInvocation = PROJECTING_KERNELS.includes(kernel) ? this.neuronsPerInvocation : 1;
+    return Math.ceil(N / (this.workgroupSize * perInvocation));
   }
 
   /** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */
@@ -67,7 +106,9 @@ export class Pipelines {
   smallNetwork(workgroupSize: number): Promise<GPUComputePipeline> {
     let pipeline = this.small.get(workgroupSize);
     if (!pipeline) {
-      pipeline = build(this.device, this.load, this.layout, 'smallNetwork', workgroupSize);
+      pipeline = build(this.device, this.load, this.layout, 'smallNetwork', {
+        WORKGROUP_SIZE: workgroupSize,
+      });
       this.small.set(workgroupSize, pipeline);
     }
     return pipeline;
@@ -86,14 +127,14 @@ async function build(
   load: ShaderLoader,
   layout: GPUPipelineLayout,
   kernel: string,
-  workgroupSize: number,
+  constants: Record<string, number>,
 ): Promise<GPUComputePipeline> {
   const module = await compileShader(device, kernel, await composeShader(kernel, INCLUDES, load));
   device.pushErrorScope('validation');
   const pipeline = await device.createComputePipelineAsync({
     label: `WebGpuEngine.${kernel}`,
     layout,
-    compute: { module, entryPoint: 'main', constants: { WORKGROUP_SIZE: workgroupSize } },
+    compute: { module, entryPoint: 'main', constants },
   });
   const error = await device.popErrorScope();
   if (error) throw new Error(`shaders/${kernel}.wgsl: pipeline: ${error.message}`);

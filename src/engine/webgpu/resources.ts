@@ -20,6 +20,11 @@ export interface RunSizes {
   latentBytes: number;
   partialsBytes: number;
   eventsBytes: number;
+  /**
+   * Event buffers of eventsBytes each (default 1): the per-step path alternates two between chunks,
+   * so one chunk's events are copied out while the next chunk writes the other.
+   */
+  eventSets?: number;
   latentRecordBytes: number;
   /** The largest number of workgroups any kernel of this run dispatches, and their size. */
   maxWorkgroups: number;
@@ -31,10 +36,21 @@ export interface RunResources {
   state: GPUBuffer;
   latent: GPUBuffer;
   control: GPUBuffer;
+  /** events[0], the one event buffer of the batched path. */
   events: GPUBuffer;
+  /** Every event buffer (eventSets of them). */
+  eventSets: GPUBuffer[];
   latentRecord: GPUBuffer;
-  /** Records the kernel over `workgroups` workgroups, slice by slice. */
-  dispatch(pass: GPUComputePassEncoder, pipeline: GPUComputePipeline, workgroups: number): void;
+  /**
+   * Records the kernel over `workgroups` workgroups, slice by slice, writing its spike events to
+   * eventSets[eventSet] (default 0).
+   */
+  dispatch(
+    pass: GPUComputePassEncoder,
+    pipeline: GPUComputePipeline,
+    workgroups: number,
+    eventSet?: number,
+  ): void;
   destroy(): void;
 }
 
@@ -67,7 +83,9 @@ export function createRunResources(
     const latent = buffer('latent', sizes.latentBytes);
     const partials = buffer('partials', sizes.partialsBytes);
     const control = buffer('control', 8);
-    const events = buffer('events', sizes.eventsBytes);
+    const eventSets = Array.from({ length: sizes.eventSets ?? 1 }, (_, e) =>
+      buffer(`events${e}`, sizes.eventsBytes),
+    );
     const latentRecord = buffer('latentRecord', sizes.latentRecordBytes);
     device.queue.writeBuffer(consts, 0, sizes.consts);
     const firstWorkgroups = new Uint32Array((slices * SLICE_STRIDE) / 4);
@@ -82,21 +100,21 @@ export function createRunResources(
       ...whole([params, consts]),
       { binding: 2, resource: { buffer: slice, size: 4 } },
     ]);
-    const bindGroups = [
-      group(1, whole([state, latent, partials, control])),
-      group(2, whole([events, latentRecord])),
-    ];
-    const all = [params, consts, slice, state, latent, partials, control, events, latentRecord];
+    const stateGroup = group(1, whole([state, latent, partials, control]));
+    const recordingGroups = eventSets.map((events) => group(2, whole([events, latentRecord])));
+    const all = [params, consts, slice, state, latent, partials, control, ...eventSets, latentRecord];
     return {
       params,
       state,
       latent,
       control,
-      events,
+      events: eventSets[0],
+      eventSets,
       latentRecord,
-      dispatch(pass, pipeline, workgroups) {
+      dispatch(pass, pipeline, workgroups, eventSet = 0) {
         pass.setPipeline(pipeline);
-        bindGroups.forEach((g, i) => pass.setBindGroup(i + 1, g));
+        pass.setBindGroup(1, stateGroup);
+        pass.setBindGroup(2, recordingGroups[eventSet]);
         for (let first = 0, s = 0; first < workgroups; first += sliceWorkgroups, s++) {
           pass.setBindGroup(0, constants, [s * SLICE_STRIDE]);
           pass.dispatchWorkgroups(Math.min(sliceWorkgroups, workgroups - first));

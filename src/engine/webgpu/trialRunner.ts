@@ -8,6 +8,13 @@
 //   rate model      stepRate.wgsl, latents.wgsl
 // Only the chunk's spike events come back between chunks; latent traces accumulate on the GPU and
 // are pulled once per trial.
+//
+// Chunks are pipelined (CHUNKS_IN_FLIGHT = 2): chunk k+1 is submitted before the host waits for
+// chunk k, and chunk k+2 as soon as chunk k's control words (step counter, event count) are read,
+// so the GPU always has the next chunk queued. Chunks alternate between two event buffers; chunk
+// k's events are copied (count·8 bytes, known once its control words are read) into a staging
+// buffer of a small pool (one per slot, grown on demand, reused) by a copy submitted before chunk
+// k+2, which reuses the event buffer, and mapped while chunk k+1 runs.
 
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
@@ -24,6 +31,56 @@ import { eventTrains, latentSeries, spikeCounts } from './results.ts';
 /** Neuron-updates per command buffer: bounds one submit's length and the spike-event buffer. */
 const NEURON_STEPS_PER_CHUNK = 1 << 22;
 const MAX_STEPS_PER_CHUNK = 1024;
+/** Chunks submitted ahead of the host: one running, one queued behind it. */
+const CHUNKS_IN_FLIGHT = 2;
+
+/** A MAP_READ buffer per pipeline slot, reused across chunks and grown to the largest read. */
+class StagingPool {
+  private readonly buffers: (GPUBuffer | null)[];
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly label: string,
+    slots: number,
+  ) {
+    this.buffers = Array.from({ length: slots }, () => null);
+  }
+
+  /** Slot `slot`'s buffer, at least `bytes` long (the previous one is destroyed when too small). */
+  get(slot: number, bytes: number): GPUBuffer {
+    const current = this.buffers[slot];
+    if (current && current.size >= bytes) return current;
+    current?.destroy();
+    let size = 4096;
+    while (size < bytes) size *= 2;
+    const buffer = this.device.createBuffer({
+      label: `${this.label}[${slot}]`,
+      size,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    this.buffers[slot] = buffer;
+    return buffer;
+  }
+
+  destroy(): void {
+    this.buffers.forEach((b) => b?.destroy());
+  }
+}
+
+/** A submitted chunk: its first step, length, pipeline slot and the map of its control words. */
+interface InFlight {
+  t0: number;
+  steps: number;
+  slot: number;
+  control: GPUBuffer;
+  mapped: Promise<void>;
+}
+
+/** Marks a promise as handled (it may reject after an abort destroys its buffer) and returns it. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
 
 function kernelsOf(net: CompiledNetwork): [StepKernel, StepKernel] {
   if (net.model === 'rate') return ['stepRate', 'latents'];
@@ -42,7 +99,8 @@ export class TrialRunner {
     private readonly workgroups: number,
     private readonly stepsPerChunk: number,
     private readonly eventCapacity: number,
-    private readonly controlStaging: GPUBuffer,
+    private readonly controlStaging: GPUBuffer[],
+    private readonly eventStaging: StagingPool,
   ) {}
 
   static async create(
@@ -54,7 +112,8 @@ export class TrialRunner {
   ): Promise<TrialRunner> {
     const { device } = gpu;
     const workgroupSize = pipelines.workgroupSize;
-    const workgroups = Math.ceil(net.N / workgroupSize);
+    // Workgroups of the step's first kernel: the rows of partials it writes (params.workgroups).
+    const workgroups = pipelines.stepWorkgroups(kernelsOf(net)[0], net.N);
     const stepsPerChunk = chunkLength(
       Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / net.N))),
       chunkSteps,
@@ -69,15 +128,18 @@ export class TrialRunner {
       latentBytes: 2 * K * 4,
       partialsBytes: workgroups * Math.max(K, 3) * 4,
       eventsBytes: eventCapacity * 8,
+      eventSets: eventCapacity > 0 ? CHUNKS_IN_FLIGHT : 1,
       latentRecordBytes: gpuNet.scalars.record_stride * 4,
       maxWorkgroups: workgroups,
       workgroupSize,
     });
-    const controlStaging = device.createBuffer({
-      label: 'WebGpuEngine.controlStaging',
-      size: 8,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    const controlStaging = Array.from({ length: CHUNKS_IN_FLIGHT }, (_, slot) =>
+      device.createBuffer({
+        label: `WebGpuEngine.controlStaging[${slot}]`,
+        size: 8,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      }),
+    );
     return new TrialRunner(
       gpu,
       pipelines,
@@ -88,6 +150,7 @@ export class TrialRunner {
       stepsPerChunk,
       eventCapacity,
       controlStaging,
+      new StagingPool(device, 'WebGpuEngine.eventStaging', CHUNKS_IN_FLIGHT),
     );
   }
 
@@ -97,7 +160,8 @@ export class TrialRunner {
   destroy(): void {
     this.destroyed = true;
     this.resources.destroy();
-    this.controlStaging.destroy();
+    this.controlStaging.forEach((b) => b.destroy());
+    this.eventStaging.destroy();
   }
 
   async run(
@@ -134,9 +198,90 @@ export class TrialRunner {
 
     const [first, second] = kernelsOf(net).map((k) => this.pipelines.step[k]);
     const raw: { events: Uint32Array; count: number }[] = [];
-    // The trial's recordings up to `step`, read while the queue is idle (a paused run).
+    const inFlight: InFlight[] = [];
+    // Event reads submitted but not yet collected, in chunk order.
+    const eventReads: Promise<{ events: Uint32Array; count: number } | null>[] = [];
+    let submitted = 0;
+    let nextT0 = 1;
+
+    const submitChunk = () => {
+      const t0 = nextT0;
+      const steps = Math.min(this.stepsPerChunk, net.S - t0);
+      const slot = submitted++ % CHUNKS_IN_FLIGHT;
+      const eventSet = this.eventCapacity > 0 ? slot : 0;
+      const control = this.controlStaging[slot];
+      // Queue order: this reset runs after the chunks already submitted, before this one.
+      queue.writeBuffer(res.control, 4, new Uint32Array([0]));
+      const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.chunk' });
+      const pass = encoder.beginComputePass({ label: 'WebGpuEngine.steps' });
+      for (let s = 0; s < steps; s++) {
+        res.dispatch(pass, first, this.workgroups, eventSet);
+        res.dispatch(pass, second, 1, eventSet);
+      }
+      pass.end();
+      encoder.copyBufferToBuffer(res.control, 0, control, 0, 8);
+      queue.submit([encoder.finish()]);
+      inFlight.push({ t0, steps, slot, control, mapped: quiet(control.mapAsync(GPUMapMode.READ)) });
+      nextT0 += steps;
+    };
+
+    // The oldest chunk's control words; its events' copy is submitted (before any later chunk can
+    // reuse its event buffer) and collected later.
+    const retire = async () => {
+      const { t0, steps, slot, control, mapped } = inFlight.shift()!;
+      await mapped;
+      const [t, count] = new Uint32Array(control.getMappedRange().slice(0));
+      control.unmap();
+      this.gpu.throwIfFailed();
+      if (t !== t0 + steps) throw new Error(`WebGpuEngine: step counter at ${t}, expected ${t0 + steps}`);
+      if (count > this.eventCapacity) {
+        throw new Error(
+          `WebGpuEngine: ${count} spikes in one chunk, above the event buffer's ${this.eventCapacity}`,
+        );
+      }
+      if (count > 0) {
+        const bytes = count * 8;
+        const staging = this.eventStaging.get(slot, bytes);
+        const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.events' });
+        encoder.copyBufferToBuffer(res.eventSets[slot], 0, staging, 0, bytes);
+        queue.submit([encoder.finish()]);
+        eventReads.push(
+          quiet(
+            staging.mapAsync(GPUMapMode.READ, 0, bytes).then(() => {
+              const events = new Uint32Array(staging.getMappedRange(0, bytes).slice(0));
+              staging.unmap();
+              return { events, count };
+            }),
+          ),
+        );
+      } else {
+        eventReads.push(Promise.resolve(null));
+      }
+      progress(t0 + steps - 1);
+    };
+
+    // Events of every retired chunk, in order; at most `keep` reads left pending.
+    const collect = async (keep: number) => {
+      while (eventReads.length > keep) {
+        const read = await eventReads.shift()!;
+        if (read) raw.push(read);
+      }
+    };
+
+    // Everything submitted, retired and collected: the queue is idle after the last chunk. Each
+    // read is collected before the next retire, which may reuse its slot's staging buffer.
+    const drain = async () => {
+      await collect(0);
+      while (inFlight.length > 0) {
+        await retire();
+        await collect(0);
+      }
+    };
+
+    // The trial's recordings up to `step`, read once the queue is drained (a paused run).
     const partial = async (step: number): Promise<TrialResult> => {
       if (this.destroyed) throw abortError();
+      await drain();
       const [counts, record] = await readParts(device, [
         { source: res.state, offset: gpuNet.scalars.st_count * 4, size: net.N * 4 },
         {
@@ -152,37 +297,28 @@ export class TrialRunner {
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };
-    for (let t0 = 1; t0 < net.S; t0 += this.stepsPerChunk) {
-      if (gate) {
-        await gate(trial, t0 - 1, t0 - 1, () => partial(t0 - 1));
+
+    try {
+      while (nextT0 < net.S || inFlight.length > 0) {
+        while (inFlight.length < CHUNKS_IN_FLIGHT && nextT0 < net.S) {
+          if (gate) {
+            const at = nextT0 - 1;
+            await gate(trial, at, at, () => partial(at));
+            if (signal?.aborted) throw abortError();
+          }
+          submitChunk();
+        }
+        // At most one read is pending here, of the other slot's staging buffer.
+        await retire();
+        // The previous chunk's events were copied after this one finished: ready or nearly.
+        await collect(1);
         if (signal?.aborted) throw abortError();
       }
-      const steps = Math.min(this.stepsPerChunk, net.S - t0);
-      queue.writeBuffer(res.control, 4, new Uint32Array([0]));
-      const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.chunk' });
-      const pass = encoder.beginComputePass({ label: 'WebGpuEngine.steps' });
-      for (let s = 0; s < steps; s++) {
-        res.dispatch(pass, first, this.workgroups);
-        res.dispatch(pass, second, 1);
-      }
-      pass.end();
-      encoder.copyBufferToBuffer(res.control, 0, this.controlStaging, 0, 8);
-      queue.submit([encoder.finish()]);
-      await this.controlStaging.mapAsync(GPUMapMode.READ);
-      const [t, count] = new Uint32Array(this.controlStaging.getMappedRange().slice(0));
-      this.controlStaging.unmap();
-      this.gpu.throwIfFailed();
-      if (t !== t0 + steps) throw new Error(`WebGpuEngine: step counter at ${t}, expected ${t0 + steps}`);
-      if (count > this.eventCapacity) {
-        throw new Error(
-          `WebGpuEngine: ${count} spikes in one chunk, above the event buffer's ${this.eventCapacity}`,
-        );
-      }
-      if (count > 0) {
-        raw.push({ events: new Uint32Array(await readBuffer(device, res.events, 0, count * 8)), count });
-      }
-      progress(t0 + steps - 1);
-      if (signal?.aborted) throw abortError();
+      await collect(0);
+    } catch (err) {
+      // Leave no map pending on buffers the caller is about to destroy.
+      await Promise.allSettled([...inFlight.map((c) => c.mapped), ...eventReads]);
+      throw err;
     }
 
     const counts = new Uint32Array(

@@ -30,6 +30,8 @@ export interface WebGpuEngineOptions {
   batchSmallNetworks?: boolean;
   /** Lanes per trial of the batched path (a power of two); default: by adapter (pipelines.ts). */
   batchLanes?: number;
+  /** Neurons per invocation of the `all`-rule and rate step kernels; default: by adapter (pipelines.ts). */
+  neuronsPerInvocation?: number;
 }
 
 /**
@@ -69,7 +71,10 @@ export class WebGpuEngine implements Engine {
   static async create(options: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
     const gpu = options.gpu ?? (await acquireDevice());
     try {
-      const pipelines = await Pipelines.create(gpu.device, options.shaderLoader ?? defaultShaderLoader());
+      const pipelines = await Pipelines.create(gpu.device, options.shaderLoader ?? defaultShaderLoader(), {
+        software: gpu.adapterInfo.software,
+        neuronsPerInvocation: options.neuronsPerInvocation,
+      });
       const { batchSmallNetworks = true, batchLanes } = options;
       return new WebGpuEngine(gpu, !options.gpu, pipelines, batchSmallNetworks, batchLanes);
     } catch (err) {
