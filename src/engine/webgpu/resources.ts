@@ -26,6 +26,8 @@ export interface RunSizes {
    */
   eventSets?: number;
   latentRecordBytes: number;
+  /** The network's neurons, for the message when a buffer is too large (bindingLimitError). */
+  neurons?: number;
   /** The largest number of workgroups any kernel of this run dispatches, and their size. */
   maxWorkgroups: number;
   workgroupSize: number;
@@ -54,11 +56,45 @@ export interface RunResources {
   destroy(): void;
 }
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/**
+ * Every storage buffer is bound whole, so each must fit maxStorageBufferBindingSize (and
+ * maxBufferSize). Per-neuron arrays are not split across bindings yet: past the limit the run is
+ * refused here, naming the buffer, the bytes asked for and the limit, instead of failing in bind
+ * group creation with a validation message. Null when everything fits.
+ */
+export function bindingLimitError(limits: GPUSupportedLimits, sizes: RunSizes): Error | null {
+  const limit = Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize);
+  const buffers: [string, number][] = [
+    ['constants (per-neuron parameters, encoders, decoders, drive)', sizes.consts.byteLength],
+    ['state (per-neuron voltages, synapses, spike bookkeeping)', sizes.stateBytes],
+    ['spike events (per chunk)', sizes.eventsBytes],
+    ['latent record', sizes.latentRecordBytes],
+    ['partials', sizes.partialsBytes],
+  ];
+  const over = buffers.find(([, bytes]) => bytes > limit);
+  if (!over) return null;
+  const [name, bytes] = over;
+  const perNeuron = sizes.neurons
+    ? `, ${(bytes / sizes.neurons).toFixed(1)} bytes per neuron at N = ${sizes.neurons}`
+    : '';
+  return new Error(
+    `WebGpuEngine: the ${name} buffer needs ${bytes} bytes (${mib(bytes)}${perNeuron}), above this ` +
+      `device's limit of ${limit} bytes (${mib(limit)}: maxStorageBufferBindingSize ` +
+      `${limits.maxStorageBufferBindingSize}, maxBufferSize ${limits.maxBufferSize}). Splitting ` +
+      `per-neuron arrays across several bindings is not implemented: use fewer neurons, fewer ` +
+      `recorded steps, or the CPU backend.`,
+  );
+}
+
 export function createRunResources(
   device: GPUDevice,
   layouts: GPUBindGroupLayout[],
   sizes: RunSizes,
 ): Promise<RunResources> {
+  const tooLarge = bindingLimitError(device.limits, sizes);
+  if (tooLarge) return Promise.reject(tooLarge);
   const sliceWorkgroups = Math.max(
     1,
     Math.min(

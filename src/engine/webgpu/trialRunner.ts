@@ -130,6 +130,7 @@ export class TrialRunner {
       eventsBytes: eventCapacity * 8,
       eventSets: eventCapacity > 0 ? CHUNKS_IN_FLIGHT : 1,
       latentRecordBytes: gpuNet.scalars.record_stride * 4,
+      neurons: net.N,
       maxWorkgroups: workgroups,
       workgroupSize,
     });
