@@ -53,18 +53,40 @@ fn store_partials4(lane: u32, w: u32, k0: u32, acc: vec4<f32>) {
   }
   if (lane == 0u) {
     let sum = sum4_scratch[0];
-    for (var c = 0u; c < 4u && k0 + c < params.k; c++) {
-      partials[w * params.k + k0 + c] = bitcast<u32>(sum[c]);
+    let at = w * params.k + k0;
+    let left = params.k - k0;
+    if (left > 0u) {
+      partials[at] = bitcast<u32>(sum.x);
+    }
+    if (left > 1u) {
+      partials[at + 1u] = bitcast<u32>(sum.y);
+    }
+    if (left > 2u) {
+      partials[at + 2u] = bitcast<u32>(sum.z);
+    }
+    if (left > 3u) {
+      partials[at + 3u] = bitcast<u32>(sum.w);
     }
   }
   // No barrier needed before the next call: only lane 0 reads slot 0, and only lane 0 writes it.
 }
 
-/** proj[k0 … k0 + 3][i] as a vec4, zeros from channel K on. */
+/** proj[k0 … k0 + 3][i] as a vec4, zeros from channel K on (no dynamic component index). */
 fn proj4(k0: u32, i: u32) -> vec4<f32> {
+  let at = params.off_proj + k0 * params.n + i;
+  let left = params.k - k0;
   var d = vec4<f32>(0.0);
-  for (var c = 0u; c < 4u && k0 + c < params.k; c++) {
-    d[c] = const_f32(params.off_proj + (k0 + c) * params.n + i);
+  if (left > 0u) {
+    d.x = const_f32(at);
+  }
+  if (left > 1u) {
+    d.y = const_f32(at + params.n);
+  }
+  if (left > 2u) {
+    d.z = const_f32(at + 2u * params.n);
+  }
+  if (left > 3u) {
+    d.w = const_f32(at + 3u * params.n);
   }
   return d;
 }
