@@ -68,7 +68,7 @@ describe.skipIf(!chromiumAvailable)(
     // on the CPU, and in this busy network (≈ 100 spikes per step) the 1-ulp differences flip a few
     // spikes after a few hundred noisy steps (29 of 3000 neurons differ by one spike at 400 steps, in
     // Node's Dawn as well).
-    it('runs a noisy 3000-neuron redundant network (exponential synapses, 12 workgroups)', async () => {
+    it('runs a noisy 3000-neuron redundant network (exponential synapses, per-step path)', async () => {
       const summary = await compare(benchRunFile({ neurons: 3000, steps: 100, sigmaV: 0.01 }));
       expect(summary.neurons).toBe(3000);
       expect(summary.totalSpikes).toBeGreaterThan(100);
