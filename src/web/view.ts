@@ -39,12 +39,8 @@ function presetOrGeneric<T>(
   }
 }
 
-export function viewOf(preset: Preset, sim: SimulatedRun, seed: number, multiRun: boolean): RunView {
-  const metrics = presetOrGeneric(
-    () => preset.metrics([sim], { seed }),
-    () => genericMetrics([sim], { seed }),
-    multiRun,
-  );
+/** The figures of a run: the preset's latents and raster (or the generic ones) and the plane. */
+function figuresOf(preset: Preset, sim: SimulatedRun, multiRun: boolean) {
   const plots = presetOrGeneric(
     () => preset.plots([sim]),
     () => genericPlots([sim]),
@@ -52,14 +48,16 @@ export function viewOf(preset: Preset, sim: SimulatedRun, seed: number, multiRun
   ).value;
   const planeTitle = `${preset.name}: trajectory in the latent plane`;
   const svg = (name: string) => plots.find((p: Plot) => p.name === name)?.svg ?? null;
-  return {
-    latents: svg('latents'),
-    raster: svg('raster'),
-    plane: planeView(sim, planeTitle),
-    planeTitle,
-    metrics: metrics.value,
-    metricsNote: metrics.note,
-  };
+  return { latents: svg('latents'), raster: svg('raster'), plane: planeView(sim, planeTitle), planeTitle };
+}
+
+export function viewOf(preset: Preset, sim: SimulatedRun, seed: number, multiRun: boolean): RunView {
+  const metrics = presetOrGeneric(
+    () => preset.metrics([sim], { seed }),
+    () => genericMetrics([sim], { seed }),
+    multiRun,
+  );
+  return { ...figuresOf(preset, sim, multiRun), metrics: metrics.value, metricsNote: metrics.note };
 }
 
 /** The trajectory with both boundaries drawn at input `x` (default: the run's last input). */
@@ -79,18 +77,8 @@ export function planeView(sim: SimulatedRun, title: string, x?: number): PlaneVi
 
 /** The figures of a run in progress (`sim` holds its recordings so far); metrics wait for the end. */
 export function liveViewOf(preset: Preset, sim: SimulatedRun, multiRun: boolean): RunView {
-  const plots = presetOrGeneric(
-    () => preset.plots([sim]),
-    () => genericPlots([sim]),
-    multiRun,
-  ).value;
-  const planeTitle = `${preset.name}: trajectory in the latent plane`;
-  const svg = (name: string) => plots.find((p: Plot) => p.name === name)?.svg ?? null;
   return {
-    latents: svg('latents'),
-    raster: svg('raster'),
-    plane: planeView(sim, planeTitle),
-    planeTitle,
+    ...figuresOf(preset, sim, multiRun),
     metrics: [],
     metricsNote: 'metrics are computed when the run finishes',
   };

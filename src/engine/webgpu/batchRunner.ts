@@ -17,9 +17,9 @@ import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { Pipelines } from './pipelines.ts';
-import { readBuffer, readParts, readRanges } from './readback.ts';
+import { readBuffer, readRanges } from './readback.ts';
 import { createRunResources, type RunResources } from './resources.ts';
-import { eventTrains, latentSeries, spikeCounts } from './results.ts';
+import { eventTrains, latentSeries, readCountsAndSeries, spikeCounts } from './results.ts';
 
 /** Steps one dispatch runs per trial: keeps a single dispatch short on a real GPU's watchdog. */
 const STEPS_PER_DISPATCH = 256;
@@ -198,18 +198,9 @@ export class BatchRunner {
     // The batch's first trial's recordings up to its step, read while the queue is idle.
     const partial = async (step: number): Promise<TrialResult> => {
       if (this.destroyed) throw abortError();
-      const [counts, record] = await readParts(device, [
-        { source: res.state, offset: gpuNet.scalars.st_count * 4, size: net.N * 4 },
-        {
-          source: res.latentRecord,
-          offset: 0,
-          size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0,
-        },
-      ]);
       const trialSoFar: TrialResult = {
-        spikeCounts: spikeCounts(net, new Uint32Array(counts)),
+        ...(await readCountsAndSeries(device, net, gpuNet, res.state, res.latentRecord)),
         spikes: net.record.spikes ? eventTrains(net, chunks[0], false) : null,
-        ...latentSeries(net, gpuNet, net.record.latents ? new Float32Array(record) : null),
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };

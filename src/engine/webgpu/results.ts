@@ -4,6 +4,7 @@
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GpuNetwork } from './gpuNetwork.ts';
+import { readParts } from './readback.ts';
 
 /**
  * Spike trains per population from chunks of (step, global neuron) event pairs, in chunk order.
@@ -40,6 +41,28 @@ export function eventTrains(
 /** Whole-run counts per population from the per-neuron counter words. */
 export function spikeCounts(net: CompiledNetwork, counts: Uint32Array): Int32Array[] {
   return net.populations.map((p) => Int32Array.from(counts.subarray(p.start, p.start + p.size)));
+}
+
+/**
+ * A trial's spike counts, latents and readouts so far (for a paused run's partial result), read
+ * from its state buffer's counter words and its latent record in one submit; spike trains are the
+ * caller's, from the events it already holds.
+ */
+export async function readCountsAndSeries(
+  device: GPUDevice,
+  net: CompiledNetwork,
+  gpuNet: GpuNetwork,
+  state: GPUBuffer,
+  latentRecord: GPUBuffer,
+): Promise<Pick<TrialResult, 'spikeCounts' | 'latents' | 'readouts'>> {
+  const [counts, record] = await readParts(device, [
+    { source: state, offset: gpuNet.scalars.st_count * 4, size: net.N * 4 },
+    { source: latentRecord, offset: 0, size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0 },
+  ]);
+  return {
+    spikeCounts: spikeCounts(net, new Uint32Array(counts)),
+    ...latentSeries(net, gpuNet, net.record.latents ? new Float32Array(record) : null),
+  };
 }
 
 /** Latent channels and readouts from one trial's record [samples][K] (null when not recorded). */

@@ -24,9 +24,9 @@ import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { Pipelines, StepKernel } from './pipelines.ts';
-import { readBuffer, readParts } from './readback.ts';
+import { readBuffer } from './readback.ts';
 import { createRunResources, type RunResources } from './resources.ts';
-import { eventTrains, latentSeries, spikeCounts } from './results.ts';
+import { eventTrains, latentSeries, readCountsAndSeries, spikeCounts } from './results.ts';
 
 /** Neuron-updates per command buffer: bounds one submit's length and the spike-event buffer. */
 const NEURON_STEPS_PER_CHUNK = 1 << 22;
@@ -283,18 +283,9 @@ export class TrialRunner {
     const partial = async (step: number): Promise<TrialResult> => {
       if (this.destroyed) throw abortError();
       await drain();
-      const [counts, record] = await readParts(device, [
-        { source: res.state, offset: gpuNet.scalars.st_count * 4, size: net.N * 4 },
-        {
-          source: res.latentRecord,
-          offset: 0,
-          size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0,
-        },
-      ]);
       const trialSoFar: TrialResult = {
-        spikeCounts: spikeCounts(net, new Uint32Array(counts)),
+        ...(await readCountsAndSeries(device, net, gpuNet, res.state, res.latentRecord)),
         spikes: net.record.spikes ? eventTrains(net, raw, net.spikeRule === 'all') : null,
-        ...latentSeries(net, gpuNet, net.record.latents ? new Float32Array(record) : null),
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };
