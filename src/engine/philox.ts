@@ -97,6 +97,11 @@ export function philox4x32(
 const words = new Uint32Array(4);
 const quad = new Float64Array(4);
 
+/** Key word k1 of a seed (k0 is seed >>> 0): seeds are integers below 2^53. */
+export function seedKeyHigh(seed: number): number {
+  return Math.floor(seed / TWO_POW_32) >>> 0;
+}
+
 /** The four Philox words behind the draw for (seed, trial, neuron, step), per the mapping above. */
 export function noiseWords(
   seed: number,
@@ -105,7 +110,7 @@ export function noiseWords(
   step: number,
   out: Uint32Array,
 ): void {
-  philox4x32(step, neuron >>> 2, trial, 0, seed >>> 0, Math.floor(seed / TWO_POW_32) >>> 0, out);
+  philox4x32(step, neuron >>> 2, trial, 0, seed >>> 0, seedKeyHigh(seed), out);
 }
 
 /** u1 ∈ (0, 1] from word a: 24 bits, exact in f32. */
@@ -247,7 +252,7 @@ export function normalQuad(
   out: Float64Array,
   o: number,
 ): void {
-  philox4x32(step, group, trial, 0, seed >>> 0, Math.floor(seed / TWO_POW_32) >>> 0, words);
+  philox4x32(step, group, trial, 0, seed >>> 0, seedKeyHigh(seed), words);
   for (let p = 0; p < 4; p += 2) {
     const r = boxMullerRadius(words[p]);
     turnsSinCos(words[p + 1], out, o + p);

@@ -4,7 +4,7 @@
 // ~14 ns thanks to WebAssembly's 64-bit multiply) and `normalQuad` in JavaScript (the reference,
 // and the fill wherever the WebAssembly has not been loaded, e.g. the browser app's CPU fallback).
 
-import { BOX_MULLER_TABLES, normalQuad, standardNormalF32 } from '../philox.ts';
+import { BOX_MULLER_TABLES, normalQuad, seedKeyHigh, standardNormalF32 } from '../philox.ts';
 
 /** Groups of four neurons per fill: 8 KiB of draws, which stay in L1 while the kernel reads them. */
 export const BLOCK_GROUPS = 256;
@@ -59,7 +59,7 @@ function wasmNoiseFill(exports: NoiseExports): NoiseFill {
     kind: 'wasm',
     out,
     fill(seed, trial, step, group0, count) {
-      exports.normals(step, group0, count, trial, seed >>> 0, Math.floor(seed / 4294967296) >>> 0);
+      exports.normals(step, group0, count, trial, seed >>> 0, seedKeyHigh(seed));
     },
   };
 }

@@ -66,25 +66,35 @@ export interface SliceJob {
   stepData: Float64Array;
 }
 
-export const stepDataLength = (populations: number, J: number): number => 1 + populations * (1 + J);
+/** Where each value of SliceJob.stepData lives, for P populations of J input dimensions. */
+export function stepDataLayout(P: number, J: number) {
+  return {
+    length: 1 + P * (1 + J),
+    /** External current of population p. */
+    current: (p: number) => 1 + p,
+    /** First of population p's J command inputs. */
+    command: (p: number) => 1 + P + p * J,
+  };
+}
 
 export class SliceRunner {
   private readonly kernels: PopulationKernel[];
   private readonly state: KernelState;
   private readonly scalars: KernelScalars[];
   private readonly cViews: Float64Array[];
+  private readonly currentAt: number[];
   private readonly uViews: Real[];
   private readonly rViews: Real[];
 
   constructor(private readonly job: SliceJob) {
     const { shapes, arrays, stepData, uPart, rPart, slices } = job;
-    const P = shapes.length;
-    const J = P > 0 ? shapes[0].J : 0;
+    const layout = stepDataLayout(shapes.length, shapes.length > 0 ? shapes[0].J : 0);
     const L = uPart.length / slices.length;
     const R = rPart.length / slices.length;
     this.kernels = shapes.map(populationKernel);
     this.scalars = job.scalars.map((k) => ({ ...k }));
-    this.cViews = shapes.map((_, p) => stepData.subarray(1 + P + p * J, 1 + P + (p + 1) * J));
+    this.cViews = shapes.map((_, p) => stepData.subarray(layout.command(p), layout.command(p + 1)));
+    this.currentAt = shapes.map((_, p) => layout.current(p));
     this.uViews = slices.map((_, q) => uPart.subarray(q * L, (q + 1) * L));
     this.rViews = slices.map((_, q) => rPart.subarray(q * R, (q + 1) * R));
     this.state = {
@@ -109,7 +119,7 @@ export class SliceRunner {
       const k = this.scalars[slice.pop];
       k.start = slice.start;
       k.end = slice.end;
-      k.current = job.stepData[1 + slice.pop];
+      k.current = job.stepData[this.currentAt[slice.pop]];
       state.c = this.cViews[slice.pop];
       state.uNext = this.uViews[q].fill(0);
       state.readoutNext = this.rViews[q].fill(0);

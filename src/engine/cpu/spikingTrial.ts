@@ -19,7 +19,7 @@ import {
 } from '../../model/compile.ts';
 import { TrialRecorder } from './recorder.ts';
 import type { KernelShape, Real } from './populationKernel.ts';
-import { SliceRunner, sliceNetwork, stepDataLength, type SliceJob } from './slices.ts';
+import { SliceRunner, sliceNetwork, stepDataLayout, type SliceJob } from './slices.ts';
 import type { KernelTeam } from './kernelTeam.ts';
 
 export type Precision = 'f64' | 'f32';
@@ -101,6 +101,7 @@ export class SpikingTrial {
   /** Phases 1–3 (and 4 under `all`) of every neuron: the kernels, run by slice (slices.ts). */
   private readonly job: SliceJob;
   private readonly integrator: { runStep(): void };
+  private readonly stepLayout: ReturnType<typeof stepDataLayout>;
 
   /**
    * With a `team`, the `all` rule's slices are shared out to worker threads: the state then lives
@@ -183,6 +184,7 @@ export class SpikingTrial {
     const slices = all
       ? sliceNetwork(net.populations)
       : net.populations.map((p, pop) => ({ pop, start: p.start, end: p.start + p.size }));
+    this.stepLayout = stepDataLayout(net.populations.length, net.J);
     this.job = {
       f32,
       seed: net.seed,
@@ -209,7 +211,7 @@ export class SpikingTrial {
       counts: new Int32Array(buffer(4 * slices.length)),
       uPart: real(slices.length * L),
       rPart: real(slices.length * net.readouts.length),
-      stepData: new Float64Array(buffer(8 * stepDataLength(net.populations.length, net.J))),
+      stepData: new Float64Array(buffer(8 * this.stepLayout.length)),
     };
     this.integrator = shared ? team.begin(this.job) : new SliceRunner(this.job);
     this.initialReadout();
@@ -287,15 +289,15 @@ export class SpikingTrial {
     const { fr, job } = this;
     const { J, x, populations, spikeRule } = this.net;
     const data = job.stepData;
-    const P = populations.length;
+    const layout = this.stepLayout;
     data[0] = t;
     populations.forEach((pop, pi) => {
       const dtl = job.scalars[pi].dtl;
       for (let j = 0; j < J; j++) {
         const xPrev = fr(x[(t - 1) * J + j]);
-        data[1 + P + pi * J + j] = fr(fr(fr(fr(x[t * J + j]) - xPrev) / dtl) + xPrev);
+        data[layout.command(pi) + j] = fr(fr(fr(fr(x[t * J + j]) - xPrev) / dtl) + xPrev);
       }
-      data[1 + pi] = pop.current ? fr(pop.current[t - 1]) : 0;
+      data[layout.current(pi)] = pop.current ? fr(pop.current[t - 1]) : 0;
       if (spikeRule === 'all' && pop.synapseKind === SYNAPSE_PULSE) this.closePulses(pop, t);
     });
   }
