@@ -93,15 +93,19 @@ export function benchRunFile({ neurons, steps, sigmaV, dt = 1e-4 }: BenchNetwork
 async function measure(neurons: number, sigmaV: number, options: BenchOptions): Promise<BenchRow> {
   const net = compileNetwork(parseRunFile(benchRunFile({ neurons, steps: options.steps, sigmaV })));
   const engine = new CpuEngine({ precision: 'f64', threads: options.threads ?? 1 });
-  await engine.run(net); // warm-up: lets the JIT settle before anything is timed
   const perStep: number[] = [];
   let spikes = 0;
   let threads = 1;
-  for (let r = 0; r < options.repetitions; r++) {
-    const result = await engine.run(net);
-    perStep.push(result.timing.simulateSeconds / (net.S - 1));
-    threads = result.timing.threads ?? 1;
-    spikes = result.trials[0].spikeCounts.reduce((s, counts) => counts.reduce((a, c) => a + c, s), 0);
+  try {
+    await engine.run(net); // warm-up: lets the JIT settle before anything is timed
+    for (let r = 0; r < options.repetitions; r++) {
+      const result = await engine.run(net);
+      perStep.push(result.timing.simulateSeconds / (net.S - 1));
+      threads = result.timing.threads ?? 1;
+      spikes = result.trials[0].spikeCounts.reduce((s, counts) => counts.reduce((a, c) => a + c, s), 0);
+    }
+  } finally {
+    engine.dispose();
   }
   const secondsPerStep = median(perStep);
   return {

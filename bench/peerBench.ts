@@ -189,6 +189,7 @@ export async function runPeerBench(options: PeerBenchOptions): Promise<PeerBench
     }
     return report;
   } finally {
+    cpu.dispose();
     gpu.engine?.dispose();
     rmSync(dir, { recursive: true, force: true });
   }

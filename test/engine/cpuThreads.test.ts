@@ -60,13 +60,27 @@ describe('CPU engine worker threads', () => {
     it(`gives one thread's bits with 3 threads (${synapse}, σ_V = ${sigmaV})`, async () => {
       const net = compileNetwork(parseRunFile(network(synapse, sigmaV)));
       const one = await new CpuEngine({ threads: 1 }).run(net);
-      const three = await new CpuEngine({ threads: 3 }).run(net);
+      const engine = new CpuEngine({ threads: 3 });
+      const three = await engine.run(net);
+      // The team is kept between runs: a second run on warm workers gives the same bits again.
+      const again = await engine.run(net);
+      engine.dispose();
       const spikes = one.trials[0].spikeCounts.reduce((s, c) => c.reduce((a, v) => a + v, s), 0);
       expect(spikes).toBeGreaterThan(1000); // the comparison covers real activity
       expect([one.timing.threads, three.timing.threads]).toEqual([1, 3]);
       same(one, three);
+      same(one, again);
     }, 120_000);
   }
+
+  it('runs two runs started together on one engine, the second on one thread, with the same bits', async () => {
+    const net = compileNetwork(parseRunFile(network('exponential', 0.01)));
+    const engine = new CpuEngine({ threads: 2 });
+    const [a, b] = await Promise.all([engine.run(net), engine.run(net)]);
+    engine.dispose();
+    expect([a.timing.threads, b.timing.threads]).toEqual([2, 1]);
+    same(a, b);
+  }, 120_000);
 
   it('refuses a thread count that is not a positive integer', () => {
     expect(() => new CpuEngine({ threads: 0 })).toThrow(/threads/);

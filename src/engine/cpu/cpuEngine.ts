@@ -9,7 +9,6 @@ import { SpikingTrial, type Precision } from './spikingTrial.ts';
 import { RateTrial } from './rateTrial.ts';
 import { loadNoiseFill } from './noiseFill.ts';
 import { KernelTeam } from './kernelTeam.ts';
-import { sliceNetwork } from './slices.ts';
 import { yieldToEventLoop } from '../yieldToEventLoop.ts';
 import { abortError, chunkLength, cutToStep, passGate } from '../checkpoint.ts';
 
@@ -37,6 +36,8 @@ export class CpuEngine implements Engine {
   readonly adapter = null;
   readonly precision: Precision;
   readonly threads: number | 'auto';
+  private sharedTeam: Promise<KernelTeam> | null = null;
+  private teamBusy = false;
 
   constructor(options: CpuEngineOptions = {}) {
     this.precision = options.precision ?? 'f64';
@@ -46,24 +47,37 @@ export class CpuEngine implements Engine {
     }
   }
 
-  /** Worker threads for `net` besides the caller's: only where the `all` rule has slices to share. */
+  /**
+   * Worker threads for `net` besides the caller's, only where the `all` rule has slices to share.
+   * One team serves every run of this engine (started on first need, ended by dispose()): a worker
+   * costs ~0.3 s to start, and its kernels stay compiled and optimised from one run to the next
+   * (a fresh team per run re-ran the JIT's warm-up in every run).
+   */
   private async team(net: CompiledNetwork): Promise<KernelTeam | null> {
     const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
     if (!isNode || net.model !== 'spiking' || net.spikeRule !== 'all') return null;
-    const cores = this.threads === 'auto' ? (await import('node:os')).availableParallelism() : this.threads;
     if (net.N < PARALLEL_MIN_NEURONS) return null;
-    const workers = Math.min(cores, sliceNetwork(net.populations).length) - 1;
-    return workers > 0 ? KernelTeam.create(workers) : null;
+    const cores = this.threads === 'auto' ? (await import('node:os')).availableParallelism() : this.threads;
+    if (cores < 2) return null;
+    // Spare workers cost nothing: slices are claimed, so a worker with none left just reports done.
+    this.sharedTeam ??= KernelTeam.create(cores - 1);
+    return this.sharedTeam;
   }
 
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
     // The WebAssembly noise fill where it compiles (Node); the same bits in JavaScript elsewhere.
     await loadNoiseFill();
-    const team = await this.team(net);
+    // A run started while another holds the team (runs yield between chunks) goes single-threaded;
+    // the team is taken before the first await, so two runs started together cannot both take it.
+    const owner = !this.teamBusy;
+    this.teamBusy = true;
+    let team: KernelTeam | null = null;
     try {
+      team = owner ? await this.team(net) : null;
       return await this.runTrials(net, options, team);
     } finally {
-      await team?.dispose();
+      team?.end(); // the workers drop this run's arrays
+      if (owner) this.teamBusy = false;
     }
   }
 
@@ -140,5 +154,9 @@ export class CpuEngine implements Engine {
     return null;
   }
 
-  dispose(): void {}
+  /** Ends the worker threads, if any were started (they do not keep the process alive meanwhile). */
+  dispose(): void {
+    void this.sharedTeam?.then((team) => team.dispose());
+    this.sharedTeam = null;
+  }
 }

@@ -1,9 +1,9 @@
 // One CPU worker thread of a KernelTeam (kernelTeam.ts): receives a trial's SliceJob (typed arrays on
-// SharedArrayBuffers), then integrates its slices once per bump of the control's GEN word until OP
-// says STOP, and goes back to its message queue for the next trial.
+// SharedArrayBuffers), then, once per bump of the control's GEN word, claims and integrates slices
+// until none are left, until OP says STOP; then it goes back to its message queue for the next trial.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { DONE, ERROR, GEN, OP, OP_STOP, controlViews } from './kernelTeam.ts';
+import { DONE, ERROR, GEN, OP, OP_STOP, claimer, controlViews } from './kernelTeam.ts';
 import { loadNoiseFill } from './noiseFill.ts';
 import { SliceRunner, type SliceJob } from './slices.ts';
 
@@ -19,6 +19,7 @@ function fail(e: unknown): void {
 
 function runTrial(job: SliceJob, gen0: number): void {
   let runner: SliceRunner | null = null;
+  const claim = claimer(control);
   try {
     runner = new SliceRunner(job);
   } catch (e) {
@@ -30,7 +31,7 @@ function runTrial(job: SliceJob, gen0: number): void {
     const stop = Atomics.load(control, OP) === OP_STOP;
     if (!stop && runner) {
       try {
-        runner.runStep();
+        runner.runStep(claim);
       } catch (e) {
         fail(e);
         runner = null;

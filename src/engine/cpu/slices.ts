@@ -54,8 +54,6 @@ export interface SliceJob {
   scalars: KernelScalars[];
   arrays: KernelArrays;
   slices: Slice[];
-  /** The slices this thread integrates. */
-  mine: number[];
   /** Slice q lists its spikes (global indices) from spikes[slices[q].start] on; counts[q] of them. */
   spikes: Int32Array;
   counts: Int32Array;
@@ -110,11 +108,17 @@ export class SliceRunner {
     };
   }
 
-  /** Integrates this thread's slices for the step in stepData. */
-  runStep(): void {
+  /**
+   * Integrates slices of the step in stepData: every slice in order, or, with `claim`, the slices it
+   * hands out (each call returns the next unclaimed slice number; from slices.length on, none are
+   * left). Threads sharing a step claim from one counter, so whichever is free takes the next slice.
+   */
+  runStep(claim?: () => number): void {
     const { job, state } = this;
     const t = job.stepData[0];
-    for (const q of job.mine) {
+    let next = 0;
+    const take = claim ?? (() => next++);
+    for (let q = take(); q < job.slices.length; q = take()) {
       const slice = job.slices[q];
       const k = this.scalars[slice.pop];
       k.start = slice.start;

@@ -206,7 +206,6 @@ export class SpikingTrial {
       })),
       arrays: this.arrays(),
       slices,
-      mine: slices.map((_, q) => q),
       spikes: this.spikes,
       counts: new Int32Array(buffer(4 * slices.length)),
       uPart: real(slices.length * L),
