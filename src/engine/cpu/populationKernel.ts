@@ -61,8 +61,12 @@ export interface KernelState {
   noise: NoiseFill;
   seed: number;
   trial: number;
-  /** `all` rule: the kernel appends the global index of each neuron that fires to fired[nFired++]. */
+  /**
+   * `all` rule: the kernel appends the global index of each neuron that fires to fired[nFired++]
+   * and counts it in spikeCount[i] (so the counting is shared out with the slices).
+   */
   fired: Int32Array;
+  spikeCount: Int32Array;
   nFired: number;
 }
 
@@ -129,6 +133,7 @@ export function kernelSource(shape: KernelShape): string {
   const lines: string[] = [
     'const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, selfW, bias, F, enc } = s;',
     'const firedList = s.fired;',
+    ...(fire ? ['const spikeCount = s.spikeCount;'] : []),
     'const { start, end, origin, dtl, current, noiseScale, mu, wait, invPw, decayDt, rate, dt } = k;',
     'let nFired = s.nFired;',
     ...range(J).map((j) => `const c${j} = s.c[${j}];`),
@@ -186,7 +191,7 @@ export function kernelSource(shape: KernelShape): string {
     lines.push(
       '  const fired = next >= 1 && t >= nextAllowed[i];',
       '  spikedPrev[i] = fired ? 1 : 0;',
-      '  if (fired) { nextAllowed[i] = t + wait; firedList[nFired++] = i; }',
+      '  if (fired) { nextAllowed[i] = t + wait; firedList[nFired++] = i; spikeCount[i]++; }',
     );
     if (synapse === 'pulse') {
       lines.push('  if (fired) pulseOpen[i]++;', `  const gNew = ${R('pulseOpen[i] * invPw')};`);

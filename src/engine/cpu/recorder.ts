@@ -28,10 +28,20 @@ export class TrialRecorder {
   private readonly readouts: Float64Array[] | null;
   private readonly every: number;
 
-  constructor(net: CompiledNetwork) {
+  /**
+   * `counts`: the network's spike counts by global neuron index, when the kernels count spikes
+   * themselves (the `all` rule, where that work is shared by every thread); spike() then only
+   * records events, and spikeCounts are views of it.
+   */
+  constructor(
+    net: CompiledNetwork,
+    private readonly counts: Int32Array | null = null,
+  ) {
     const { record, populations } = net;
     this.every = record.every;
-    this.spikeCounts = populations.map((p) => new Int32Array(p.size));
+    this.spikeCounts = populations.map((p) =>
+      counts ? counts.subarray(p.start, p.start + p.size) : new Int32Array(p.size),
+    );
     this.steps = record.spikes ? populations.map(() => new IntList()) : null;
     this.neurons = record.spikes ? populations.map(() => new IntList()) : null;
     const samples = Math.floor((net.S - 1) / record.every) + 1;
@@ -39,8 +49,13 @@ export class TrialRecorder {
     this.readouts = record.latents ? net.readouts.map(() => new Float64Array(samples)) : null;
   }
 
+  /** Whether spike events are kept (otherwise only counts). */
+  get recordsEvents(): boolean {
+    return this.steps !== null;
+  }
+
   spike(pop: number, neuron: number, step: number): void {
-    this.spikeCounts[pop][neuron]++;
+    if (!this.counts) this.spikeCounts[pop][neuron]++;
     if (this.steps) {
       this.steps[pop].push(step);
       this.neurons![pop].push(neuron);
@@ -59,6 +74,8 @@ export class TrialRecorder {
     const spikes: SpikeTrain[] | null = this.steps
       ? this.steps.map((s, p) => ({ step: s.toArray(), neuron: this.neurons![p].toArray() }))
       : null;
-    return { spikeCounts: this.spikeCounts, spikes, latents: this.latents, readouts: this.readouts };
+    // Copies: a result outlives the trial, and may be taken mid-run (a paused run's partial result).
+    const spikeCounts = this.spikeCounts.map((c) => c.slice());
+    return { spikeCounts, spikes, latents: this.latents, readouts: this.readouts };
   }
 }

@@ -93,6 +93,8 @@ export class SpikingTrial {
   private spikes: Int32Array;
   private nSpikes = 0;
   private prevSpikes: Int32Array;
+  /** `all` rule: spikes per neuron, counted by the kernels (TrialRecorder reads them). */
+  private readonly spikeCount: Int32Array;
   private nPrevSpikes = 0;
   private readonly history: SpikeHistory | null;
   private readonly popOf: Int32Array;
@@ -158,12 +160,14 @@ export class SpikingTrial {
     this.readoutW = net.readouts.map((r) => constant(r.weights));
     // Under `all` the kernels list their spikes in it directly, slice q from its first neuron on.
     this.spikes = new Int32Array(buffer(4 * (all ? N : 16)));
+    // … and count them (the other rules count as they select).
+    this.spikeCount = new Int32Array(buffer(4 * (all ? N : 0)));
     this.prevSpikes = new Int32Array(16);
     const maxPulse = Math.max(0, ...net.populations.map((p) => p.pulseSteps));
     this.history = maxPulse > 0 ? new SpikeHistory(maxPulse + 1) : null;
     const priorities = [...new Set(net.populations.map((p) => p.priority))].sort((a, b) => a - b);
     this.priorityClasses = priorities.map((pr) => net.populations.filter((p) => p.priority === pr));
-    this.recorder = new TrialRecorder(net);
+    this.recorder = new TrialRecorder(net, all ? this.spikeCount : null);
     const fr = this.fr;
     const shapes: KernelShape[] = net.populations.map((p, pi) => ({
       f32,
@@ -218,8 +222,9 @@ export class SpikingTrial {
 
   private arrays() {
     const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, selfW, bias, F, enc } = this;
-    const { dec, readoutW, u } = this;
+    const { dec, readoutW, u, spikeCount } = this;
     return {
+      spikeCount,
       V,
       ghat,
       gExp,
@@ -312,11 +317,13 @@ export class SpikingTrial {
     const R = readouts.length;
     uNext.fill(0);
     readoutNext.fill(0);
+    // The kernels counted the spikes: the list is walked only to keep events or expire pulses.
+    const walk = recorder.recordsEvents || history !== null;
     for (let q = 0; q < slices.length; q++) {
       const { pop, start } = slices[q];
       for (const l of channelsOf[pop]) uNext[l] = fr(uNext[l] + uPart[q * L + l]);
       for (const r of readoutsOf[pop]) readoutNext[r] = fr(readoutNext[r] + rPart[q * R + r]);
-      for (let n = 0; n < counts[q]; n++) {
+      for (let n = 0; walk && n < counts[q]; n++) {
         const i = spikes[start + n];
         recorder.spike(popOf[i], i - populations[popOf[i]].start, t);
         history?.push(t, i);
