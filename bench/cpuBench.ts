@@ -12,7 +12,7 @@ import { FIG5_NEURONS, FIG5_TARGET } from '../src/experiments/presets/fig5.ts';
 import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import type { RunFileJson } from '../src/model/runFile.ts';
-import { median } from '../src/analysis/stats.ts';
+import { logLogSlope, median } from '../src/analysis/stats.ts';
 
 /** fig5's decoders (EXPERIMENTS.md), before the division by m. */
 const FIG5_DE = [1.05, 1.075, 1.025].map((v) => 0.75 * v);
@@ -172,12 +172,38 @@ function formatRow(row: BenchRow, prev: BenchRow | undefined): string {
   ]);
 }
 
-/** The rows as a fixed-width table; t/t_prev compares each size with the next smaller one at the same noise. */
+/** Sizes from which the scaling target applies (time per step linear in N above 10⁵). */
+export const SLOPE_FROM_NEURONS = 1e5;
+
+/**
+ * Per noise level, the least-squares slope of log(ms/step) against log N over the sizes from
+ * SLOPE_FROM_NEURONS on (at least two of them), e.g. "σ_V = 0: 1.02 over 3 sizes".
+ */
+export function scalingSlopes(rows: BenchRow[]): string[] {
+  return [...new Set(rows.map((r) => r.sigmaV))].flatMap((sigmaV) => {
+    const big = rows.filter((r) => r.sigmaV === sigmaV && r.neurons >= SLOPE_FROM_NEURONS);
+    if (new Set(big.map((r) => r.neurons)).size < 2) return [];
+    const slope = logLogSlope(
+      big.map((r) => r.neurons),
+      big.map((r) => r.secondsPerStep),
+    );
+    return [`σ_V = ${sigmaV}: ${slope.toFixed(2)} over ${big.length} sizes`];
+  });
+}
+
+/**
+ * The rows as a fixed-width table (t/t_prev compares each size with the next smaller one at the
+ * same noise), then the slope of log t against log N from 10⁵ on.
+ */
 export function formatBenchTable(rows: BenchRow[]): string {
+  const slopes = scalingSlopes(rows);
   return [
     HEADER,
     ...rows.map((row, i) =>
       formatRow(row, i > 0 && rows[i - 1].sigmaV === row.sigmaV ? rows[i - 1] : undefined),
     ),
+    ...(slopes.length > 0
+      ? [`slope of log t vs log N for N ≥ ${SLOPE_FROM_NEURONS} (least squares): ${slopes.join('; ')}`]
+      : []),
   ].join('\n');
 }

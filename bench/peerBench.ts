@@ -15,7 +15,8 @@ import type { Engine } from '../src/engine/engine.ts';
 import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
 import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
-import { benchRunFile } from './cpuBench.ts';
+import { logLogSlope } from '../src/analysis/stats.ts';
+import { benchRunFile, SLOPE_FROM_NEURONS } from './cpuBench.ts';
 import {
   BRIAN2_FORMS,
   brian2Version,
@@ -277,6 +278,7 @@ export function formatPeerBench(report: PeerBenchReport): string {
     ...row.brian2.map((r) => detailLine(r, row.cpu ?? row.webgpu, report.tolerance)),
     ...row.skipped,
   ]);
+  const slopes = peerSlopes(report);
   return [
     `brian2 ${report.brian2Version}; ${describeWebGpu(report.webgpu)}; σ_V = ${report.sigmaV}`,
     'µs per step, simulation loop only, median of the repetitions; Brian2 per target: its fastest form',
@@ -284,6 +286,32 @@ export function formatPeerBench(report: PeerBenchReport): string {
     line(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.map(line),
+    ...(slopes ? [slopes] : []),
     ...details,
   ].join('\n');
+}
+
+/**
+ * The least-squares slope of log(µs/step) against log N from 10⁵ on (the issue's linearity target)
+ * for each engine timed at two sizes or more there; null when none was.
+ */
+function peerSlopes(report: PeerBenchReport): string | null {
+  const big = report.rows.filter((r) => r.neurons >= SLOPE_FROM_NEURONS);
+  const engines: [string, (r: PeerRow) => number | undefined][] = [
+    ['ours cpu', (r) => r.cpu?.secondsPerStep],
+    ['ours webgpu', (r) => r.webgpu?.secondsPerStep],
+    ['brian2 best', (r) => bestOf(r)?.secondsPerStep],
+  ];
+  const cells = engines.flatMap(([name, time]) => {
+    const timed = big.filter((r) => time(r) !== undefined);
+    if (timed.length < 2) return [];
+    const slope = logLogSlope(
+      timed.map((r) => r.neurons),
+      timed.map((r) => time(r)!),
+    );
+    return [`${name} ${slope.toFixed(2)}`];
+  });
+  return cells.length > 0
+    ? `slope of log t vs log N for N ≥ ${SLOPE_FROM_NEURONS} (least squares): ${cells.join('; ')}`
+    : null;
 }

@@ -55,3 +55,22 @@ export function median(values: number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
+
+/**
+ * Least-squares slope of log y against log x: the exponent b of y ∝ x^b (1 = linear scaling).
+ * NaN with fewer than two distinct x.
+ */
+export function logLogSlope(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  if (x.length !== y.length) throw new RangeError(`logLogSlope: ${x.length} x against ${y.length} y`);
+  const lx = Array.from(x, Math.log);
+  const ly = Array.from(y, Math.log);
+  const mx = mean(lx);
+  const my = mean(ly);
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < lx.length; i++) {
+    sxy += (lx[i] - mx) * (ly[i] - my);
+    sxx += (lx[i] - mx) ** 2;
+  }
+  return sxx > 0 ? sxy / sxx : NaN;
+}

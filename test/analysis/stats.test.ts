@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { coefficientOfVariation, mean, standardDeviation, variance } from '../../src/analysis/stats.ts';
+import {
+  coefficientOfVariation,
+  logLogSlope,
+  mean,
+  standardDeviation,
+  variance,
+} from '../../src/analysis/stats.ts';
 
 describe('stats', () => {
   it('computes mean and population variance (ddof = 0)', () => {
@@ -22,5 +28,23 @@ describe('stats', () => {
     // [2, 4, 6]: mean 4, variance 8/3.
     expect(coefficientOfVariation([2, 4, 6])).toBeCloseTo(Math.sqrt(8 / 3) / 4, 15);
     expect(coefficientOfVariation([0, 0, 0])).toBeNaN();
+  });
+
+  it('fits the exponent of a power law on log-log axes', () => {
+    const x = [1e5, 3e5, 1e6, 1e7];
+    expect(
+      logLogSlope(
+        x,
+        x.map((n) => 2e-9 * n ** 1.5),
+      ),
+    ).toBeCloseTo(1.5, 12);
+    expect(
+      logLogSlope(
+        x,
+        x.map(() => 7),
+      ),
+    ).toBe(0);
+    expect(logLogSlope([10, 10], [1, 2])).toBeNaN();
+    expect(() => logLogSlope([1, 2], [1])).toThrow(/logLogSlope/);
   });
 });

@@ -48,11 +48,15 @@ describe('runCpuBench', () => {
     const table = formatBenchTable([row(1e5, 0, 1e-3), row(1e6, 0, 9.5e-3), row(1e5, 0.01, 2e-3)]).split(
       '\n',
     );
-    expect(table).toHaveLength(4);
+    expect(table).toHaveLength(5);
     expect(table[1]).not.toContain('N×');
     expect(table[2]).toContain('9.50 (N×10.0)');
     expect(table[2]).toContain('1.05e+8');
     expect(table[3]).not.toContain('N×');
+    // log10(9.5) over one decade; the noisy level has one size ≥ 10⁵ only, so no slope.
+    expect(table[4]).toBe(
+      'slope of log t vs log N for N ≥ 100000 (least squares): σ_V = 0: 0.98 over 2 sizes',
+    );
   });
 
   it('builds a valid rank-2 E/I run file of 6·round(N/6) neurons without touching JSON', () => {

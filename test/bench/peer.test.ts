@@ -82,6 +82,42 @@ describe('formatPeerBench', () => {
     expect(row).toContain('yes (worst +3.3%)');
     expect(text).toContain('webgpu: no adapter');
   });
+
+  it('fits the slope of log t against log N from 10⁵ on, for each engine timed there', () => {
+    const row = (neurons: number, ours: number, brian2: number) => ({
+      neurons,
+      steps: 199,
+      cpu: { secondsPerStep: ours, repetitions: 3, ...stats(3000, 8800) },
+      webgpu: null,
+      brian2: [
+        {
+          target: 'cython' as const,
+          form: 'latent' as const,
+          brian2: '2.5.1',
+          N: neurons,
+          steps: 199,
+          repetitions: 3,
+          buildSeconds: 1,
+          runSeconds: brian2 * 199,
+          runSecondsAll: [brian2 * 199],
+          secondsPerStep: brian2,
+          ...stats(3000, 8800),
+        },
+      ],
+      skipped: [],
+    });
+    const text = formatPeerBench({
+      brian2Version: '2.5.1',
+      webgpu: { reason: 'no adapter' },
+      sigmaV: 0.01,
+      tolerance: 0.1,
+      // The 10⁴ row is left out of the fit: ours would otherwise not come out at log10(8).
+      rows: [row(1e4, 1e-3, 1e-4), row(1e5, 1e-3, 2e-3), row(1e6, 8e-3, 2e-2)],
+    });
+    expect(text).toContain(
+      'slope of log t vs log N for N ≥ 100000 (least squares): ours cpu 0.90; brian2 best 1.00',
+    );
+  });
 });
 
 describe.skipIf(missing !== null)(`the Brian2 peer${missing ? ` (skipped: ${missing})` : ''}`, () => {

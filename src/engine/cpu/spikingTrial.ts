@@ -93,9 +93,9 @@ export class SpikingTrial {
   private spikes: Int32Array;
   private nSpikes = 0;
   private prevSpikes: Int32Array;
+  private nPrevSpikes = 0;
   /** `all` rule: spikes per neuron, counted by the kernels (TrialRecorder reads them). */
   private readonly spikeCount: Int32Array;
-  private nPrevSpikes = 0;
   private readonly history: SpikeHistory | null;
   private readonly popOf: Int32Array;
   private readonly priorityClasses: CompiledPopulation[][];
