@@ -43,6 +43,23 @@ export function claimer(control: Int32Array): () => number {
   return () => Atomics.add(control, CLAIM, 1);
 }
 
+/**
+ * What a worker runs: a bundled build (bench/device/prepare.sh) carries kernelWorker.js beside this
+ * module and runs it as it is; from source, the TypeScript module is loaded through tsx's ESM API,
+ * as the CLI does.
+ */
+async function workerEntry(): Promise<{ source: string | URL; eval: boolean }> {
+  const { existsSync } = await import('node:fs');
+  const bundled = new URL('./kernelWorker.js', import.meta.url);
+  if (existsSync(bundled)) return { source: bundled, eval: false };
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./kernelWorker.ts', import.meta.url).href;
+  return {
+    source: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
+    eval: true,
+  };
+}
+
 export interface TeamTrial {
   runStep(): void;
 }
@@ -67,14 +84,11 @@ export class KernelTeam {
   /** Starts `workers` worker threads and waits until each has loaded its kernels' dependencies. */
   static async create(workers: number): Promise<KernelTeam> {
     const { Worker } = await import('node:worker_threads');
-    // Workers run the TypeScript worker module through tsx's ESM API, as the CLI does.
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const entry = new URL('./kernelWorker.ts', import.meta.url).href;
-    const bootstrap = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
     const buffer = new SharedArrayBuffer(4 * CONTROL_WORDS + MESSAGE_BYTES);
+    const entry = await workerEntry();
     const started = Array.from(
       { length: workers },
-      () => new Worker(bootstrap, { eval: true, workerData: { buffer } }),
+      () => new Worker(entry.source, { eval: entry.eval, workerData: { buffer } }),
     );
     try {
       await Promise.all(
