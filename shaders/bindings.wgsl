@@ -4,17 +4,22 @@
 // | group/binding | name          | access     | type               | shape                          |
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
-// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] ownSyn[N] fastSelf[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] |
+// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] ownSyn[N] fastSelf[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] (split runs: its first part) |
 // | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
-// | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords]; then [trials][2] (t, events) for the small-network kernel |
+// | 0/3 … 0/5     | consts_1 …    | read       | array<u32>         | split runs only: the further parts of consts (splitArrays.wgsl) |
+// | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords]; then [trials][2] (t, events) for the small-network kernel (split runs: its first part) |
 // | 1/1           | latent        | read_write | array<f32>         | [trials][2K]: s[K] (this step's Σ proj·ĝ; s[l < L] is u_l, the drive of t+1), y[K] |
 // | 1/2           | partials      | read_write | array<u32>         | [workgroups][max(K, 3)]: f32 bits of proj·ĝ per step-kernel workgroup, or a Candidate |
 // | 1/3           | control       | read_write | Control            | step counter t, spike events this chunk (atomic) |
+// | 1/4, 1/5      | state_1, state_2 | read_write | array<u32>      | split runs only: the further parts of state (splitArrays.wgsl) |
 // | 2/0           | events        | read_write | array<vec2<u32>>   | [capacity] or [trials][event_stride]: (step, global neuron) |
 // | 2/1           | latentRecord  | read_write | array<f32>         | [trials][samples][K], sample k is t = k·every |
 //
 // K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
 // on the host and passed in Params, so the host is the one place that lays the buffers out.
+// consts and state are per-neuron arrays that may exceed maxStorageBufferBindingSize: a run whose
+// arrays fit binds each whole and includes wholeArrays.wgsl; a larger one binds them as parts of
+// 2^PART_SHIFT words in bindings of their own and includes splitArrays.wgsl (resources.ts).
 // `drive` holds, per step t ≥ 1 and population, the command input c[t] (spiking) or x[t−1] (rate),
 // then I_ext[t−1] (MODEL.md §3, §8).
 
@@ -112,14 +117,18 @@ struct Control {
 @group(2) @binding(0) var<storage, read_write> events: array<vec2<u32>>;
 @group(2) @binding(1) var<storage, read_write> latentRecord: array<f32>;
 
+// consts and state are read and written only through const_u32, state_u32 and set_state_u32,
+// defined by wholeArrays.wgsl (each bound whole: ordinary runs) or splitArrays.wgsl (bound as
+// parts); the host includes one of the two (pipelines.ts).
+
 fn const_f32(index: u32) -> f32 {
-  return bitcast<f32>(consts[index]);
+  return bitcast<f32>(const_u32(index));
 }
 
 fn state_f32(index: u32) -> f32 {
-  return bitcast<f32>(state[index]);
+  return bitcast<f32>(state_u32(index));
 }
 
 fn set_state_f32(index: u32, value: f32) {
-  state[index] = bitcast<u32>(value);
+  set_state_u32(index, bitcast<u32>(value));
 }

@@ -12,6 +12,7 @@
 // Dispatch: exactly 1 workgroup of WORKGROUP_SIZE (override, power of two; same choice and reason
 // as stepAll.wgsl). Bindings: bindings.wgsl (params, latent, partials, control, latentRecord).
 // Includes model.wgsl, reduce.wgsl (and philox.wgsl, spikes.wgsl, unused here).
+// consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
 override WORKGROUP_SIZE: u32 = 256u;
 

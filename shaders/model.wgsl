@@ -76,22 +76,22 @@ fn rate_of(i: u32, v: f32) -> f32 {
  * step). Stores V and clears s_i[t−1] and ĝ_i (the spike phase marks this step's); returns V.
  */
 fn integrate_delta(i: u32, base: u32, latent_base: u32, t: u32, trial: u32) -> f32 {
-  let pop = consts[params.off_pop + i];
+  let pop = const_u32(params.off_pop + i);
   var r = 0.0;
   if (params.rule == RULE_ONE_PER_STEP) {
     let g = state_f32(base + params.st_ghat + i);
-    r = recurrent_drive(i, pop, g, state[base + params.st_spiked + i] != 0u, latent_base);
+    r = recurrent_drive(i, pop, g, state_u32(base + params.st_spiked + i) != 0u, latent_base);
   }
   let v = next_voltage(i, pop, t, trial, state_f32(base + params.st_v + i), feedforward(i, pop, t), r);
   set_state_f32(base + params.st_v + i, v);
-  state[base + params.st_spiked + i] = 0u;
+  set_state_u32(base + params.st_spiked + i, 0u);
   set_state_f32(base + params.st_ghat + i, 0.0);
   return v;
 }
 
 /** MODEL.md §8, one step of neuron i of the rate model: stores V and r (in ĝ's place); returns r. */
 fn integrate_rate(i: u32, base: u32, latent_base: u32, t: u32) -> f32 {
-  let pop = consts[params.off_pop + i];
+  let pop = const_u32(params.off_pop + i);
   let r = state_f32(base + params.st_ghat + i);
   let v = next_rate_voltage(i, pop, t, state_f32(base + params.st_v + i), r, latent_base);
   set_state_f32(base + params.st_v + i, v);
@@ -126,7 +126,7 @@ fn no_candidate() -> Candidate {
 /** Neuron i as a candidate when it may spike and V ≥ 1, else no candidate. */
 fn candidate(i: u32, v: f32, eligible: bool) -> Candidate {
   if (eligible && v >= 1.0) {
-    return Candidate(params.pops[consts[params.off_pop + i]].class_rank, v - 1.0, i);
+    return Candidate(params.pops[const_u32(params.off_pop + i)].class_rank, v - 1.0, i);
   }
   return no_candidate();
 }

@@ -13,6 +13,7 @@
 // Dispatch: exactly 1 workgroup of WORKGROUP_SIZE (override, power of two; as stepDelta.wgsl).
 // Bindings: bindings.wgsl (params, consts, state, latent, partials, control, events, latentRecord).
 // Includes model.wgsl, reduce.wgsl, spikes.wgsl (and philox.wgsl, unused here).
+// consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
 override WORKGROUP_SIZE: u32 = 256u;
 

@@ -26,6 +26,7 @@
 // lanes (measured on SwiftShader: fig6, 50 neurons, 0.5 s with 64 lanes, 2.4 s with 256).
 // Bindings: bindings.wgsl (params, consts, slice, state, latent, events, latentRecord).
 // Includes model.wgsl, reduce.wgsl, spikes.wgsl, philox.wgsl.
+// consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
 override WORKGROUP_SIZE: u32 = 64u;
 
@@ -45,7 +46,7 @@ fn main(
   let control_at = params.off_trial_control + 2u * b;
   let trial = params.trial + b;
   if (lane == 0u) {
-    shared_control = vec2<u32>(state[control_at], state[control_at + 1u]);
+    shared_control = vec2<u32>(state_u32(control_at), state_u32(control_at + 1u));
   }
   let saved = workgroupUniformLoad(&shared_control);
   var t = saved.x;
@@ -110,7 +111,7 @@ fn main(
   }
 
   if (lane == 0u) {
-    state[control_at] = t;
-    state[control_at + 1u] = event_count;
+    set_state_u32(control_at, t);
+    set_state_u32(control_at + 1u, event_count);
   }
 }

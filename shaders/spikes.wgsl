@@ -6,12 +6,12 @@
 
 /** `one-per-step`'s winner k: V_k ← 1 if its population clamps, s_k = ĝ_k = 1, count_k += 1. */
 fn apply_single_spike(base: u32, k: u32) {
-  if (params.pops[consts[params.off_pop + k]].clamp != 0u) {
+  if (params.pops[const_u32(params.off_pop + k)].clamp != 0u) {
     set_state_f32(base + params.st_v + k, 1.0);
   }
-  state[base + params.st_spiked + k] = 1u;
+  set_state_u32(base + params.st_spiked + k, 1u);
   set_state_f32(base + params.st_ghat + k, 1.0);
-  state[base + params.st_count + k] = state[base + params.st_count + k] + 1u;
+  set_state_u32(base + params.st_count + k, state_u32(base + params.st_count + k) + 1u);
 }
 
 /** The step's s_c = Σ_i proj[c][i]·ĝ_i with ĝ = s: proj[c][k] for the one spike k, 0 without. */
@@ -45,7 +45,7 @@ fn sequential_spikes(lane: u32, base: u32, latent_base: u32, t: u32, first_event
   loop {
     var mine = no_candidate();
     for (var i = lane; i < params.n; i += WORKGROUP_SIZE) {
-      let eligible = state[base + params.st_spiked + i] == 0u && t >= state[base + params.st_next + i];
+      let eligible = state_u32(base + params.st_spiked + i) == 0u && t >= state_u32(base + params.st_next + i);
       let c = candidate(i, state_f32(base + params.st_v + i), eligible);
       if (better(c, mine)) {
         mine = c;
@@ -57,16 +57,16 @@ fn sequential_spikes(lane: u32, base: u32, latent_base: u32, t: u32, first_event
     }
     let k = best.index;
     for (var i = lane; i < params.n; i += WORKGROUP_SIZE) {
-      let pop = consts[params.off_pop + i];
+      let pop = const_u32(params.off_pop + i);
       if (params.pops[pop].recurrence == 0u && i != k) {
         continue;
       }
       var v = state_f32(base + params.st_v + i) + column_weight(i, k);
       if (i == k) {
         v = v - params.pops[pop].mu;
-        state[base + params.st_spiked + k] = 1u;
-        state[base + params.st_next + k] = t + params.pops[pop].wait_steps;
-        state[base + params.st_count + k] = state[base + params.st_count + k] + 1u;
+        set_state_u32(base + params.st_spiked + k, 1u);
+        set_state_u32(base + params.st_next + k, t + params.pops[pop].wait_steps);
+        set_state_u32(base + params.st_count + k, state_u32(base + params.st_count + k) + 1u);
       }
       set_state_f32(base + params.st_v + i, v);
     }

@@ -26,6 +26,7 @@
 // fewer, fuller workgroups cut the barriers per step by that factor.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
+// consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
 override WORKGROUP_SIZE: u32 = 256u;
 /** Neurons per invocation (override): the host's choice, see the header. */
@@ -44,39 +45,39 @@ struct Updated {
 
 /** Updates neuron i for step t; returns ĝ_i[t] and whether it fired. */
 fn update_neuron(i: u32, t: u32) -> Updated {
-  let pop_index = consts[params.off_pop + i];
+  let pop_index = const_u32(params.off_pop + i);
   let pop = params.pops[pop_index];
   let g = state_f32(params.st_ghat + i);
-  let r = recurrent_drive(i, pop_index, g, state[params.st_spiked + i] != 0u, 0u);
+  let r = recurrent_drive(i, pop_index, g, state_u32(params.st_spiked + i) != 0u, 0u);
   let v = state_f32(params.st_v + i);
   let next = next_voltage(i, pop_index, t, params.trial, v, feedforward(i, pop_index, t), r);
   set_state_f32(params.st_v + i, next);
 
-  let fired = next >= 1.0 && t >= state[params.st_next + i];
-  state[params.st_spiked + i] = select(0u, 1u, fired);
+  let fired = next >= 1.0 && t >= state_u32(params.st_next + i);
+  set_state_u32(params.st_spiked + i, select(0u, 1u, fired));
   if (fired) {
-    state[params.st_next + i] = t + pop.wait_steps;
-    state[params.st_count + i] = state[params.st_count + i] + 1u;
+    set_state_u32(params.st_next + i, t + pop.wait_steps);
+    set_state_u32(params.st_count + i, state_u32(params.st_count + i) + 1u);
   }
 
   var ghat: f32;
   if (pop.synapse_kind == 1u) {
-    var open = state[params.st_pulse_open + i];
+    var open = state_u32(params.st_pulse_open + i);
     if (t >= pop.pulse_steps + 1u) {
       // The pulse opened at t − pwsteps covered samples t − pwsteps … t − 1: it closes now.
       let old = pulse_bit_index(i, t - pop.pulse_steps);
-      if ((state[old.x] & old.y) != 0u) {
+      if ((state_u32(old.x) & old.y) != 0u) {
         open = open - 1u;
       }
     }
     let now = pulse_bit_index(i, t);
     if (fired) {
-      state[now.x] = state[now.x] | now.y;
+      set_state_u32(now.x, state_u32(now.x) | now.y);
       open = open + 1u;
     } else {
-      state[now.x] = state[now.x] & ~now.y;
+      set_state_u32(now.x, state_u32(now.x) & ~now.y);
     }
-    state[params.st_pulse_open + i] = open;
+    set_state_u32(params.st_pulse_open + i, open);
     ghat = f32(open) * pop.inv_pulse;
   } else {
     let g_exp = state_f32(params.st_gexp + i);
@@ -108,7 +109,7 @@ fn record_events(lane: u32, first: u32, t: u32, fired: u32) {
   slot = slot + workgroupUniformLoad(&wg_event_base);
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
-    if (i < params.n && state[params.st_spiked + i] != 0u) {
+    if (i < params.n && state_u32(params.st_spiked + i) != 0u) {
       if (slot < params.event_capacity) {
         events[slot] = vec2<u32>(t, i);
       }

@@ -17,6 +17,7 @@
 // WORKGROUP_SIZE: override, a power of two, the host's choice as for stepAll.wgsl.
 // Bindings: bindings.wgsl (params, consts, slice, state, latent, partials, control).
 // Includes model.wgsl, reduce.wgsl, philox.wgsl (and spikes.wgsl, unused here).
+// consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
 override WORKGROUP_SIZE: u32 = 256u;
 

@@ -17,6 +17,7 @@
 // stepAll.wgsl.
 // Bindings: bindings.wgsl (params, consts, slice, state, latent, partials, control).
 // Includes model.wgsl, reduce.wgsl (and philox.wgsl, spikes.wgsl, unused here).
+// consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
 override WORKGROUP_SIZE: u32 = 256u;
 override NEURONS_PER_INVOCATION: u32 = 1u;

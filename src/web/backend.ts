@@ -8,18 +8,19 @@ import { acquireDevice } from '../engine/webgpu/device.ts';
 import { WebGpuEngine } from '../engine/webgpu/webgpuEngine.ts';
 import type { BackendPreference } from './appState.ts';
 import { viteShaderLoader } from './viteShaderLoader.ts';
+import type { BindingCheck } from './gpuFit.ts';
 
 export interface Backend {
   engine: Engine;
   /** Why the CPU engine runs although WebGPU was wanted (null: no notice needed). */
   notice: string | null;
-  /** device.limits.maxStorageBufferBindingSize under WebGPU, else null. */
-  storageLimit: number | null;
+  /** The WebGPU engine's check of a network against the device's binding limits, else null. */
+  bindings: BindingCheck | null;
   close(): void;
 }
 
 function cpu(notice: string | null): Backend {
-  return { engine: new CpuEngine(), notice, storageLimit: null, close: () => {} };
+  return { engine: new CpuEngine(), notice, bindings: null, close: () => {} };
 }
 
 export async function openBackend(preference: BackendPreference): Promise<Backend> {
@@ -36,7 +37,7 @@ export async function openBackend(preference: BackendPreference): Promise<Backen
     return {
       engine,
       notice: null,
-      storageLimit: gpu.device.limits.maxStorageBufferBindingSize,
+      bindings: engine,
       close: () => {
         engine.dispose();
         gpu.release();

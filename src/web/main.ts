@@ -33,7 +33,7 @@ import { offerJson } from './download.ts';
 import { runFileAsPreset } from '../experiments/genericPreset.ts';
 import { readForm, writeForm } from './form.ts';
 import { formulaPreset } from './formulaPreset.ts';
-import { largestBuffer, tooLargeMessage } from './gpuFit.ts';
+import { tooLargeMessage } from './gpuFit.ts';
 import { clearError, showError, showNotice } from './messages.ts';
 import { applyOverrides, overridesFromState } from './overrides.ts';
 import { attachPlaneSlider } from './planeSlider.ts';
@@ -171,8 +171,8 @@ async function run(credit = 0): Promise<void> {
     if (reason !== null) {
       notices.push(`The WebGPU engine cannot run this network (${reason}): the CPU engine runs it.`);
       engine = new CpuEngine();
-    } else if (backend.storageLimit !== null) {
-      const tooLarge = tooLargeMessage(net, largestBuffer(net), backend.storageLimit);
+    } else if (backend.bindings !== null) {
+      const tooLarge = tooLargeMessage(net, backend.bindings);
       if (tooLarge) throw new Error(tooLarge);
     }
     showNotice(notices.length > 0 ? notices.join('\n') : null);

@@ -17,7 +17,7 @@ import type { RunFileJson } from '../../src/model/runFile.ts';
 import { runPreset } from '../../src/experiments/runner.ts';
 import { fig4Run } from '../../src/experiments/presets/fig4.ts';
 import { fig5, fig5Run } from '../../src/experiments/presets/fig5.ts';
-import { largestBuffer, tooLargeMessage } from '../../src/web/gpuFit.ts';
+import { tooLargeMessage } from '../../src/web/gpuFit.ts';
 import { parseFormula } from '../../src/web/expression.ts';
 import { applyOverrides } from '../../src/web/overrides.ts';
 import { planeGeometry } from '../../src/web/planeGeometry.ts';
@@ -129,13 +129,16 @@ describe('app helpers (Node)', () => {
     expect(planeGeometry(copies)).toEqual(planeGeometry(plain));
   });
 
-  it('says limit and request when a network exceeds maxStorageBufferBindingSize', () => {
+  it("says what a network too large for the adapter needs, in the engine's words", () => {
     const net = compileNetwork(parseRunFile(fig5Run()));
-    const need = largestBuffer(net);
-    expect(tooLargeMessage(net, need, need.bytes)).toBeNull();
-    const message = tooLargeMessage(net, need, need.bytes / 2);
-    expect(message).toMatch(/maxStorageBufferBindingSize is 0\.0 MiB/);
-    expect(message).toContain(need.buffer);
+    expect(tooLargeMessage(net, { bindingError: () => null })).toBeNull();
+    const reason =
+      'WebGpuEngine: the constants (…) buffer needs 600000000 bytes (572.2 MiB), above the 4 × 128.0 MiB';
+    const message = tooLargeMessage(net, { bindingError: (n) => (n === net ? reason : null) });
+    expect(message).toBe(
+      'This network is too large for the WebGPU adapter (6 neurons): the constants (…) buffer needs ' +
+        '600000000 bytes (572.2 MiB), above the 4 × 128.0 MiB',
+    );
   });
 });
 

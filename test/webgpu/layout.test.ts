@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_PARTS,
   MAX_POPULATIONS,
   PARAMS_BYTES,
   PARAMS_FIELDS,
@@ -12,6 +13,7 @@ import {
 } from '../../src/engine/webgpu/layout.ts';
 
 const wgsl = readFileSync(new URL('../../shaders/bindings.wgsl', import.meta.url), 'utf8');
+const splitWgsl = readFileSync(new URL('../../shaders/splitArrays.wgsl', import.meta.url), 'utf8');
 
 function structFields(name: string): [string, string][] {
   const body = new RegExp(`struct ${name} \\{([^}]*)\\}`).exec(wgsl)![1];
@@ -50,5 +52,17 @@ describe('bindings.wgsl layout', () => {
     const base = Object.keys(PARAMS_FIELDS).length * 4;
     expect(view.getUint32(base + 4, true)).toBe(7);
     expect(view.getFloat32(base + 16, true)).toBe(Math.fround(0.01));
+  });
+
+  it('splitArrays.wgsl declares the extra parts createBindGroupLayouts binds (MAX_PARTS)', () => {
+    const declared = [
+      ...splitWgsl.matchAll(/@group\((\d)\) @binding\((\d)\) var<storage, (\w+)> (\w+)/g),
+    ].map((m) => `${m[1]}/${m[2]} ${m[3]} ${m[4]}`);
+    const parts = (name: string, group: number, first: number, access: string, count: number) =>
+      Array.from({ length: count - 1 }, (_, p) => `${group}/${first + p} ${access} ${name}_${p + 1}`);
+    expect(declared).toEqual([
+      ...parts('consts', 0, 3, 'read', MAX_PARTS.consts),
+      ...parts('state', 1, 4, 'read_write', MAX_PARTS.state),
+    ]);
   });
 });

@@ -1,40 +1,100 @@
-// The binding-size check of createRunResources: a run whose per-neuron array exceeds the device's
-// maxStorageBufferBindingSize is refused with a message naming the buffer, the size and the limit.
+// GPU-free: planBindings, the check of createRunResources' inputs. consts and state larger than
+// one storage binding are split into power-of-two parts (up to MAX_PARTS of each); what cannot be
+// bound is refused with a message naming the buffer, the size and the limit.
 
 import { describe, expect, it } from 'vitest';
-import { bindingLimitError, type RunSizes } from '../../src/engine/webgpu/resources.ts';
+import { MAX_PARTS, SPLIT_STORAGE_BUFFERS } from '../../src/engine/webgpu/layout.ts';
+import { planBindings, type RunSizes } from '../../src/engine/webgpu/resources.ts';
 
 const MiB = 2 ** 20;
-const limits = { maxStorageBufferBindingSize: 128 * MiB, maxBufferSize: 2048 * MiB } as GPUSupportedLimits;
+/** llvmpipe's limits (WEBGPU_WITHOUT_A_GPU.md). */
+const limits = {
+  maxStorageBufferBindingSize: 128 * MiB,
+  maxBufferSize: 2048 * MiB,
+  maxStorageBuffersPerShaderStage: 16,
+} as GPUSupportedLimits;
 
-function sizes(stateBytes: number): RunSizes {
+function sizes(o: {
+  constsBytes?: number;
+  stateBytes?: number;
+  eventsBytes?: number;
+  neurons?: number;
+}): RunSizes {
   return {
-    consts: new Uint32Array(16),
-    stateBytes,
+    // planBindings reads only the constants' byteLength (hundreds of MiB here).
+    consts: { byteLength: o.constsBytes ?? 64 } as Uint32Array<ArrayBuffer>,
+    stateBytes: o.stateBytes ?? 64,
     latentBytes: 16,
     partialsBytes: 64,
-    eventsBytes: 0,
+    eventsBytes: o.eventsBytes ?? 0,
     latentRecordBytes: 16,
-    neurons: stateBytes / 28,
+    neurons: o.neurons ?? 5_000_000,
     maxWorkgroups: 1,
     workgroupSize: 256,
   };
 }
 
-describe('bindingLimitError', () => {
-  it('accepts buffers up to the limit', () => {
-    expect(bindingLimitError(limits, sizes(128 * MiB))).toBeNull();
+describe('planBindings', () => {
+  it('binds arrays up to the limit whole', () => {
+    expect(planBindings(limits, sizes({ constsBytes: 128 * MiB, stateBytes: 128 * MiB }))).toEqual({
+      partBytes: 128 * MiB,
+      constsParts: 1,
+      stateParts: 1,
+      split: false,
+    });
   });
 
-  it('names the buffer, the bytes asked for, the per-neuron size and the limit', () => {
-    const error = bindingLimitError(limits, sizes(28 * 5_000_000));
-    expect(error?.message).toMatch(/the state \(per-neuron .*\) buffer needs 140000000 bytes/);
-    expect(error?.message).toMatch(/28\.0 bytes per neuron at N = 5000000/);
-    expect(error?.message).toMatch(/limit of 134217728 bytes .*maxStorageBufferBindingSize 134217728/);
+  it('splits consts and state past the limit into parts of the largest power of two within it', () => {
+    expect(planBindings(limits, sizes({ constsBytes: 40 * 5_000_000, stateBytes: 28 * 5_000_000 }))).toEqual({
+      partBytes: 128 * MiB,
+      constsParts: 2,
+      stateParts: 2,
+      split: true,
+    });
+    // A limit that is not a power of two: parts of the power of two below it.
+    const odd = { ...limits, maxStorageBufferBindingSize: 100 * MiB } as GPUSupportedLimits;
+    expect(planBindings(odd, sizes({ constsBytes: 150 * MiB }))).toMatchObject({
+      partBytes: 64 * MiB,
+      constsParts: 3,
+      stateParts: 1,
+    });
   });
 
-  it('takes maxBufferSize when it is the smaller limit', () => {
-    const small = { maxStorageBufferBindingSize: 2048 * MiB, maxBufferSize: 64 * MiB } as GPUSupportedLimits;
-    expect(bindingLimitError(small, sizes(100 * MiB))?.message).toMatch(/limit of 67108864 bytes/);
+  it('takes maxPartBytes (tests, benchmarks) as the limit when it is smaller', () => {
+    expect(planBindings(limits, sizes({ constsBytes: 10_000, stateBytes: 4096 }), 4096)).toEqual({
+      partBytes: 4096,
+      constsParts: 3,
+      stateParts: 1,
+      split: true,
+    });
+  });
+
+  it(`refuses consts above ${MAX_PARTS.consts} parts and state above ${MAX_PARTS.state}, naming size and limit`, () => {
+    const consts = planBindings(limits, sizes({ constsBytes: 40 * 14_000_000, neurons: 14_000_000 }));
+    expect(consts).toBeInstanceOf(Error);
+    expect((consts as Error).message).toMatch(/the constants \(.*\) buffer needs 560000000 bytes/);
+    expect((consts as Error).message).toMatch(/40\.0 bytes per neuron at N = 14000000/);
+    expect((consts as Error).message).toMatch(
+      /4 × 128\.0 MiB = 512\.0 MiB .*maxStorageBufferBindingSize 134217728/,
+    );
+    const state = planBindings(limits, sizes({ stateBytes: 3 * 128 * MiB + 4 }));
+    expect((state as Error).message).toMatch(/the state \(.*\) buffer needs 402653188 bytes.*3 × 128\.0 MiB/);
+  });
+
+  it('refuses a split run where maxStorageBuffersPerShaderStage cannot take the extra parts', () => {
+    const few = { ...limits, maxStorageBuffersPerShaderStage: 10 } as GPUSupportedLimits;
+    expect(planBindings(few, sizes({ constsBytes: 100 * MiB }))).toMatchObject({ split: false });
+    const error = planBindings(few, sizes({ stateBytes: 200 * MiB }));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `state .* needs 209715200 bytes.*needs ${SPLIT_STORAGE_BUFFERS} storage buffers .*maxStorageBuffersPerShaderStage is 10`,
+      ),
+    );
+  });
+
+  it('refuses an array that is never split (spike events) above the limit', () => {
+    const error = planBindings(limits, sizes({ eventsBytes: 200 * MiB }));
+    expect((error as Error).message).toMatch(/spike events \(per chunk\) buffer needs 209715200 bytes/);
+    expect((error as Error).message).toMatch(/limit of 134217728 bytes .*maxBufferSize 2147483648\)/);
   });
 });

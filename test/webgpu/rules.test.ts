@@ -27,6 +27,7 @@ import { figS2Run } from '../../src/experiments/presets/figS2.ts';
 import { spikeCountCV } from '../../src/analysis/firing.ts';
 import { tryAcquireDevice } from './gpu.ts';
 import { tinyEINetwork } from './networks.ts';
+import { events, relativeDifference } from './compare.ts';
 
 const gpu = await tryAcquireDevice();
 const batched = gpu ? await WebGpuEngine.create({ gpu }) : null;
@@ -47,23 +48,9 @@ function truncated(run: RunFileJson, steps: number): RunFileJson {
   return { ...run, steps, input: { ...input, samples: input.samples.map((x) => x.slice(0, steps)) } };
 }
 
-function events(trial: TrialResult): string[] {
-  return trial.spikes!.flatMap((train, p) =>
-    Array.from(train.step, (s, e) => `${s}:${p}:${train.neuron[e]}`),
-  );
-}
-
-/** max |a − b| / max(1, max |b|) over every latent series and sample. */
+/** max |Δy| / max(1, max |y|) over every latent series and sample. */
 function latentDifference(a: TrialResult, b: TrialResult): number {
-  let diff = 0;
-  let scale = 1;
-  a.latents!.forEach((series, k) =>
-    series.forEach((v, s) => {
-      diff = Math.max(diff, Math.abs(v - b.latents![k][s]));
-      scale = Math.max(scale, Math.abs(b.latents![k][s]));
-    }),
-  );
-  return diff / scale;
+  return relativeDifference(a.latents!, b.latents!);
 }
 
 /** Runs `net` on the CPU (f32) and on `engine`; asserts identical spike trains in every trial. */

@@ -4,12 +4,13 @@
 // (they differ only by summation order: a tree on the GPU, neuron order on the CPU).
 
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SimulationResult, TrialResult } from '../../src/engine/engine.ts';
+import type { SimulationResult } from '../../src/engine/engine.ts';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
 import type { Synapse } from '../../src/model/spec.ts';
 import { tryAcquireDevice } from './gpu.ts';
 import { tinyEINetwork, type TinyOptions } from './networks.ts';
+import { events, relativeDifference } from './compare.ts';
 
 const gpu = await tryAcquireDevice();
 const engine = gpu ? await WebGpuEngine.create({ gpu }) : null;
@@ -17,25 +18,6 @@ afterAll(() => {
   engine?.dispose();
   gpu?.release();
 });
-
-function events(trial: TrialResult): string[] {
-  return trial.spikes!.flatMap((train, p) =>
-    Array.from(train.step, (s, e) => `${s}:${p}:${train.neuron[e]}`),
-  );
-}
-
-/** max |a − b| / max(1, max |b|) over every series and sample. */
-function relativeDifference(a: Float64Array[], b: Float64Array[]): number {
-  let diff = 0;
-  let scale = 1;
-  a.forEach((series, k) =>
-    series.forEach((v, s) => {
-      diff = Math.max(diff, Math.abs(v - b[k][s]));
-      scale = Math.max(scale, Math.abs(b[k][s]));
-    }),
-  );
-  return diff / scale;
-}
 
 async function compare(
   options: TinyOptions,

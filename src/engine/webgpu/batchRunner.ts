@@ -18,7 +18,13 @@ import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { Pipelines } from './pipelines.ts';
 import { readBuffer, readRanges } from './readback.ts';
-import { createRunResources, type RunResources } from './resources.ts';
+import {
+  stateCapacity,
+  createRunResources,
+  planBindings,
+  type RunResources,
+  type RunSizes,
+} from './resources.ts';
 import { eventTrains, latentSeries, readCountsAndSeries, spikeCounts } from './results.ts';
 
 /** Steps one dispatch runs per trial: keeps a single dispatch short on a real GPU's watchdog. */
@@ -67,6 +73,35 @@ export class BatchRunner {
     private readonly maxChunkSteps: number,
   ) {}
 
+  /** The buffers a run of `net` on this path allocates (shared with WebGpuEngine.bindingError). */
+  static sizes(gpu: GpuDevice, pipelines: Pipelines, net: CompiledNetwork, gpuNet: GpuNetwork) {
+    const { limits } = gpu.device;
+    const recordSpikes = net.record.spikes && net.model === 'spiking';
+    const stepEventBound = recordSpikes ? (net.spikeRule === 'one-per-step' ? 1 : net.N) : 0;
+    const eventStride = recordSpikes ? Math.max(stepEventBound, Math.min(EVENT_SLOTS_PER_TRIAL, net.S)) : 0;
+    const stateWords = gpuNet.stateWords + 2;
+    const perTrial = 4 * (stateWords + 2 * gpuNet.K + gpuNet.scalars.record_stride) + 8 * eventStride;
+    const batchSize = Math.max(
+      1,
+      Math.min(
+        net.trials,
+        Math.floor(BATCH_BYTES / perTrial),
+        Math.floor(stateCapacity(limits, pipelines.maxPartBytes) / (4 * stateWords)),
+      ),
+    );
+    const sizes: RunSizes = {
+      consts: gpuNet.consts,
+      stateBytes: batchSize * stateWords * 4,
+      latentBytes: batchSize * 2 * gpuNet.K * 4,
+      partialsBytes: 4,
+      eventsBytes: batchSize * eventStride * 8,
+      latentRecordBytes: batchSize * gpuNet.scalars.record_stride * 4,
+      maxWorkgroups: batchSize,
+      workgroupSize: pipelines.workgroupSize,
+    };
+    return { sizes, batchSize, eventStride, stepEventBound };
+  }
+
   static async create(
     gpu: GpuDevice,
     pipelines: Pipelines,
@@ -76,30 +111,14 @@ export class BatchRunner {
     chunkSteps?: number,
   ): Promise<BatchRunner> {
     const { device } = gpu;
-    const recordSpikes = net.record.spikes && net.model === 'spiking';
-    const stepEventBound = recordSpikes ? (net.spikeRule === 'one-per-step' ? 1 : net.N) : 0;
-    const eventStride = recordSpikes ? Math.max(stepEventBound, Math.min(EVENT_SLOTS_PER_TRIAL, net.S)) : 0;
-    const stateWords = gpuNet.stateWords + 2;
-    const perTrial = 4 * (stateWords + 2 * gpuNet.K + gpuNet.scalars.record_stride) + 8 * eventStride;
-    const limit = Math.min(
-      BATCH_BYTES,
-      device.limits.maxStorageBufferBindingSize,
-      device.limits.maxBufferSize,
-    );
-    const batchSize = Math.max(1, Math.min(net.trials, Math.floor(limit / perTrial)));
-    const [pipeline, resources] = await Promise.all([
-      pipelines.smallNetwork(workgroupSize),
-      createRunResources(device, pipelines.layouts, {
-        consts: gpuNet.consts,
-        stateBytes: batchSize * stateWords * 4,
-        latentBytes: batchSize * 2 * gpuNet.K * 4,
-        partialsBytes: 4,
-        eventsBytes: batchSize * eventStride * 8,
-        latentRecordBytes: batchSize * gpuNet.scalars.record_stride * 4,
-        maxWorkgroups: batchSize,
-        workgroupSize,
-      }),
+    const { sizes, batchSize, eventStride, stepEventBound } = BatchRunner.sizes(gpu, pipelines, net, gpuNet);
+    const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
+    if (plan instanceof Error) throw plan;
+    const [pipeline, kernels] = await Promise.all([
+      pipelines.smallNetwork(workgroupSize, plan.split),
+      pipelines.kernels(plan.split),
     ]);
+    const resources = await createRunResources(device, kernels.layouts, sizes, plan);
     return new BatchRunner(
       gpu,
       pipeline,
@@ -184,7 +203,7 @@ export class BatchRunner {
       if (net.record.latents)
         queue.writeBuffer(res.latentRecord, b * gpuNet.scalars.record_stride * 4, gpuNet.y0);
     }
-    queue.writeBuffer(res.state, 0, state);
+    res.state.write(0, state);
     queue.writeBuffer(res.latent, 0, latent);
 
     const lanes = trials * this.workgroupSize;
@@ -220,7 +239,7 @@ export class BatchRunner {
       for (let d = 0; d < dispatches; d++) res.dispatch(pass, this.pipeline, trials);
       pass.end();
       queue.submit([encoder.finish()]);
-      control.set(new Uint32Array(await readBuffer(device, res.state, controlOffset * 4, 8 * trials)));
+      control.set(new Uint32Array(await readRanges(device, res.state.ranges(controlOffset * 4, 8 * trials))));
       this.gpu.throwIfFailed();
       await this.collectEvents(control, chunks);
       let done = 0;
@@ -233,10 +252,10 @@ export class BatchRunner {
       progress(done);
       if (signal?.aborted) throw abortError();
       if (finished) break;
-      queue.writeBuffer(res.state, controlOffset * 4, control);
+      res.state.write(controlOffset * 4, control);
     }
 
-    const words = new Uint32Array(await readBuffer(device, res.state, 0, trials * trialWords * 4));
+    const words = new Uint32Array(await readRanges(device, res.state.ranges(0, trials * trialWords * 4)));
     const record = net.record.latents
       ? new Float32Array(
           await readBuffer(device, res.latentRecord, 0, trials * gpuNet.scalars.record_stride * 4),
@@ -263,10 +282,11 @@ export class BatchRunner {
     if (this.stepEventBound === 0) return;
     const trials = chunks.length;
     const ranges = Array.from({ length: trials }, (_, b) => ({
+      source: this.resources.events,
       offset: b * this.eventStride * 8,
       size: control[2 * b + 1] * 8,
     }));
-    const gathered = new Uint32Array(await readRanges(this.gpu.device, this.resources.events, ranges));
+    const gathered = new Uint32Array(await readRanges(this.gpu.device, ranges));
     let at = 0;
     for (let b = 0; b < trials; b++) {
       const count = control[2 * b + 1];

@@ -82,6 +82,11 @@ export type ScalarParams = Record<Exclude<keyof typeof PARAMS_FIELDS, Padding>, 
 /** Params.rule (bindings.wgsl's RULE_*). */
 export const RULES = { all: 0, 'one-per-step': 1, sequential: 2, rate: 3 } as const;
 
+/** Parts of consts and of state that splitArrays.wgsl declares. */
+export const MAX_PARTS = { consts: 4, state: 3 } as const;
+/** Storage buffers per shader stage of the split kernels: bindings.wgsl's 7 and the extra parts. */
+export const SPLIT_STORAGE_BUFFERS = 7 + MAX_PARTS.consts - 1 + MAX_PARTS.state - 1;
+
 /** Bytes between two entries of the slice buffer: the uniform dynamic-offset alignment. */
 export const SLICE_STRIDE = 256;
 
@@ -117,16 +122,22 @@ export function packParams(scalars: ScalarParams, populations: PopulationParams[
   return buffer;
 }
 
-/** Group 0 constants, group 1 per-trial state, group 2 recordings (bindings.wgsl's table). */
-export function createBindGroupLayouts(device: GPUDevice): GPUBindGroupLayout[] {
+/**
+ * Group 0 constants, group 1 per-trial state, group 2 recordings (bindings.wgsl's table); with
+ * `split`, also the extra parts of consts (0/3 …) and state (1/4 …) that splitArrays.wgsl declares.
+ */
+export function createBindGroupLayouts(device: GPUDevice, split: boolean): GPUBindGroupLayout[] {
   const storage = (binding: number, type: GPUBufferBindingType): GPUBindGroupLayoutEntry => ({
     binding,
     visibility: GPUShaderStage.COMPUTE,
     buffer: { type },
   });
+  const extra = (first: number, count: number, type: GPUBufferBindingType) =>
+    Array.from({ length: split ? count - 1 : 0 }, (_, p) => storage(first + p, type));
+  const suffix = split ? 'Split' : '';
   return [
     device.createBindGroupLayout({
-      label: 'WebGpuEngine.constants',
+      label: `WebGpuEngine.constants${suffix}`,
       entries: [
         { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'uniform' } },
         storage(1, 'read-only-storage'),
@@ -135,14 +146,15 @@ export function createBindGroupLayouts(device: GPUDevice): GPUBindGroupLayout[] 
           visibility: GPUShaderStage.COMPUTE,
           buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 4 },
         },
+        ...extra(3, MAX_PARTS.consts, 'read-only-storage'),
       ],
     }),
     device.createBindGroupLayout({
-      label: 'WebGpuEngine.state',
-      entries: [0, 1, 2, 3].map((b) => storage(b, 'storage')),
+      label: `WebGpuEngine.state${suffix}`,
+      entries: [...[0, 1, 2, 3].map((b) => storage(b, 'storage')), ...extra(4, MAX_PARTS.state, 'storage')],
     }),
     device.createBindGroupLayout({
-      label: 'WebGpuEngine.recording',
+      label: `WebGpuEngine.recording${suffix}`,
       entries: [0, 1].map((b) => storage(b, 'storage')),
     }),
   ];

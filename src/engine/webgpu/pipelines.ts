@@ -1,10 +1,13 @@
 /// <reference types="@webgpu/types" />
 // Every compute pipeline of the engine, built from shaders/<kernel>.wgsl plus the shared files it
-// includes, on one pipeline layout (bindings.wgsl). The per-step kernels are built up front at one
-// workgroup size; smallNetwork.wgsl is built on first use per workgroup size (its size follows N
-// and the adapter) and cached, a key made only of set-up-time facts.
+// includes (bindings.wgsl's layouts). Two sets, which differ only in how consts and state are bound
+// (resources.ts): the whole set (wholeArrays.wgsl), built up front, and the split set
+// (splitArrays.wgsl, with the parts' extra bindings), built when a run first needs it. The
+// per-step kernels are built at one workgroup size; smallNetwork.wgsl on first use per workgroup
+// size (its size follows N and the adapter) and set, cached by a key made only of set-up-time facts.
 
 import { createBindGroupLayouts } from './layout.ts';
+import { partShift } from './resources.ts';
 import { compileShader, composeShader } from './shaders.ts';
 import type { ShaderLoader } from './shaderLoader.ts';
 
@@ -27,35 +30,57 @@ const SOFTWARE_NEURONS_PER_INVOCATION = 32;
 /** The kernels whose invocations each update NEURONS_PER_INVOCATION neurons. */
 const PROJECTING_KERNELS: readonly string[] = ['stepAll', 'stepRate'];
 
-/** Every kernel's shared files: the model's arithmetic, reductions, spike phases, bindings, noise. */
-const INCLUDES = ['model', 'reduce', 'spikes', 'bindings', 'philox'];
+/**
+ * Every kernel's shared files: the model's arithmetic, reductions, spike phases, bindings, the
+ * accessors of consts and state (wholeArrays or splitArrays, resources.ts), noise.
+ */
+const includes = (split: boolean) => [
+  'model',
+  'reduce',
+  'spikes',
+  'bindings',
+  split ? 'splitArrays' : 'wholeArrays',
+  'philox',
+];
 const STEP_KERNELS = ['stepAll', 'stepDelta', 'selectOne', 'spikeSequential', 'stepRate', 'latents'] as const;
 
 export type StepKernel = (typeof STEP_KERNELS)[number];
 
+/** The kernels and bind group layouts of runs whose arrays are bound whole, or of split runs. */
+export interface KernelSet {
+  split: boolean;
+  layouts: GPUBindGroupLayout[];
+  pipelineLayout: GPUPipelineLayout;
+  step: Record<StepKernel, GPUComputePipeline>;
+}
+
 export class Pipelines {
-  private readonly small = new Map<number, Promise<GPUComputePipeline>>();
+  private readonly small = new Map<string, Promise<GPUComputePipeline>>();
+  private splitSet: Promise<KernelSet> | null = null;
 
   private constructor(
     private readonly device: GPUDevice,
     private readonly load: ShaderLoader,
-    private readonly layout: GPUPipelineLayout,
-    readonly layouts: GPUBindGroupLayout[],
-    readonly step: Record<StepKernel, GPUComputePipeline>,
+    /** The kernels of ordinary runs, built up front. */
+    readonly whole: KernelSet,
     /** Workgroup size of the per-step kernels. */
     readonly workgroupSize: number,
     /** Neurons per invocation of stepAll and stepRate. */
     readonly neuronsPerInvocation: number,
+    /** WebGpuEngineOptions.maxPartBytes (tests, benchmarks), or undefined. */
+    readonly maxPartBytes: number | undefined,
   ) {}
 
   /**
    * `software`: the adapter is CPU emulation (more neurons per invocation, see
-   * SOFTWARE_NEURONS_PER_INVOCATION); `neuronsPerInvocation` overrides the choice (tests, benchmarks).
+   * SOFTWARE_NEURONS_PER_INVOCATION); `neuronsPerInvocation` overrides the choice (tests,
+   * benchmarks); `maxPartBytes` lowers the storage binding limit that decides when arrays are split
+   * and into what parts (tests, benchmarks: WebGpuEngineOptions.maxPartBytes).
    */
   static async create(
     device: GPUDevice,
     load: ShaderLoader,
-    options: { software?: boolean; neuronsPerInvocation?: number } = {},
+    options: { software?: boolean; neuronsPerInvocation?: number; maxPartBytes?: number } = {},
   ): Promise<Pipelines> {
     const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
     const neuronsPerInvocation =
@@ -65,24 +90,37 @@ export class Pipelines {
         `Pipelines: neuronsPerInvocation must be a positive integer, got ${neuronsPerInvocation}`,
       );
     }
-    const layouts = createBindGroupLayouts(device);
-    const layout = device.createPipelineLayout({
-      label: 'WebGpuEngine.pipelineLayout',
-      bindGroupLayouts: layouts,
-    });
-    const built = await Promise.all(
-      STEP_KERNELS.map((name) =>
-        build(device, load, layout, name, {
-          WORKGROUP_SIZE: workgroupSize,
-          ...(PROJECTING_KERNELS.includes(name) ? { NEURONS_PER_INVOCATION: neuronsPerInvocation } : {}),
-        }),
-      ),
+    const { maxPartBytes } = options;
+    if (maxPartBytes !== undefined && !(Number.isInteger(Math.log2(maxPartBytes)) && maxPartBytes >= 256)) {
+      throw new Error(`Pipelines: maxPartBytes must be a power of two ≥ 256, got ${maxPartBytes}`);
+    }
+    const whole = await buildSet(
+      device,
+      load,
+      false,
+      { WORKGROUP_SIZE: workgroupSize },
+      neuronsPerInvocation,
     );
-    const step = Object.fromEntries(STEP_KERNELS.map((n, k) => [n, built[k]])) as Record<
-      StepKernel,
-      GPUComputePipeline
-    >;
-    return new Pipelines(device, load, layout, layouts, step, workgroupSize, neuronsPerInvocation);
+    return new Pipelines(device, load, whole, workgroupSize, neuronsPerInvocation, maxPartBytes);
+  }
+
+  /** Overrides of every kernel of a set: its workgroup size, and the split set's part size. */
+  private overrides(split: boolean, workgroupSize: number): Record<string, number> {
+    const shift = partShift(this.device.limits, this.maxPartBytes);
+    return { WORKGROUP_SIZE: workgroupSize, ...(split ? { PART_SHIFT: shift } : {}) };
+  }
+
+  /** The ordinary kernels, or the split ones (built on first use and kept). */
+  kernels(split: boolean): Promise<KernelSet> {
+    if (!split) return Promise.resolve(this.whole);
+    this.splitSet ??= buildSet(
+      this.device,
+      this.load,
+      true,
+      this.overrides(true, this.workgroupSize),
+      this.neuronsPerInvocation,
+    );
+    return this.splitSet;
   }
 
   /** Workgroups of `kernel` for N neurons (one row of partials each for the projecting kernels). */
@@ -103,16 +141,46 @@ export class Pipelines {
     return Math.min(lanes, software ? SOFTWARE_LANES : this.workgroupSize);
   }
 
-  smallNetwork(workgroupSize: number): Promise<GPUComputePipeline> {
-    let pipeline = this.small.get(workgroupSize);
+  /** smallNetwork.wgsl at `workgroupSize` lanes, of the whole or the split set (built once each). */
+  smallNetwork(workgroupSize: number, split: boolean): Promise<GPUComputePipeline> {
+    const key = `${workgroupSize}:${split}`;
+    let pipeline = this.small.get(key);
     if (!pipeline) {
-      pipeline = build(this.device, this.load, this.layout, 'smallNetwork', {
-        WORKGROUP_SIZE: workgroupSize,
-      });
-      this.small.set(workgroupSize, pipeline);
+      pipeline = this.kernels(split).then((set) =>
+        build(this.device, this.load, set, 'smallNetwork', this.overrides(split, workgroupSize)),
+      );
+      this.small.set(key, pipeline);
     }
     return pipeline;
   }
+}
+
+async function buildSet(
+  device: GPUDevice,
+  load: ShaderLoader,
+  split: boolean,
+  overrides: Record<string, number>,
+  neuronsPerInvocation: number,
+): Promise<KernelSet> {
+  const layouts = createBindGroupLayouts(device, split);
+  const pipelineLayout = device.createPipelineLayout({
+    label: `WebGpuEngine.pipelineLayout${split ? 'Split' : ''}`,
+    bindGroupLayouts: layouts,
+  });
+  const set = { split, layouts, pipelineLayout };
+  const built = await Promise.all(
+    STEP_KERNELS.map((name) =>
+      build(device, load, set, name, {
+        ...overrides,
+        ...(PROJECTING_KERNELS.includes(name) ? { NEURONS_PER_INVOCATION: neuronsPerInvocation } : {}),
+      }),
+    ),
+  );
+  const step = Object.fromEntries(STEP_KERNELS.map((n, k) => [n, built[k]])) as Record<
+    StepKernel,
+    GPUComputePipeline
+  >;
+  return { ...set, step };
 }
 
 /** The largest power-of-two fraction of `preferred` this device's limits allow. */
@@ -122,18 +190,20 @@ export function largestWorkgroup(limits: GPUSupportedLimits, preferred: number):
   return size;
 }
 
+/** One kernel of a set, on the set's pipeline layout; `constants` are its overrides. */
 async function build(
   device: GPUDevice,
   load: ShaderLoader,
-  layout: GPUPipelineLayout,
+  set: Pick<KernelSet, 'split' | 'pipelineLayout'>,
   kernel: string,
   constants: Record<string, number>,
 ): Promise<GPUComputePipeline> {
-  const module = await compileShader(device, kernel, await composeShader(kernel, INCLUDES, load));
+  const source = await composeShader(kernel, includes(set.split), load);
+  const module = await compileShader(device, kernel, source);
   device.pushErrorScope('validation');
   const pipeline = await device.createComputePipelineAsync({
-    label: `WebGpuEngine.${kernel}`,
-    layout,
+    label: `WebGpuEngine.${kernel}${set.split ? 'Split' : ''}`,
+    layout: set.pipelineLayout,
     compute: { module, entryPoint: 'main', constants },
   });
   const error = await device.popErrorScope();

@@ -4,7 +4,8 @@
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GpuNetwork } from './gpuNetwork.ts';
-import { readParts } from './readback.ts';
+import { readGroups } from './readback.ts';
+import type { PartedBuffer } from './resources.ts';
 
 /**
  * Spike trains per population from chunks of (step, global neuron) event pairs, in chunk order.
@@ -52,12 +53,12 @@ export async function readCountsAndSeries(
   device: GPUDevice,
   net: CompiledNetwork,
   gpuNet: GpuNetwork,
-  state: GPUBuffer,
+  state: PartedBuffer,
   latentRecord: GPUBuffer,
 ): Promise<Pick<TrialResult, 'spikeCounts' | 'latents' | 'readouts'>> {
-  const [counts, record] = await readParts(device, [
-    { source: state, offset: gpuNet.scalars.st_count * 4, size: net.N * 4 },
-    { source: latentRecord, offset: 0, size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0 },
+  const [counts, record] = await readGroups(device, [
+    state.ranges(gpuNet.scalars.st_count * 4, net.N * 4),
+    [{ source: latentRecord, offset: 0, size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0 }],
   ]);
   return {
     spikeCounts: spikeCounts(net, new Uint32Array(counts)),

@@ -23,9 +23,9 @@ import { chunkLength, cutToStep, type RunnerGate } from '../checkpoint.ts';
 import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
-import type { Pipelines, StepKernel } from './pipelines.ts';
-import { readBuffer } from './readback.ts';
-import { createRunResources, type RunResources } from './resources.ts';
+import type { KernelSet, Pipelines, StepKernel } from './pipelines.ts';
+import { readBuffer, readRanges } from './readback.ts';
+import { createRunResources, planBindings, type RunResources, type RunSizes } from './resources.ts';
 import { eventTrains, latentSeries, readCountsAndSeries, spikeCounts } from './results.ts';
 
 /** Neuron-updates per command buffer: bounds one submit's length and the spike-event buffer. */
@@ -92,7 +92,7 @@ function kernelsOf(net: CompiledNetwork): [StepKernel, StepKernel] {
 export class TrialRunner {
   private constructor(
     private readonly gpu: GpuDevice,
-    private readonly pipelines: Pipelines,
+    private readonly kernels: KernelSet,
     private readonly net: CompiledNetwork,
     private readonly gpuNet: GpuNetwork,
     private readonly resources: RunResources,
@@ -103,15 +103,8 @@ export class TrialRunner {
     private readonly eventStaging: StagingPool,
   ) {}
 
-  static async create(
-    gpu: GpuDevice,
-    pipelines: Pipelines,
-    net: CompiledNetwork,
-    gpuNet: GpuNetwork,
-    chunkSteps?: number,
-  ): Promise<TrialRunner> {
-    const { device } = gpu;
-    const workgroupSize = pipelines.workgroupSize;
+  /** The buffers a run of `net` on this path allocates (shared with WebGpuEngine.bindingError). */
+  static sizes(pipelines: Pipelines, net: CompiledNetwork, gpuNet: GpuNetwork, chunkSteps?: number) {
     // Workgroups of the step's first kernel: the rows of partials it writes (params.workgroups).
     const workgroups = pipelines.stepWorkgroups(kernelsOf(net)[0], net.N);
     const stepsPerChunk = chunkLength(
@@ -122,7 +115,7 @@ export class TrialRunner {
     // the kernels still count past it and the host checks.
     const eventCapacity = net.record.spikes && net.model === 'spiking' ? net.N * stepsPerChunk : 0;
     const K = gpuNet.K;
-    const resources = await createRunResources(device, pipelines.layouts, {
+    const sizes: RunSizes = {
       consts: gpuNet.consts,
       stateBytes: gpuNet.stateWords * 4,
       latentBytes: 2 * K * 4,
@@ -132,8 +125,29 @@ export class TrialRunner {
       latentRecordBytes: gpuNet.scalars.record_stride * 4,
       neurons: net.N,
       maxWorkgroups: workgroups,
-      workgroupSize,
-    });
+      workgroupSize: pipelines.workgroupSize,
+    };
+    return { sizes, workgroups, stepsPerChunk, eventCapacity };
+  }
+
+  static async create(
+    gpu: GpuDevice,
+    pipelines: Pipelines,
+    net: CompiledNetwork,
+    gpuNet: GpuNetwork,
+    chunkSteps?: number,
+  ): Promise<TrialRunner> {
+    const { device } = gpu;
+    const { sizes, workgroups, stepsPerChunk, eventCapacity } = TrialRunner.sizes(
+      pipelines,
+      net,
+      gpuNet,
+      chunkSteps,
+    );
+    const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
+    if (plan instanceof Error) throw plan;
+    const kernels = await pipelines.kernels(plan.split);
+    const resources = await createRunResources(device, kernels.layouts, sizes, plan);
     const controlStaging = Array.from({ length: CHUNKS_IN_FLIGHT }, (_, slot) =>
       device.createBuffer({
         label: `WebGpuEngine.controlStaging[${slot}]`,
@@ -143,7 +157,7 @@ export class TrialRunner {
     );
     return new TrialRunner(
       gpu,
-      pipelines,
+      kernels,
       net,
       gpuNet,
       resources,
@@ -192,12 +206,12 @@ export class TrialRunner {
         gpuNet.populations,
       ),
     );
-    queue.writeBuffer(res.state, 0, initialState(net, gpuNet));
+    res.state.write(0, initialState(net, gpuNet));
     queue.writeBuffer(res.latent, 0, initialLatent(net, gpuNet));
     queue.writeBuffer(res.control, 0, new Uint32Array([1, 0]));
     if (net.record.latents) queue.writeBuffer(res.latentRecord, 0, gpuNet.y0);
 
-    const [first, second] = kernelsOf(net).map((k) => this.pipelines.step[k]);
+    const [first, second] = kernelsOf(net).map((k) => this.kernels.step[k]);
     const raw: { events: Uint32Array; count: number }[] = [];
     const inFlight: InFlight[] = [];
     // Event reads submitted but not yet collected, in chunk order.
@@ -314,7 +328,7 @@ export class TrialRunner {
     }
 
     const counts = new Uint32Array(
-      await readBuffer(device, res.state, gpuNet.scalars.st_count * 4, net.N * 4),
+      await readRanges(device, res.state.ranges(gpuNet.scalars.st_count * 4, net.N * 4)),
     );
     // Under `all` the events of one step arrive in atomic order: sort them as the CPU emits them.
     const spikes: SpikeTrain[] | null = net.record.spikes

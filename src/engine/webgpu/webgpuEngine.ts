@@ -19,6 +19,7 @@ import { MAX_POPULATIONS } from './layout.ts';
 import { Pipelines } from './pipelines.ts';
 import { BatchRunner, batchable } from './batchRunner.ts';
 import { TrialRunner } from './trialRunner.ts';
+import { planBindings } from './resources.ts';
 import { defaultShaderLoader, type ShaderLoader } from './shaderLoader.ts';
 
 export interface WebGpuEngineOptions {
@@ -32,6 +33,12 @@ export interface WebGpuEngineOptions {
   batchLanes?: number;
   /** Neurons per invocation of the `all`-rule and rate step kernels; default: by adapter (pipelines.ts). */
   neuronsPerInvocation?: number;
+  /**
+   * Tests and benchmarks only: a storage binding limit below the device's (a power of two ≥ 256
+   * bytes), so that small networks have their constants and state split into parts as only
+   * networks of millions of neurons otherwise are (resources.ts).
+   */
+  maxPartBytes?: number;
 }
 
 /**
@@ -74,6 +81,7 @@ export class WebGpuEngine implements Engine {
       const pipelines = await Pipelines.create(gpu.device, options.shaderLoader ?? defaultShaderLoader(), {
         software: gpu.adapterInfo.software,
         neuronsPerInvocation: options.neuronsPerInvocation,
+        maxPartBytes: options.maxPartBytes,
       });
       const { batchSmallNetworks = true, batchLanes } = options;
       return new WebGpuEngine(gpu, !options.gpu, pipelines, batchSmallNetworks, batchLanes);
@@ -85,6 +93,19 @@ export class WebGpuEngine implements Engine {
 
   unsupported(net: CompiledNetwork): string | null {
     return unsupportedReason(net);
+  }
+
+  /**
+   * Why `net` is too large for this device's storage bindings (the message run() would reject
+   * with: the buffer, its size and the limit), or null when its buffers can be bound.
+   */
+  bindingError(net: CompiledNetwork): string | null {
+    const gpuNet = buildGpuNetwork(net);
+    const { sizes } = this.batchWorkgroupSize(net)
+      ? BatchRunner.sizes(this.gpu, this.pipelines, net, gpuNet)
+      : TrialRunner.sizes(this.pipelines, net, gpuNet);
+    const plan = planBindings(this.gpu.device.limits, sizes, this.pipelines.maxPartBytes);
+    return plan instanceof Error ? plan.message : null;
   }
 
   /** The batched kernel's lanes per trial when `net` takes the batched path, else null. */
