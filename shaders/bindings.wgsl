@@ -7,15 +7,17 @@
 // | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] ownSyn[N] fastSelf[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] (split runs: its first part) |
 // | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
 // | 0/3 … 0/5     | consts_1 …    | read       | array<u32>         | split runs only: the further parts of consts (splitArrays.wgsl) |
-// | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords]; then [trials][2] (t, events) for the small-network kernel (split runs: its first part) |
+// | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords] (split runs: its first part) |
 // | 1/1           | latent        | read_write | array<f32>         | [trials][2K]: s[K] (this step's Σ proj·ĝ; s[l < L] is u_l, the drive of t+1), y[K] |
-// | 1/2           | partials      | read_write | array<u32>         | [workgroups][max(K, 3)]: f32 bits of proj·ĝ per step-kernel workgroup, or a Candidate |
-// | 1/3           | control       | read_write | Control            | step counter t, spike events this chunk (atomic) |
+// | 1/2           | partials      | read_write | array<u32>         | [trials][workgroups][max(K, 3)]: f32 bits of proj·ĝ per step-kernel workgroup, or a Candidate (one trial) |
+// | 1/3           | control       | read_write | array<Control>     | [trials]: step counter t, spike events this chunk (atomic) |
 // | 1/4, 1/5      | state_1, state_2 | read_write | array<u32>      | split runs only: the further parts of state (splitArrays.wgsl) |
-// | 2/0           | events        | read_write | array<vec2<u32>>   | [capacity] or [trials][event_stride]: (step, global neuron) |
+// | 2/0           | events        | read_write | array<vec2<u32>>   | [trials][event_capacity]: (step, global neuron) |
 // | 2/1           | latentRecord  | read_write | array<f32>         | [trials][samples][K], sample k is t = k·every |
 //
-// K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
+// [trials]: the trials of the batch running together (params.trial is the first one's index in
+// the run): all of them on the batched paths (smallNetwork.wgsl, and stepAll/stepRate + latents),
+// one on the per-step delta-rule path. K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
 // on the host and passed in Params, so the host is the one place that lays the buffers out.
 // consts and state are per-neuron arrays that may exceed maxStorageBufferBindingSize: a run whose
 // arrays fit binds each whole and includes wholeArrays.wgsl; a larger one binds them as parts of
@@ -63,10 +65,10 @@ struct Params {
   record_latents: u32,
   history: u32,        // pulse history depth H = max pwsteps + 1 (0 without pulse synapses)
   pulse_words: u32,    // ⌈H/32⌉
-  event_capacity: u32,
+  event_capacity: u32, // event slots per trial (per chunk, or per submit for smallNetwork.wgsl)
   dt: f32,
   readout_decay: f32,
-  workgroups: u32,     // of the step kernel = rows of partials
+  workgroups: u32,     // of the step kernel per trial = rows of partials per trial
   off_bias: u32,
   off_own_syn: u32,
   off_fast_self: u32,
@@ -89,12 +91,12 @@ struct Params {
   s: u32,              // samples S: steps run t = 1 … S − 1
   steps_per_dispatch: u32, // small-network kernel: steps one dispatch may run
   trial_words: u32,    // words of state per trial (stride of state's [trials] sections)
-  off_trial_control: u32, // small-network kernel: state offset of [trials][2] (t, events)
-  event_stride: u32,   // small-network kernel: event slots per trial per submit
   step_event_bound: u32, // most events one step can add (1 one-per-step, N otherwise)
   record_stride: u32,  // words of latentRecord per trial
   record_spikes: u32,
   _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
   pops: array<Population, MAX_POPULATIONS>,
 }
 
@@ -113,7 +115,7 @@ struct Control {
 @group(1) @binding(0) var<storage, read_write> state: array<u32>;
 @group(1) @binding(1) var<storage, read_write> latent: array<f32>;
 @group(1) @binding(2) var<storage, read_write> partials: array<u32>;
-@group(1) @binding(3) var<storage, read_write> control: Control;
+@group(1) @binding(3) var<storage, read_write> control: array<Control>;
 @group(2) @binding(0) var<storage, read_write> events: array<vec2<u32>>;
 @group(2) @binding(1) var<storage, read_write> latentRecord: array<f32>;
 

@@ -3,8 +3,29 @@
 // spikeSequential, latents) and the small-network kernel. Every expression keeps the operation
 // order of the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts, rateTrial.ts), so both round
 // alike. A trial's state section starts at word `base` of `state` and its latents (s[K], y[K]) at
-// `latent_base` of `latent` (both 0 on the per-step path). A population is passed by index
+// `latent_base` of `latent` (both 0 for the first trial of a batch). A population is passed by index
 // (`pop`, into params.pops) and only the fields used are read. Needs bindings.wgsl and philox.wgsl.
+
+/**
+ * Where a workgroup of a per-step projecting kernel (stepAll, stepRate) works. Their dispatches run
+ * every trial of a batch, trial-major: workgroup g = slice.first_workgroup + workgroup_id.x is
+ * workgroup w = g mod params.workgroups of the batch's trial b = ⌊g / params.workgroups⌋, and
+ * writes row g of partials ([trials][workgroups][K]). b is uniform in the workgroup.
+ */
+struct BatchSlot {
+  row: u32,         // g
+  batch: u32,       // b, the trial's index within the batch (control[b], its event region)
+  workgroup: u32,   // w
+  trial: u32,       // params.trial + b, the trial's index in the run (the noise's counter)
+  state_base: u32,  // b·trial_words
+  latent_base: u32, // b·2K
+}
+
+fn batch_slot(workgroup_id: u32) -> BatchSlot {
+  let g = slice.first_workgroup + workgroup_id;
+  let b = g / params.workgroups;
+  return BatchSlot(g, b, g - b * params.workgroups, params.trial + b, b * params.trial_words, b * 2u * params.k);
+}
 
 /** MODEL.md §3 phases 1 and 3: F_i·c[t] + b_i + I_ext,i[t−1] (c precomputed on the host). */
 fn feedforward(i: u32, pop: u32, t: u32) -> f32 {

@@ -30,12 +30,12 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   if (lid.x != 0u) {
     return;
   }
-  let t = control.t;
+  let t = control[0].t;
   let fired = best.rank != NO_RANK;
   if (fired) {
     apply_single_spike(0u, best.index);
     if (params.record_spikes != 0u) {
-      let slot = atomicAdd(&control.events, 1u);
+      let slot = atomicAdd(&control[0].events, 1u);
       if (slot < params.event_capacity) {
         events[slot] = vec2<u32>(t, best.index);
       }
@@ -43,5 +43,5 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
   }
   set_single_increment(0u, best.index, fired);
   finish_readout(0u, 0u, t);
-  control.t = t + 1u;
+  control[0].t = t + 1u;
 }

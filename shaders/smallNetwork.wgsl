@@ -5,7 +5,8 @@
 // one step per dispatch pair for any N.
 //
 // One workgroup = one trial b of the batch (slice.first_workgroup + workgroup id; noise trial
-// index params.trial + b), its state at state[b·trial_words …], its s[K], y[K] at latent[b·2K …].
+// index params.trial + b), its state at state[b·trial_words …], its s[K], y[K] at latent[b·2K …],
+// its step counter and event count in control[b], its events in events[b·event_capacity …].
 // Lane q owns neurons q, q + WORKGROUP_SIZE, … Per step t, until t = S, steps_per_dispatch steps,
 // or the trial's event slots could overflow within the step (the host then runs another dispatch
 // from where each trial stopped):
@@ -24,7 +25,7 @@
 // two) is the host's choice per adapter: one lane per neuron on a GPU (shortest steps), but a single
 // SIMD group on a software adapter, where every barrier costs a coroutine switch per group of 4
 // lanes (measured on SwiftShader: fig6, 50 neurons, 0.5 s with 64 lanes, 2.4 s with 256).
-// Bindings: bindings.wgsl (params, consts, slice, state, latent, events, latentRecord).
+// Bindings: bindings.wgsl (params, consts, slice, state, latent, control, events, latentRecord).
 // Includes model.wgsl, reduce.wgsl, spikes.wgsl, philox.wgsl.
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
@@ -42,18 +43,17 @@ fn main(
   let base = b * params.trial_words;
   let latent_base = b * 2u * params.k;
   let record_base = b * params.record_stride;
-  let event_base = b * params.event_stride;
-  let control_at = params.off_trial_control + 2u * b;
+  let event_base = b * params.event_capacity;
   let trial = params.trial + b;
   if (lane == 0u) {
-    shared_control = vec2<u32>(state_u32(control_at), state_u32(control_at + 1u));
+    shared_control = vec2<u32>(control[b].t, atomicLoad(&control[b].events));
   }
   let saved = workgroupUniformLoad(&shared_control);
   var t = saved.x;
   var event_count = saved.y;
 
   for (var step = 0u; step < params.steps_per_dispatch; step++) {
-    if (t >= params.s || event_count + params.step_event_bound > params.event_stride) {
+    if (t >= params.s || event_count + params.step_event_bound > params.event_capacity) {
       break;
     }
     storageBarrier();
@@ -99,7 +99,7 @@ fn main(
         integrate_delta(i, base, latent_base, t, trial);
       }
       let first_event = event_base + event_count;
-      let spikes = sequential_spikes(lane, base, latent_base, t, first_event, event_base + params.event_stride);
+      let spikes = sequential_spikes(lane, base, latent_base, t, first_event, event_base + params.event_capacity);
       if (params.record_spikes != 0u) {
         event_count = event_count + spikes;
       }
@@ -111,7 +111,7 @@ fn main(
   }
 
   if (lane == 0u) {
-    set_state_u32(control_at, t);
-    set_state_u32(control_at + 1u, event_count);
+    control[b].t = t;
+    atomicStore(&control[b].events, event_count);
   }
 }

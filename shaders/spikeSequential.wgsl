@@ -17,14 +17,14 @@ override WORKGROUP_SIZE: u32 = 256u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
-  let t = control.t;
-  let first_event = atomicLoad(&control.events);
+  let t = control[0].t;
+  let first_event = atomicLoad(&control[0].events);
   let spikes = sequential_spikes(lid.x, 0u, 0u, t, first_event, params.event_capacity);
   if (lid.x == 0u) {
     if (params.record_spikes != 0u) {
-      atomicStore(&control.events, first_event + spikes);
+      atomicStore(&control[0].events, first_event + spikes);
     }
     finish_readout(0u, 0u, t);
-    control.t = t + 1u;
+    control[0].t = t + 1u;
   }
 }

@@ -15,11 +15,16 @@
 // | 1/4, 1/5      | state_1, state_2 | read_write | array<u32> | words of parts 1 and 2 of state |
 //
 // PART_SHIFT (override): log2 of the words per part, the same for both arrays: the largest power
-// of two within the device's binding limit (or the engine's maxPartBytes, for tests). No entry
-// point.
+// of two within the device's binding limit (or the engine's maxPartBytes, for tests).
+// CONSTS_SPLIT, STATE_SPLIT (overrides): whether each array is in parts; one that is not is read
+// in its first binding as wholeArrays.wgsl reads it (the branch folds away when the pipeline is
+// made), so a run pays the part switch only on the array that needs it. No entry point.
 
 override PART_SHIFT: u32;
 override PART_MASK: u32 = (1u << PART_SHIFT) - 1u;
+/** Whether consts, and state, are in parts: an array that is not is indexed in its first binding. */
+override CONSTS_SPLIT: bool;
+override STATE_SPLIT: bool;
 
 @group(0) @binding(3) var<storage, read> consts_1: array<u32>;
 @group(0) @binding(4) var<storage, read> consts_2: array<u32>;
@@ -28,6 +33,9 @@ override PART_MASK: u32 = (1u << PART_SHIFT) - 1u;
 @group(1) @binding(5) var<storage, read_write> state_2: array<u32>;
 
 fn const_u32(index: u32) -> u32 {
+  if (!CONSTS_SPLIT) {
+    return consts[index];
+  }
   let at = index & PART_MASK;
   switch (index >> PART_SHIFT) {
     case 0u: {
@@ -46,6 +54,9 @@ fn const_u32(index: u32) -> u32 {
 }
 
 fn state_u32(index: u32) -> u32 {
+  if (!STATE_SPLIT) {
+    return state[index];
+  }
   let at = index & PART_MASK;
   switch (index >> PART_SHIFT) {
     case 0u: {
@@ -61,6 +72,10 @@ fn state_u32(index: u32) -> u32 {
 }
 
 fn set_state_u32(index: u32, value: u32) {
+  if (!STATE_SPLIT) {
+    state[index] = value;
+    return;
+  }
   let at = index & PART_MASK;
   switch (index >> PART_SHIFT) {
     case 0u: {

@@ -28,7 +28,7 @@ fn main(
 ) {
   let w = slice.first_workgroup + wid.x;
   let i = w * WORKGROUP_SIZE + lid.x;
-  let t = control.t;
+  let t = control[0].t;
   var mine = no_candidate();
   if (i < params.n) {
     let v = integrate_delta(i, 0u, 0u, t, params.trial);

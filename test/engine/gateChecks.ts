@@ -30,12 +30,26 @@ export function expectSameResult(actual: SimulationResult, expected: SimulationR
   });
 }
 
-/** A run that opens the gate at once, checking every checkpoint and a partial result mid-run. */
+/** The first trial and the number of trials of each batch, `trialsPerBatch` at a time. */
+function batchesOf(net: CompiledNetwork, trialsPerBatch: number): [number, number][] {
+  const batches: [number, number][] = [];
+  for (let first = 0; first < net.trials; first += trialsPerBatch) {
+    batches.push([first, Math.min(trialsPerBatch, net.trials - first)]);
+  }
+  return batches;
+}
+
+/**
+ * A run that opens the gate at once, checking every checkpoint and a partial result mid-run. An
+ * engine that runs `trialsPerBatch` trials together stops before each chunk of each batch, naming
+ * the batch's first trial and counting the steps of all its trials.
+ */
 export async function checkOpenGate(
   engine: Engine,
   net: CompiledNetwork,
   chunkSteps: number,
   reference: SimulationResult,
+  trialsPerBatch = 1,
 ): Promise<void> {
   const seen: Omit<RunCheckpoint, 'partial'>[] = [];
   let partial: { step: number; trial: TrialResult } | null = null;
@@ -50,16 +64,16 @@ export async function checkOpenGate(
   });
   expectSameResult(result, reference);
 
-  // One checkpoint before every chunk: steps 0, c, 2c, … of each trial, done counting up.
+  // One checkpoint before every chunk: steps 0, c, 2c, … of each batch, done counting up.
   const total = (net.S - 1) * net.trials;
-  const expected = Array.from({ length: net.trials }, (_, trial) =>
+  const expected = batchesOf(net, trialsPerBatch).flatMap(([trial, trials]) =>
     Array.from({ length: Math.ceil((net.S - 1) / chunkSteps) }, (_, k) => ({
-      done: trial * (net.S - 1) + k * chunkSteps,
+      done: trial * (net.S - 1) + trials * k * chunkSteps,
       total,
       trial,
       step: k * chunkSteps,
     })),
-  ).flat();
+  );
   expect(seen).toEqual(expected);
 
   // The partial result at the middle checkpoint is the final result's prefix.
@@ -86,6 +100,7 @@ export async function checkPauseAndStep(
   net: CompiledNetwork,
   chunkSteps: number,
   reference: SimulationResult,
+  trialsPerBatch = 1,
 ): Promise<void> {
   const steps: number[] = [];
   let progressCalls = 0;
@@ -122,7 +137,7 @@ export async function checkPauseAndStep(
   open = true;
   release!();
   expectSameResult(await run, reference);
-  expect(steps.length).toBe(Math.ceil((net.S - 1) / chunkSteps) * net.trials);
+  expect(steps.length).toBe(Math.ceil((net.S - 1) / chunkSteps) * batchesOf(net, trialsPerBatch).length);
 
   // Aborting while paused rejects without waiting for the gate.
   const controller = new AbortController();

@@ -26,6 +26,7 @@ function sizes(o: {
     stateBytes: o.stateBytes ?? 64,
     latentBytes: 16,
     partialsBytes: 64,
+    trials: 1,
     eventsBytes: o.eventsBytes ?? 0,
     latentRecordBytes: 16,
     neurons: o.neurons ?? 5_000_000,

@@ -19,13 +19,14 @@ import { packParams } from './layout.ts';
 import type { Pipelines } from './pipelines.ts';
 import { readBuffer, readRanges } from './readback.ts';
 import {
-  stateCapacity,
+  BATCH_BYTES,
   createRunResources,
   planBindings,
+  stateCapacity,
   type RunResources,
   type RunSizes,
 } from './resources.ts';
-import { eventTrains, latentSeries, readCountsAndSeries, spikeCounts } from './results.ts';
+import { eventTrains, latentSeries, readCountsAndSeries, runBatches, spikeCounts } from './results.ts';
 
 /** Steps one dispatch runs per trial: keeps a single dispatch short on a real GPU's watchdog. */
 const STEPS_PER_DISPATCH = 256;
@@ -36,8 +37,6 @@ const STEPS_PER_DISPATCH = 256;
 const LANE_STEPS_PER_SUBMIT = 1 << 23;
 /** Event slots per trial per submit (at least one step's worth). */
 const EVENT_SLOTS_PER_TRIAL = 4096;
-/** Bytes of per-batch buffers one batch may use (trials are batched to stay under it). */
-const BATCH_BYTES = 64 << 20;
 
 /**
  * Steps per dispatch: STEPS_PER_DISPATCH, or under RunOptions.chunkSteps its largest divisor up to
@@ -63,7 +62,8 @@ export class BatchRunner {
     private readonly resources: RunResources,
     private readonly workgroupSize: number,
     private readonly batchSize: number,
-    private readonly eventStride: number,
+    /** Event slots per trial per submit. */
+    private readonly eventCapacity: number,
     private readonly stepEventBound: number,
     /**
      * Steps per dispatch, and at most how many a submit may run (RunOptions.chunkSteps): fewer only
@@ -73,33 +73,44 @@ export class BatchRunner {
     private readonly maxChunkSteps: number,
   ) {}
 
-  /** The buffers a run of `net` on this path allocates (shared with WebGpuEngine.bindingError). */
-  static sizes(gpu: GpuDevice, pipelines: Pipelines, net: CompiledNetwork, gpuNet: GpuNetwork) {
+  /**
+   * The buffers a run of `net` on this path allocates (shared with WebGpuEngine.bindingError);
+   * `maxTrials` caps the trials per batch.
+   */
+  static sizes(
+    gpu: GpuDevice,
+    pipelines: Pipelines,
+    net: CompiledNetwork,
+    gpuNet: GpuNetwork,
+    maxTrials?: number,
+  ) {
     const { limits } = gpu.device;
     const recordSpikes = net.record.spikes && net.model === 'spiking';
     const stepEventBound = recordSpikes ? (net.spikeRule === 'one-per-step' ? 1 : net.N) : 0;
-    const eventStride = recordSpikes ? Math.max(stepEventBound, Math.min(EVENT_SLOTS_PER_TRIAL, net.S)) : 0;
-    const stateWords = gpuNet.stateWords + 2;
-    const perTrial = 4 * (stateWords + 2 * gpuNet.K + gpuNet.scalars.record_stride) + 8 * eventStride;
+    const eventCapacity = recordSpikes ? Math.max(stepEventBound, Math.min(EVENT_SLOTS_PER_TRIAL, net.S)) : 0;
+    const stateBytes = gpuNet.stateWords * 4;
+    const perTrial = stateBytes + 4 * (2 * gpuNet.K + gpuNet.scalars.record_stride) + 8 * eventCapacity;
     const batchSize = Math.max(
       1,
       Math.min(
         net.trials,
+        maxTrials ?? Infinity,
         Math.floor(BATCH_BYTES / perTrial),
-        Math.floor(stateCapacity(limits, pipelines.maxPartBytes) / (4 * stateWords)),
+        Math.floor(stateCapacity(limits, pipelines.maxPartBytes) / stateBytes),
       ),
     );
     const sizes: RunSizes = {
       consts: gpuNet.consts,
-      stateBytes: batchSize * stateWords * 4,
+      stateBytes: batchSize * stateBytes,
       latentBytes: batchSize * 2 * gpuNet.K * 4,
       partialsBytes: 4,
-      eventsBytes: batchSize * eventStride * 8,
+      trials: batchSize,
+      eventsBytes: batchSize * eventCapacity * 8,
       latentRecordBytes: batchSize * gpuNet.scalars.record_stride * 4,
       maxWorkgroups: batchSize,
       workgroupSize: pipelines.workgroupSize,
     };
-    return { sizes, batchSize, eventStride, stepEventBound };
+    return { sizes, batchSize, eventCapacity, stepEventBound };
   }
 
   static async create(
@@ -108,15 +119,22 @@ export class BatchRunner {
     net: CompiledNetwork,
     gpuNet: GpuNetwork,
     workgroupSize: number,
-    chunkSteps?: number,
+    options: { chunkSteps?: number; maxTrials?: number } = {},
   ): Promise<BatchRunner> {
     const { device } = gpu;
-    const { sizes, batchSize, eventStride, stepEventBound } = BatchRunner.sizes(gpu, pipelines, net, gpuNet);
+    const { chunkSteps, maxTrials } = options;
+    const { sizes, batchSize, eventCapacity, stepEventBound } = BatchRunner.sizes(
+      gpu,
+      pipelines,
+      net,
+      gpuNet,
+      maxTrials,
+    );
     const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
     if (plan instanceof Error) throw plan;
     const [pipeline, kernels] = await Promise.all([
-      pipelines.smallNetwork(workgroupSize, plan.split),
-      pipelines.kernels(plan.split),
+      pipelines.smallNetwork(workgroupSize, plan),
+      pipelines.kernels(plan),
     ]);
     const resources = await createRunResources(device, kernels.layouts, sizes, plan);
     return new BatchRunner(
@@ -127,7 +145,7 @@ export class BatchRunner {
       resources,
       workgroupSize,
       batchSize,
-      eventStride,
+      eventCapacity,
       stepEventBound,
       stepsPerDispatch(chunkSteps),
       chunkSteps ?? Infinity,
@@ -142,22 +160,15 @@ export class BatchRunner {
     this.resources.destroy();
   }
 
-  async run(
+  /** Every trial of the run, batch after batch. */
+  run(
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
     gate?: RunnerGate,
   ): Promise<TrialResult[]> {
-    const results: TrialResult[] = [];
-    for (let first = 0; first < this.net.trials; first += this.batchSize) {
-      const trials = Math.min(this.batchSize, this.net.trials - first);
-      const doneBefore = first * (this.net.S - 1);
-      const batchGate: RunnerGate | undefined =
-        gate && ((trial, step, done, partial) => gate(trial, step, doneBefore + done, partial));
-      results.push(
-        ...(await this.runBatch(first, trials, (done) => progress(doneBefore + done), signal, batchGate)),
-      );
-    }
-    return results;
+    return runBatches(this.net, this.batchSize, progress, gate, (first, trials, batchProgress, batchGate) =>
+      this.runBatch(first, trials, batchProgress, signal, batchGate),
+    );
   }
 
   private async runBatch(
@@ -173,7 +184,6 @@ export class BatchRunner {
     const { queue } = device;
     const { K } = gpuNet;
     const trialWords = gpuNet.stateWords;
-    const controlOffset = this.batchSize * trialWords;
     queue.writeBuffer(
       res.params,
       0,
@@ -181,30 +191,27 @@ export class BatchRunner {
         {
           ...gpuNet.scalars,
           trial: firstTrial,
-          event_capacity: 0,
+          event_capacity: this.eventCapacity,
           workgroups: trials,
           steps_per_dispatch: perDispatch,
-          off_trial_control: controlOffset,
-          event_stride: this.eventStride,
           step_event_bound: this.stepEventBound,
           record_spikes: this.stepEventBound > 0 ? 1 : 0,
         },
         gpuNet.populations,
       ),
     );
-    const state = new Uint32Array(controlOffset + 2 * trials);
-    const latent = new Float32Array(2 * K * trials);
-    const one = initialState(net, gpuNet);
-    const oneLatent = initialLatent(net, gpuNet);
+    const state = initialState(net, gpuNet);
+    const latent = initialLatent(net, gpuNet);
+    // Every trial at step 1 with no events: (t, events) per trial, as control[b] holds them.
+    const control = new Uint32Array(2 * trials);
     for (let b = 0; b < trials; b++) {
-      state.set(one, b * trialWords);
-      state[controlOffset + 2 * b] = 1;
-      latent.set(oneLatent, 2 * K * b);
+      res.state.write(b * trialWords * 4, state);
+      queue.writeBuffer(res.latent, b * 2 * K * 4, latent);
       if (net.record.latents)
         queue.writeBuffer(res.latentRecord, b * gpuNet.scalars.record_stride * 4, gpuNet.y0);
+      control[2 * b] = 1;
     }
-    res.state.write(0, state);
-    queue.writeBuffer(res.latent, 0, latent);
+    queue.writeBuffer(res.control, 0, control);
 
     const lanes = trials * this.workgroupSize;
     const perSubmit = Math.min(
@@ -212,8 +219,6 @@ export class BatchRunner {
       Math.max(1, Math.floor(this.maxChunkSteps / perDispatch)),
     );
     const chunks = Array.from({ length: trials }, () => [] as { events: Uint32Array; count: number }[]);
-    const control = new Uint32Array(2 * trials);
-    control.set(state.subarray(controlOffset));
     // The batch's first trial's recordings up to its step, read while the queue is idle.
     const partial = async (step: number): Promise<TrialResult> => {
       if (this.destroyed) throw abortError();
@@ -239,7 +244,7 @@ export class BatchRunner {
       for (let d = 0; d < dispatches; d++) res.dispatch(pass, this.pipeline, trials);
       pass.end();
       queue.submit([encoder.finish()]);
-      control.set(new Uint32Array(await readRanges(device, res.state.ranges(controlOffset * 4, 8 * trials))));
+      control.set(new Uint32Array(await readBuffer(device, res.control, 0, 8 * trials)));
       this.gpu.throwIfFailed();
       await this.collectEvents(control, chunks);
       let done = 0;
@@ -252,7 +257,7 @@ export class BatchRunner {
       progress(done);
       if (signal?.aborted) throw abortError();
       if (finished) break;
-      res.state.write(controlOffset * 4, control);
+      queue.writeBuffer(res.control, 0, control);
     }
 
     const words = new Uint32Array(await readRanges(device, res.state.ranges(0, trials * trialWords * 4)));
@@ -283,7 +288,7 @@ export class BatchRunner {
     const trials = chunks.length;
     const ranges = Array.from({ length: trials }, (_, b) => ({
       source: this.resources.events,
-      offset: b * this.eventStride * 8,
+      offset: b * this.eventCapacity * 8,
       size: control[2 * b + 1] * 8,
     }));
     const gathered = new Uint32Array(await readRanges(this.gpu.device, ranges));

@@ -11,14 +11,7 @@ const fr = Math.fround;
 
 /** Params fields that depend on how a run is dispatched, not on the network (set by the runners). */
 export type RunScalar =
-  | 'trial'
-  | 'event_capacity'
-  | 'workgroups'
-  | 'steps_per_dispatch'
-  | 'off_trial_control'
-  | 'event_stride'
-  | 'step_event_bound'
-  | 'record_spikes';
+  'trial' | 'event_capacity' | 'workgroups' | 'steps_per_dispatch' | 'step_event_bound' | 'record_spikes';
 
 export interface GpuNetwork {
   /** Neurons, channels + readouts. */

@@ -66,12 +66,12 @@ export const PARAMS_FIELDS = {
   s: 'u32',
   steps_per_dispatch: 'u32',
   trial_words: 'u32',
-  off_trial_control: 'u32',
-  event_stride: 'u32',
   step_event_bound: 'u32',
   record_stride: 'u32',
   record_spikes: 'u32',
   _pad0: 'u32',
+  _pad1: 'u32',
+  _pad2: 'u32',
 } as const satisfies Record<string, FieldType>;
 
 /** Padding fields keep the uniform's 16-byte alignment and are written as 0. */

@@ -1,8 +1,9 @@
 /// <reference types="@webgpu/types" />
 // Every compute pipeline of the engine, built from shaders/<kernel>.wgsl plus the shared files it
-// includes (bindings.wgsl's layouts). Two sets, which differ only in how consts and state are bound
-// (resources.ts): the whole set (wholeArrays.wgsl), built up front, and the split set
-// (splitArrays.wgsl, with the parts' extra bindings), built when a run first needs it. The
+// includes (bindings.wgsl's layouts). Sets of kernels that differ only in how consts and state are
+// bound (resources.ts): the whole set (wholeArrays.wgsl), built up front, and split sets
+// (splitArrays.wgsl, with the parts' extra bindings; one per choice of arrays in parts), built
+// when a run first needs one. The
 // per-step kernels are built at one workgroup size; smallNetwork.wgsl on first use per workgroup
 // size (its size follows N and the adapter) and set, cached by a key made only of set-up-time facts.
 
@@ -46,17 +47,22 @@ const STEP_KERNELS = ['stepAll', 'stepDelta', 'selectOne', 'spikeSequential', 's
 
 export type StepKernel = (typeof STEP_KERNELS)[number];
 
-/** The kernels and bind group layouts of runs whose arrays are bound whole, or of split runs. */
+/** The kernels of runs whose arrays are bound whole, or of runs with consts or state in parts. */
 export interface KernelSet {
   split: boolean;
   layouts: GPUBindGroupLayout[];
   pipelineLayout: GPUPipelineLayout;
+  /** Overrides every kernel of the set gets (smallNetwork.wgsl then its own WORKGROUP_SIZE). */
+  overrides: Record<string, number>;
   step: Record<StepKernel, GPUComputePipeline>;
 }
 
+/** Which arrays a run has in parts (resources.ts's BindingPlan). */
+export type SplitArrays = { constsParts: number; stateParts: number };
+
 export class Pipelines {
   private readonly small = new Map<string, Promise<GPUComputePipeline>>();
-  private splitSet: Promise<KernelSet> | null = null;
+  private readonly splitSets = new Map<string, Promise<KernelSet>>();
 
   private constructor(
     private readonly device: GPUDevice,
@@ -104,23 +110,28 @@ export class Pipelines {
     return new Pipelines(device, load, whole, workgroupSize, neuronsPerInvocation, maxPartBytes);
   }
 
-  /** Overrides of every kernel of a set: its workgroup size, and the split set's part size. */
-  private overrides(split: boolean, workgroupSize: number): Record<string, number> {
-    const shift = partShift(this.device.limits, this.maxPartBytes);
-    return { WORKGROUP_SIZE: workgroupSize, ...(split ? { PART_SHIFT: shift } : {}) };
-  }
-
-  /** The ordinary kernels, or the split ones (built on first use and kept). */
-  kernels(split: boolean): Promise<KernelSet> {
-    if (!split) return Promise.resolve(this.whole);
-    this.splitSet ??= buildSet(
-      this.device,
-      this.load,
-      true,
-      this.overrides(true, this.workgroupSize),
-      this.neuronsPerInvocation,
-    );
-    return this.splitSet;
+  /**
+   * The kernels for a run with these parts: the whole set, or a split set built on first use and
+   * kept, with the overrides CONSTS_SPLIT and STATE_SPLIT saying which array is in parts (an array
+   * that is not indexes its first binding directly) and PART_SHIFT their size.
+   */
+  kernels(plan: SplitArrays): Promise<KernelSet> {
+    const consts = plan.constsParts > 1;
+    const state = plan.stateParts > 1;
+    if (!consts && !state) return Promise.resolve(this.whole);
+    const key = `${consts}:${state}`;
+    let set = this.splitSets.get(key);
+    if (!set) {
+      const overrides = {
+        WORKGROUP_SIZE: this.workgroupSize,
+        PART_SHIFT: partShift(this.device.limits, this.maxPartBytes),
+        CONSTS_SPLIT: Number(consts),
+        STATE_SPLIT: Number(state),
+      };
+      set = buildSet(this.device, this.load, true, overrides, this.neuronsPerInvocation);
+      this.splitSets.set(key, set);
+    }
+    return set;
   }
 
   /** Workgroups of `kernel` for N neurons (one row of partials each for the projecting kernels). */
@@ -141,13 +152,16 @@ export class Pipelines {
     return Math.min(lanes, software ? SOFTWARE_LANES : this.workgroupSize);
   }
 
-  /** smallNetwork.wgsl at `workgroupSize` lanes, of the whole or the split set (built once each). */
-  smallNetwork(workgroupSize: number, split: boolean): Promise<GPUComputePipeline> {
-    const key = `${workgroupSize}:${split}`;
+  /** smallNetwork.wgsl at `workgroupSize` lanes, in the set `plan` needs (built once per pair). */
+  smallNetwork(workgroupSize: number, plan: SplitArrays): Promise<GPUComputePipeline> {
+    const key = `${workgroupSize}:${plan.constsParts > 1}:${plan.stateParts > 1}`;
     let pipeline = this.small.get(key);
     if (!pipeline) {
-      pipeline = this.kernels(split).then((set) =>
-        build(this.device, this.load, set, 'smallNetwork', this.overrides(split, workgroupSize)),
+      pipeline = this.kernels(plan).then((set) =>
+        build(this.device, this.load, set, 'smallNetwork', {
+          ...set.overrides,
+          WORKGROUP_SIZE: workgroupSize,
+        }),
       );
       this.small.set(key, pipeline);
     }
@@ -167,7 +181,7 @@ async function buildSet(
     label: `WebGpuEngine.pipelineLayout${split ? 'Split' : ''}`,
     bindGroupLayouts: layouts,
   });
-  const set = { split, layouts, pipelineLayout };
+  const set = { split, layouts, pipelineLayout, overrides };
   const built = await Promise.all(
     STEP_KERNELS.map((name) =>
       build(device, load, set, name, {

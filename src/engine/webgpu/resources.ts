@@ -29,6 +29,8 @@ export interface RunSizes {
   stateBytes: number;
   latentBytes: number;
   partialsBytes: number;
+  /** Trials of a batch: one Control (step counter, event count) each. */
+  trials: number;
   eventsBytes: number;
   /**
    * Event buffers of eventsBytes each (default 1): the per-step path alternates two between chunks,
@@ -52,6 +54,13 @@ export interface BindingPlan {
   /** Whether either array has more than one part (the run then needs splitArrays.wgsl's kernels). */
   split: boolean;
 }
+
+/**
+ * Bytes of per-trial buffers (state, latents, partials, latent record) a batch of trials may take:
+ * trials run together up to it. Below the 128 MiB every device binds, so of those arrays only
+ * state, which may be split, can need parts.
+ */
+export const BATCH_BYTES = 64 << 20;
 
 /** The most bytes one storage binding may hold on this device. */
 function deviceLimit(limits: GPUSupportedLimits): number {
@@ -248,7 +257,7 @@ export function createRunResources(
     const state = parted('state', sizes.stateBytes, plan.stateParts);
     const latent = buffer('latent', sizes.latentBytes);
     const partials = buffer('partials', sizes.partialsBytes);
-    const control = buffer('control', 8);
+    const control = buffer('control', 8 * sizes.trials);
     const eventSets = Array.from({ length: sizes.eventSets ?? 1 }, (_, e) =>
       buffer(`events${e}`, sizes.eventsBytes),
     );

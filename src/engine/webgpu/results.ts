@@ -1,7 +1,9 @@
 // GPU words → a TrialResult's parts, shared by the per-step and the batched paths: spike events
-// split by population, spike counts, latent and readout series.
+// split by population, spike counts, latent and readout series; and the loop over a run's batches
+// of trials.
 
 import type { SpikeTrain, TrialResult } from '../engine.ts';
+import type { RunnerGate } from '../checkpoint.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GpuNetwork } from './gpuNetwork.ts';
 import { readGroups } from './readback.ts';
@@ -79,4 +81,31 @@ export function latentSeries(
     latents: net.channels.map((_, l) => column(l)),
     readouts: net.readouts.map((_, r) => column(net.L + r)),
   };
+}
+
+/**
+ * Every trial of `net`, `batchSize` at a time through `runBatch` (its first trial, its number of
+ * trials), with progress and the gate's step counts turned from the batch's into the run's.
+ */
+export async function runBatches(
+  net: CompiledNetwork,
+  batchSize: number,
+  progress: (done: number) => void,
+  gate: RunnerGate | undefined,
+  runBatch: (
+    first: number,
+    trials: number,
+    progress: (done: number) => void,
+    gate: RunnerGate | undefined,
+  ) => Promise<TrialResult[]>,
+): Promise<TrialResult[]> {
+  const results: TrialResult[] = [];
+  for (let first = 0; first < net.trials; first += batchSize) {
+    const trials = Math.min(batchSize, net.trials - first);
+    const doneBefore = first * (net.S - 1);
+    const batchGate: RunnerGate | undefined =
+      gate && ((trial, step, done, partial) => gate(trial, step, doneBefore + done, partial));
+    results.push(...(await runBatch(first, trials, (done) => progress(doneBefore + done), batchGate)));
+  }
+  return results;
 }

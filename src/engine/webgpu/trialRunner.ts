@@ -1,20 +1,28 @@
 /// <reference types="@webgpu/types" />
-// The per-step path: any N, one trial after another. A chunk of steps is one command buffer with
-// two kernels per step (each sliced, see resources.ts), the second of which advances the GPU-side
-// step counter:
+// The per-step path: any N, every rule. A chunk of steps is one command buffer with two kernels
+// per step (each sliced, see resources.ts), the second of which advances the GPU-side step
+// counters:
 //   `all`           stepAll.wgsl, latents.wgsl
 //   `one-per-step`  stepDelta.wgsl, selectOne.wgsl
 //   `sequential`    stepDelta.wgsl, spikeSequential.wgsl
 //   rate model      stepRate.wgsl, latents.wgsl
 // Only the chunk's spike events come back between chunks; latent traces accumulate on the GPU and
-// are pulled once per trial.
+// are pulled once per batch.
+//
+// Trials: under the `all` rule and the rate model the trials run in batches, every trial of a
+// batch in the same dispatches (stepAll/stepRate run trials × workgroups workgroups, latents.wgsl
+// one per trial), each with its own state, latents, partials rows, step counter and event region,
+// so a batch gives each trial exactly the bits it gives alone (its noise is keyed by its own trial
+// index). A batch holds as many trials as BATCH_BYTES of per-trial buffers allow (and
+// WebGpuEngineOptions.maxTrialsPerBatch). The delta rules' spike phase is one workgroup walking the
+// whole network (selectOne, spikeSequential), so they run one trial at a time.
 //
 // Chunks are pipelined (CHUNKS_IN_FLIGHT = 2): chunk k+1 is submitted before the host waits for
-// chunk k, and chunk k+2 as soon as chunk k's control words (step counter, event count) are read,
+// chunk k, and chunk k+2 as soon as chunk k's control words (step counters, event counts) are read,
 // so the GPU always has the next chunk queued. Chunks alternate between two event buffers; chunk
-// k's events are copied (count·8 bytes, known once its control words are read) into a staging
-// buffer of a small pool (one per slot, grown on demand, reused) by a copy submitted before chunk
-// k+2, which reuses the event buffer, and mapped while chunk k+1 runs.
+// k's events (each trial's count·8 bytes, known once its control words are read) are copied into
+// a staging buffer of a small pool (one per slot, grown on demand, reused) by a copy submitted
+// before chunk k+2, which reuses the event buffer, and mapped while chunk k+1 runs.
 
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
@@ -24,11 +32,18 @@ import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { KernelSet, Pipelines, StepKernel } from './pipelines.ts';
-import { readBuffer, readRanges } from './readback.ts';
-import { createRunResources, planBindings, type RunResources, type RunSizes } from './resources.ts';
-import { eventTrains, latentSeries, readCountsAndSeries, spikeCounts } from './results.ts';
+import { readGroups, type BufferRange } from './readback.ts';
+import {
+  BATCH_BYTES,
+  createRunResources,
+  planBindings,
+  stateCapacity,
+  type RunResources,
+  type RunSizes,
+} from './resources.ts';
+import { eventTrains, latentSeries, readCountsAndSeries, runBatches, spikeCounts } from './results.ts';
 
-/** Neuron-updates per command buffer: bounds one submit's length and the spike-event buffer. */
+/** Neuron-updates per command buffer (over a batch's trials): bounds one submit's length and the spike-event buffer. */
 const NEURON_STEPS_PER_CHUNK = 1 << 22;
 const MAX_STEPS_PER_CHUNK = 1024;
 /** Chunks submitted ahead of the host: one running, one queued behind it. */
@@ -76,6 +91,9 @@ interface InFlight {
   mapped: Promise<void>;
 }
 
+/** One trial's spike events of one chunk: (step, neuron) pairs. */
+type EventChunk = { events: Uint32Array; count: number };
+
 /** Marks a promise as handled (it may reject after an abort destroys its buffer) and returns it. */
 function quiet<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
@@ -97,37 +115,66 @@ export class TrialRunner {
     private readonly gpuNet: GpuNetwork,
     private readonly resources: RunResources,
     private readonly workgroups: number,
+    /** Trials per batch (1 under the delta rules). */
+    readonly batchSize: number,
     private readonly stepsPerChunk: number,
+    /** Event slots per trial per chunk. */
     private readonly eventCapacity: number,
     private readonly controlStaging: GPUBuffer[],
     private readonly eventStaging: StagingPool,
   ) {}
 
-  /** The buffers a run of `net` on this path allocates (shared with WebGpuEngine.bindingError). */
-  static sizes(pipelines: Pipelines, net: CompiledNetwork, gpuNet: GpuNetwork, chunkSteps?: number) {
-    // Workgroups of the step's first kernel: the rows of partials it writes (params.workgroups).
-    const workgroups = pipelines.stepWorkgroups(kernelsOf(net)[0], net.N);
+  /**
+   * The buffers a run of `net` on this path allocates and how it is cut (shared with
+   * WebGpuEngine.bindingError); `maxTrials` caps the trials per batch.
+   */
+  static sizes(
+    gpu: GpuDevice,
+    pipelines: Pipelines,
+    net: CompiledNetwork,
+    gpuNet: GpuNetwork,
+    options: { chunkSteps?: number; maxTrials?: number } = {},
+  ) {
+    const [first, second] = kernelsOf(net);
+    // Workgroups of the step's first kernel per trial: the rows of partials it writes (params.workgroups).
+    const workgroups = pipelines.stepWorkgroups(first, net.N);
+    const K = gpuNet.K;
+    const trialStateBytes = gpuNet.stateWords * 4;
+    const rowBytes = Math.max(K, 3) * 4;
+    const perTrial = trialStateBytes + 2 * K * 4 + workgroups * rowBytes + gpuNet.scalars.record_stride * 4;
+    const batchSize =
+      second === 'latents'
+        ? Math.max(
+            1,
+            Math.min(
+              net.trials,
+              options.maxTrials ?? Infinity,
+              Math.floor(BATCH_BYTES / perTrial),
+              Math.floor(stateCapacity(gpu.device.limits, pipelines.maxPartBytes) / trialStateBytes),
+            ),
+          )
+        : 1;
     const stepsPerChunk = chunkLength(
-      Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / net.N))),
-      chunkSteps,
+      Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / (net.N * batchSize)))),
+      options.chunkSteps,
     );
     // A neuron spikes at most once per step under every rule, so this capacity cannot overflow;
     // the kernels still count past it and the host checks.
     const eventCapacity = net.record.spikes && net.model === 'spiking' ? net.N * stepsPerChunk : 0;
-    const K = gpuNet.K;
     const sizes: RunSizes = {
       consts: gpuNet.consts,
-      stateBytes: gpuNet.stateWords * 4,
-      latentBytes: 2 * K * 4,
-      partialsBytes: workgroups * Math.max(K, 3) * 4,
-      eventsBytes: eventCapacity * 8,
+      stateBytes: batchSize * trialStateBytes,
+      latentBytes: batchSize * 2 * K * 4,
+      partialsBytes: batchSize * workgroups * rowBytes,
+      trials: batchSize,
+      eventsBytes: batchSize * eventCapacity * 8,
       eventSets: eventCapacity > 0 ? CHUNKS_IN_FLIGHT : 1,
-      latentRecordBytes: gpuNet.scalars.record_stride * 4,
+      latentRecordBytes: batchSize * gpuNet.scalars.record_stride * 4,
       neurons: net.N,
-      maxWorkgroups: workgroups,
+      maxWorkgroups: batchSize * workgroups,
       workgroupSize: pipelines.workgroupSize,
     };
-    return { sizes, workgroups, stepsPerChunk, eventCapacity };
+    return { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity };
   }
 
   static async create(
@@ -135,23 +182,24 @@ export class TrialRunner {
     pipelines: Pipelines,
     net: CompiledNetwork,
     gpuNet: GpuNetwork,
-    chunkSteps?: number,
+    options: { chunkSteps?: number; maxTrials?: number } = {},
   ): Promise<TrialRunner> {
     const { device } = gpu;
-    const { sizes, workgroups, stepsPerChunk, eventCapacity } = TrialRunner.sizes(
+    const { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity } = TrialRunner.sizes(
+      gpu,
       pipelines,
       net,
       gpuNet,
-      chunkSteps,
+      options,
     );
     const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
     if (plan instanceof Error) throw plan;
-    const kernels = await pipelines.kernels(plan.split);
+    const kernels = await pipelines.kernels(plan);
     const resources = await createRunResources(device, kernels.layouts, sizes, plan);
     const controlStaging = Array.from({ length: CHUNKS_IN_FLIGHT }, (_, slot) =>
       device.createBuffer({
         label: `WebGpuEngine.controlStaging[${slot}]`,
-        size: 8,
+        size: 8 * batchSize,
         usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
       }),
     );
@@ -162,6 +210,7 @@ export class TrialRunner {
       gpuNet,
       resources,
       workgroups,
+      batchSize,
       stepsPerChunk,
       eventCapacity,
       controlStaging,
@@ -179,43 +228,62 @@ export class TrialRunner {
     this.eventStaging.destroy();
   }
 
-  async run(
-    trial: number,
+  /** Every trial of the run, batch after batch. */
+  run(
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
     gate?: RunnerGate,
-  ): Promise<TrialResult> {
+  ): Promise<TrialResult[]> {
+    return runBatches(this.net, this.batchSize, progress, gate, (first, trials, batchProgress, batchGate) =>
+      this.runBatch(first, trials, batchProgress, signal, batchGate),
+    );
+  }
+
+  private async runBatch(
+    firstTrial: number,
+    trials: number,
+    progress: (done: number) => void,
+    signal: AbortSignal | undefined,
+    gate: RunnerGate | undefined,
+  ): Promise<TrialResult[]> {
     const { net, gpuNet, resources: res } = this;
     const { device } = this.gpu;
     const { queue } = device;
+    const { K } = gpuNet;
+    const trialStateBytes = gpuNet.stateWords * 4;
+    const recordBytes = gpuNet.scalars.record_stride * 4;
     queue.writeBuffer(
       res.params,
       0,
       packParams(
         {
           ...gpuNet.scalars,
-          trial,
+          trial: firstTrial,
           event_capacity: this.eventCapacity,
           workgroups: this.workgroups,
           steps_per_dispatch: 0,
-          off_trial_control: 0,
-          event_stride: 0,
           step_event_bound: 0,
           record_spikes: this.eventCapacity > 0 ? 1 : 0,
         },
         gpuNet.populations,
       ),
     );
-    res.state.write(0, initialState(net, gpuNet));
-    queue.writeBuffer(res.latent, 0, initialLatent(net, gpuNet));
-    queue.writeBuffer(res.control, 0, new Uint32Array([1, 0]));
-    if (net.record.latents) queue.writeBuffer(res.latentRecord, 0, gpuNet.y0);
+    const state = initialState(net, gpuNet);
+    const latent = initialLatent(net, gpuNet);
+    for (let b = 0; b < trials; b++) {
+      res.state.write(b * trialStateBytes, state);
+      queue.writeBuffer(res.latent, b * 2 * K * 4, latent);
+      if (net.record.latents) queue.writeBuffer(res.latentRecord, b * recordBytes, gpuNet.y0);
+    }
 
     const [first, second] = kernelsOf(net).map((k) => this.kernels.step[k]);
-    const raw: { events: Uint32Array; count: number }[] = [];
+    // latents.wgsl finishes every trial of the batch (a workgroup each); the delta rules' spike
+    // kernels are one workgroup over the one trial.
+    const secondWorkgroups = second === this.kernels.step.latents ? trials : 1;
+    const raw: EventChunk[][] = Array.from({ length: trials }, () => []);
     const inFlight: InFlight[] = [];
-    // Event reads submitted but not yet collected, in chunk order.
-    const eventReads: Promise<{ events: Uint32Array; count: number } | null>[] = [];
+    // Event reads submitted but not yet collected, in chunk order: every trial's events of a chunk.
+    const eventReads: Promise<EventChunk[] | null>[] = [];
     let submitted = 0;
     let nextT0 = 1;
 
@@ -225,18 +293,27 @@ export class TrialRunner {
       const slot = submitted++ % CHUNKS_IN_FLIGHT;
       const eventSet = this.eventCapacity > 0 ? slot : 0;
       const control = this.controlStaging[slot];
-      // Queue order: this reset runs after the chunks already submitted, before this one.
-      queue.writeBuffer(res.control, 4, new Uint32Array([0]));
+      // Queue order: this write runs after the chunks already submitted, when every trial is at
+      // t0: it only clears the event counts (and sets the counters at the batch's start).
+      const words = new Uint32Array(2 * trials);
+      for (let b = 0; b < trials; b++) words[2 * b] = t0;
+      queue.writeBuffer(res.control, 0, words);
       const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.chunk' });
       const pass = encoder.beginComputePass({ label: 'WebGpuEngine.steps' });
       for (let s = 0; s < steps; s++) {
-        res.dispatch(pass, first, this.workgroups, eventSet);
-        res.dispatch(pass, second, 1, eventSet);
+        res.dispatch(pass, first, trials * this.workgroups, eventSet);
+        res.dispatch(pass, second, secondWorkgroups, eventSet);
       }
       pass.end();
-      encoder.copyBufferToBuffer(res.control, 0, control, 0, 8);
+      encoder.copyBufferToBuffer(res.control, 0, control, 0, 8 * trials);
       queue.submit([encoder.finish()]);
-      inFlight.push({ t0, steps, slot, control, mapped: quiet(control.mapAsync(GPUMapMode.READ)) });
+      inFlight.push({
+        t0,
+        steps,
+        slot,
+        control,
+        mapped: quiet(control.mapAsync(GPUMapMode.READ, 0, 8 * trials)),
+      });
       nextT0 += steps;
     };
 
@@ -245,41 +322,55 @@ export class TrialRunner {
     const retire = async () => {
       const { t0, steps, slot, control, mapped } = inFlight.shift()!;
       await mapped;
-      const [t, count] = new Uint32Array(control.getMappedRange().slice(0));
+      const words = new Uint32Array(control.getMappedRange(0, 8 * trials).slice(0));
       control.unmap();
       this.gpu.throwIfFailed();
-      if (t !== t0 + steps) throw new Error(`WebGpuEngine: step counter at ${t}, expected ${t0 + steps}`);
-      if (count > this.eventCapacity) {
-        throw new Error(
-          `WebGpuEngine: ${count} spikes in one chunk, above the event buffer's ${this.eventCapacity}`,
-        );
+      const counts = Array.from({ length: trials }, (_, b) => words[2 * b + 1]);
+      for (let b = 0; b < trials; b++) {
+        if (words[2 * b] !== t0 + steps) {
+          throw new Error(
+            `WebGpuEngine: trial ${firstTrial + b}'s step counter at ${words[2 * b]}, expected ${t0 + steps}`,
+          );
+        }
+        if (counts[b] > this.eventCapacity) {
+          throw new Error(
+            `WebGpuEngine: ${counts[b]} spikes in one chunk, above the event buffer's ${this.eventCapacity}`,
+          );
+        }
       }
-      if (count > 0) {
-        const bytes = count * 8;
+      const total = counts.reduce((a, c) => a + c, 0);
+      if (total > 0) {
+        const bytes = total * 8;
         const staging = this.eventStaging.get(slot, bytes);
         const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.events' });
-        encoder.copyBufferToBuffer(res.eventSets[slot], 0, staging, 0, bytes);
+        let at = 0;
+        counts.forEach((count, b) => {
+          const region = b * this.eventCapacity * 8;
+          if (count > 0) encoder.copyBufferToBuffer(res.eventSets[slot], region, staging, at, count * 8);
+          at += count * 8;
+        });
         queue.submit([encoder.finish()]);
         eventReads.push(
           quiet(
             staging.mapAsync(GPUMapMode.READ, 0, bytes).then(() => {
               const events = new Uint32Array(staging.getMappedRange(0, bytes).slice(0));
               staging.unmap();
-              return { events, count };
+              let from = 0;
+              return counts.map((count) => ({ events: events.subarray(from, (from += 2 * count)), count }));
             }),
           ),
         );
       } else {
         eventReads.push(Promise.resolve(null));
       }
-      progress(t0 + steps - 1);
+      progress(trials * (t0 + steps - 1));
     };
 
     // Events of every retired chunk, in order; at most `keep` reads left pending.
     const collect = async (keep: number) => {
       while (eventReads.length > keep) {
         const read = await eventReads.shift()!;
-        if (read) raw.push(read);
+        read?.forEach((chunk, b) => chunk.count > 0 && raw[b].push(chunk));
       }
     };
 
@@ -293,13 +384,17 @@ export class TrialRunner {
       }
     };
 
-    // The trial's recordings up to `step`, read once the queue is drained (a paused run).
+    // Under `all` the events of one step arrive in atomic order: sort them as the CPU emits them.
+    const trains = (b: number): SpikeTrain[] | null =>
+      net.record.spikes ? eventTrains(net, raw[b], net.spikeRule === 'all') : null;
+
+    // The batch's first trial's recordings up to `step`, read once the queue is drained (a paused run).
     const partial = async (step: number): Promise<TrialResult> => {
       if (this.destroyed) throw abortError();
       await drain();
       const trialSoFar: TrialResult = {
         ...(await readCountsAndSeries(device, net, gpuNet, res.state, res.latentRecord)),
-        spikes: net.record.spikes ? eventTrains(net, raw, net.spikeRule === 'all') : null,
+        spikes: trains(0),
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };
@@ -309,7 +404,7 @@ export class TrialRunner {
         while (inFlight.length < CHUNKS_IN_FLIGHT && nextT0 < net.S) {
           if (gate) {
             const at = nextT0 - 1;
-            await gate(trial, at, at, () => partial(at));
+            await gate(firstTrial, at, trials * at, () => partial(at));
             if (signal?.aborted) throw abortError();
           }
           submitChunk();
@@ -327,21 +422,20 @@ export class TrialRunner {
       throw err;
     }
 
-    const counts = new Uint32Array(
-      await readRanges(device, res.state.ranges(gpuNet.scalars.st_count * 4, net.N * 4)),
+    const countRanges = Array.from({ length: trials }, (_, b) =>
+      res.state.ranges(b * trialStateBytes + gpuNet.scalars.st_count * 4, net.N * 4),
     );
-    // Under `all` the events of one step arrive in atomic order: sort them as the CPU emits them.
-    const spikes: SpikeTrain[] | null = net.record.spikes
-      ? eventTrains(net, raw, net.spikeRule === 'all')
-      : null;
-    const record = net.record.latents
-      ? new Float32Array(await readBuffer(device, res.latentRecord, 0, gpuNet.scalars.record_stride * 4))
-      : null;
+    const recordRange: BufferRange[] = [
+      { source: res.latentRecord, offset: 0, size: net.record.latents ? trials * recordBytes : 0 },
+    ];
+    const read = await readGroups(device, [...countRanges, recordRange]);
+    const record = net.record.latents ? new Float32Array(read[trials]) : null;
     this.gpu.throwIfFailed();
-    return {
-      spikeCounts: spikeCounts(net, counts),
-      spikes,
-      ...latentSeries(net, gpuNet, record),
-    };
+    const stride = gpuNet.scalars.record_stride;
+    return Array.from({ length: trials }, (_, b) => ({
+      spikeCounts: spikeCounts(net, new Uint32Array(read[b])),
+      spikes: trains(b),
+      ...latentSeries(net, gpuNet, record && record.subarray(b * stride, (b + 1) * stride)),
+    }));
   }
 }

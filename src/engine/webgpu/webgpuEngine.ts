@@ -2,9 +2,10 @@
 // The WebGPU backend. State stays on the GPU; phases follow the CPU engine (src/engine/cpu), which
 // is the reference this backend is tested against in its f32 mode. Two paths:
 //   batched (batchRunner.ts, smallNetwork.wgsl): networks that fit one workgroup under the delta
-//     rules or the rate model: every trial of the run at once, many steps per dispatch;
-//   per-step (trialRunner.ts): any N and every rule, one trial after another, two sliced kernels
-//     per step.
+//     rules or the rate model: a batch of trials at once, many steps per dispatch;
+//   per-step (trialRunner.ts): any N and every rule, two sliced kernels per step; under the `all`
+//     rule and the rate model a batch of trials per dispatch, under the delta rules one trial
+//     after another.
 // Every valid network runs: the spiking model under `all`, `one-per-step` and `sequential`, and the
 // rate model.
 
@@ -39,6 +40,13 @@ export interface WebGpuEngineOptions {
    * networks of millions of neurons otherwise are (resources.ts).
    */
   maxPartBytes?: number;
+  /**
+   * At most this many trials run together (default: as many as the batch's memory budget allows,
+   * resources.ts's BATCH_BYTES); 1 runs them one after another (tests and benchmarks compare the
+   * two). Applies to the batched small-network path and to the per-step path's `all` rule and rate
+   * model.
+   */
+  maxTrialsPerBatch?: number;
 }
 
 /**
@@ -71,6 +79,7 @@ export class WebGpuEngine implements Engine {
     private readonly pipelines: Pipelines,
     private readonly batchSmallNetworks: boolean,
     private readonly batchLanes: number | undefined,
+    private readonly maxTrialsPerBatch: number | undefined,
   ) {
     this.adapter = gpu.adapterInfo;
   }
@@ -83,8 +92,23 @@ export class WebGpuEngine implements Engine {
         neuronsPerInvocation: options.neuronsPerInvocation,
         maxPartBytes: options.maxPartBytes,
       });
-      const { batchSmallNetworks = true, batchLanes } = options;
-      return new WebGpuEngine(gpu, !options.gpu, pipelines, batchSmallNetworks, batchLanes);
+      const { batchSmallNetworks = true, batchLanes, maxTrialsPerBatch } = options;
+      if (
+        maxTrialsPerBatch !== undefined &&
+        !(Number.isInteger(maxTrialsPerBatch) && maxTrialsPerBatch >= 1)
+      ) {
+        throw new Error(
+          `WebGpuEngine: maxTrialsPerBatch must be a positive integer, got ${maxTrialsPerBatch}`,
+        );
+      }
+      return new WebGpuEngine(
+        gpu,
+        !options.gpu,
+        pipelines,
+        batchSmallNetworks,
+        batchLanes,
+        maxTrialsPerBatch,
+      );
     } catch (err) {
       if (!options.gpu) gpu.release();
       throw err;
@@ -101,9 +125,10 @@ export class WebGpuEngine implements Engine {
    */
   bindingError(net: CompiledNetwork): string | null {
     const gpuNet = buildGpuNetwork(net);
+    const maxTrials = this.maxTrialsPerBatch;
     const { sizes } = this.batchWorkgroupSize(net)
-      ? BatchRunner.sizes(this.gpu, this.pipelines, net, gpuNet)
-      : TrialRunner.sizes(this.pipelines, net, gpuNet);
+      ? BatchRunner.sizes(this.gpu, this.pipelines, net, gpuNet, maxTrials)
+      : TrialRunner.sizes(this.gpu, this.pipelines, net, gpuNet, { maxTrials });
     const plan = planBindings(this.gpu.device.limits, sizes, this.pipelines.maxPartBytes);
     return plan instanceof Error ? plan.message : null;
   }
@@ -122,33 +147,25 @@ export class WebGpuEngine implements Engine {
     const setupStart = performance.now();
     const gpuNet = buildGpuNetwork(net);
     const size = this.batchWorkgroupSize(net);
+    const cut = { chunkSteps, maxTrials: this.maxTrialsPerBatch };
     const runner = size
-      ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, chunkSteps)
-      : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, chunkSteps);
+      ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
+      : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
     const setupSeconds = (performance.now() - setupStart) / 1000;
     const simStart = performance.now();
     const total = (net.S - 1) * net.trials;
-    let trials: TrialResult[] = [];
+    let trials: TrialResult[];
     // Time spent paused at the gate is not simulation time.
     let pausedMs = 0;
-    const gateWith =
+    const runnerGate: RunnerGate | undefined =
       gate &&
-      ((doneBefore: number): RunnerGate =>
-        async (trial, step, done, partial) => {
-          const pausedAt = performance.now();
-          await passGate(gate({ done: doneBefore + done, total, trial, step, partial }), signal);
-          pausedMs += performance.now() - pausedAt;
-        });
+      (async (trial, step, done, partial) => {
+        const pausedAt = performance.now();
+        await passGate(gate({ done, total, trial, step, partial }), signal);
+        pausedMs += performance.now() - pausedAt;
+      });
     try {
-      if (runner instanceof BatchRunner) {
-        trials = await runner.run((done) => onProgress?.(done, total), signal, gateWith?.(0));
-      } else {
-        for (let trial = 0; trial < net.trials; trial++) {
-          const doneBefore = trial * (net.S - 1);
-          const progress = (done: number) => onProgress?.(doneBefore + done, total);
-          trials.push(await runner.run(trial, progress, signal, gateWith?.(doneBefore)));
-        }
-      }
+      trials = await runner.run((done) => onProgress?.(done, total), signal, runnerGate);
     } finally {
       runner.destroy();
     }
