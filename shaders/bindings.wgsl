@@ -4,7 +4,7 @@
 // | group/binding | name          | access     | type               | shape                          |
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
-// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] ownSyn[N] fastSelf[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] |
+// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] |
 // | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
 // | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords]; then [trials][2] (t, events) for the small-network kernel |
 // | 1/1           | latent        | read_write | array<f32>         | [trials][2K]: s[K] (this step's Σ proj·ĝ; s[l < L] is u_l, the drive of t+1), y[K] |
@@ -13,6 +13,8 @@
 // | 2/0           | events        | read_write | array<vec2<u32>>   | [capacity] or [trials][event_stride]: (step, global neuron) |
 // | 2/1           | latentRecord  | read_write | array<f32>         | [trials][samples][K], sample k is t = k·every |
 //
+// Under the `all` rule (stepAll.wgsl) ghat[N] is written only for K > 4 and spikedPrev[N] not at
+// all: ĝ follows from gExp or pulseOpen, and bit 31 of nextAllowed is spikedPrev (SPIKED_BIT).
 // K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
 // on the host and passed in Params, so the host is the one place that lays the buffers out.
 // `drive` holds, per step t ≥ 1 and population, the command input c[t] (spiking) or x[t−1] (rate),
@@ -42,7 +44,7 @@ struct Population {
   mu: f32,            // μ_p, the extra instantaneous self-reset
   class_rank: u32,    // rank of the population's priority among the network's distinct priorities
   clamp: u32,         // clampAtThreshold (one-per-step)
-  _pad0: u32,
+  fast_reset: u32,    // selfReset 'fast': ownSyn = w_self (MODEL.md §3), else 0
 }
 
 struct Params {
@@ -63,8 +65,6 @@ struct Params {
   readout_decay: f32,
   workgroups: u32,     // of the step kernel = rows of partials
   off_bias: u32,
-  off_own_syn: u32,
-  off_fast_self: u32,
   off_self_w: u32,
   off_pop: u32,
   off_f: u32,
@@ -90,6 +90,8 @@ struct Params {
   record_stride: u32,  // words of latentRecord per trial
   record_spikes: u32,
   _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
   pops: array<Population, MAX_POPULATIONS>,
 }
 

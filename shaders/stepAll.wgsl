@@ -1,35 +1,68 @@
 // stepAll.wgsl: one step t of the spiking model under the `all` spike rule (pulse and exponential
 // synapses), MODEL.md §3 phases 1–4 and §6. Followed by latents.wgsl, which finishes the step.
 //
-// One invocation = NEURONS_PER_INVOCATION neurons i = first + m·WORKGROUP_SIZE (m = 0, 1, …; global
-// index, populations concatenated; adjacent lanes touch adjacent neurons), each:
-//   1. command input c and I_ext of its population at t (precomputed on the host: consts.drive)
-//   2. R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + fastSelf_i·s_i[t−1]   (u from the previous step)
-//      (recurrence off: selfW_i·ĝ_i in place of the encoder sum)
-//   3. V ← V + λdt·((−V + F·c + b + I_ext) + R/(λdt)) + noise_scale·ξ(seed, trial, i, t)
+// Workgroups belong to one population each: population p gets ⌈size_p / (WORKGROUP_SIZE·
+// NEURONS_PER_INVOCATION)⌉ of them, in population order, and workgroup w's population follows from
+// w and the sizes alone. So the population, its parameters, its drive c[t], I_ext and (with
+// SHARED_ENCODERS) its encoder sum are workgroup-uniform: read once per invocation, not per neuron.
+// One invocation = NEURONS_PER_INVOCATION neurons i = first + m·WORKGROUP_SIZE (m = 0, 1, … while
+// i is in the population; adjacent lanes touch adjacent neurons), each:
+//   1. F_i·c + b_i + I_ext (c = command input of the population at t, precomputed on the host)
+//   2. R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + (ownSyn_i − μ)·s_i[t−1]   (u from the previous step;
+//      recurrence off: selfW_i·ĝ_i in place of the encoder sum; ownSyn_i = selfW_i or 0)
+//   3. V ← V + λdt·((−V + ff) + R/(λdt)) + noise_scale·ξ(seed, trial, i, t)
 //   4. spike if V ≥ 1 and t ≥ nextAllowed (then nextAllowed = t + wait), then the synaptic trace:
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
+// ĝ_i[t−1] is recomputed from the trace (gExp or pulseOpen) and s_i[t−1] is bit 31 of nextAllowed
+// (SPIKED_BIT), so per neuron the kernel touches V, the trace, nextAllowed, spikeCount and its
+// constants (F, b, selfW, encoders unless shared, proj) and nothing else: on software adapters
+// every per-neuron storage access is a loop over the SIMD lanes, and it is their number that sets
+// the step's time.
 // The invocation sums proj[k][i]·ĝ_i[t] over its neurons in m order, then the workgroup adds the
 // lanes' sums in a fixed tree, four channels k per tree (reduce.wgsl: latent channels, then
 // report-only readouts), and writes the f32 bits to partials[workgroup][k]: deterministic, no
 // float atomics. With spikes recorded, the workgroup compacts its events with one global atomicAdd
 // (record_events).
-// Phases 1–3 are model.wgsl's, shared with the other rules' kernels; the operation order mirrors
-// the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts).
+// The arithmetic is model.wgsl's (shared with the other rules' kernels); the operation order
+// mirrors the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts).
 //
-// Dispatch: ⌈N / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups in slices, each slice's first
-// workgroup in `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE
-// (override, a power of two) is chosen by the host within the device's limits: 256 fills a
-// workgroup on every adapter seen; the tree takes 9 barriers per four channels.
-// NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on software adapters,
-// where every barrier costs a coroutine switch per SIMD group and per workgroup (pipelines.ts):
-// fewer, fuller workgroups cut the barriers per step by that factor.
+// Specialised per network by overrides (pipelines.ts builds one pipeline per combination): llvmpipe
+// and SwiftShader run both sides of every branch they cannot resolve at compile time, masked, so
+// a pulse-synapse, noise or spike-recording path that this network never takes would still cost
+// its loads and arithmetic on every neuron. PULSE / EXPONENTIAL: some population has that synapse
+// kind; NOISE: some population has σ_V ≠ 0; SELF_INPUT: some population has recurrence off;
+// SELF_WEIGHTS: some population reads selfW (fast self-reset or recurrence off); SHARED_ENCODERS:
+// every recurrent population's neurons have one encoder row (large networks given scalar
+// encoders), so Σ_l e_l·u_l is the same expression, with the same bits, for all of them;
+// RECORD_SPIKES: the run records spike events; CHANNELS: K.
+//
+// Dispatch: Σ_p ⌈size_p / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups (pipelines.ts's
+// allWorkgroups) in slices, each slice's first workgroup in `slice` (software adapters abort on
+// very large dispatches). WORKGROUP_SIZE (override, a power of two) is chosen by the host within
+// the device's limits: 256 fills a workgroup on every adapter seen; the tree takes 9 barriers per
+// four channels. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
+// software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
+// (pipelines.ts): fewer, fuller workgroups cut the barriers per step by that factor.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
 
 override WORKGROUP_SIZE: u32 = 256u;
 /** Neurons per invocation (override): the host's choice, see the header. */
 override NEURONS_PER_INVOCATION: u32 = 1u;
+// The network's specialisation (header): what the populations have, and K.
+override PULSE: bool = true;
+override EXPONENTIAL: bool = true;
+override NOISE: bool = true;
+override SELF_INPUT: bool = true;
+override SELF_WEIGHTS: bool = true;
+override SHARED_ENCODERS: bool = false;
+override RECORD_SPIKES: bool = true;
+override CHANNELS: u32 = 4u;
+
+/** Bit 31 of nextAllowed: the neuron spiked at the previous step (t < 2³¹ always). */
+const SPIKED_BIT: u32 = 0x80000000u;
+
+const SYNAPSE_PULSE: u32 = 1u;
 
 /** Pulse history bit for step s of neuron i (ring of params.history steps). */
 fn pulse_bit_index(i: u32, s: u32) -> vec2<u32> {
@@ -37,31 +70,68 @@ fn pulse_bit_index(i: u32, s: u32) -> vec2<u32> {
   return vec2<u32>(params.st_bits + i * params.pulse_words + slot / 32u, 1u << (slot % 32u));
 }
 
+/** Whether population `pop` has pulse synapses, decided at compile time where the network allows. */
+fn is_pulse(pop: Population) -> bool {
+  return PULSE && (!EXPONENTIAL || pop.synapse_kind == SYNAPSE_PULSE);
+}
+
+/** What a workgroup's neurons share: their population, its drive at t, its encoder sum. */
+struct Shared {
+  pop: Population,
+  drive: u32,
+  net: f32,
+}
+
 struct Updated {
   ghat: f32,
   fired: bool,
 }
 
-/** Updates neuron i for step t; returns ĝ_i[t] and whether it fired. */
-fn update_neuron(i: u32, t: u32) -> Updated {
-  let pop_index = consts[params.off_pop + i];
-  let pop = params.pops[pop_index];
-  let g = state_f32(params.st_ghat + i);
-  let r = recurrent_drive(i, pop_index, g, state[params.st_spiked + i] != 0u, 0u);
+/** Updates neuron i of population `s` for step t; returns ĝ_i[t] and whether it fired. */
+fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
+  let pop = s.pop;
+  let pulse = is_pulse(pop);
+  // ĝ_i[t−1] from the trace the previous step left (exponential: dt·g; pulse: open/pwsteps).
+  var g_exp = 0.0;
+  var open = 0u;
+  var g: f32;
+  if (pulse) {
+    open = state[params.st_pulse_open + i];
+    g = f32(open) * pop.inv_pulse;
+  } else {
+    g_exp = state_f32(params.st_gexp + i);
+    g = params.dt * g_exp;
+  }
+  var self_w = 0.0;
+  if (SELF_WEIGHTS) {
+    self_w = const_f32(params.off_self_w + i);
+  }
+  var net: f32;
+  if (SELF_INPUT && pop.recurrence == 0u) {
+    net = self_w * g;
+  } else if (SHARED_ENCODERS) {
+    net = s.net;
+  } else {
+    net = encoder_sum(i, 0u);
+  }
+  let own_syn = select(0.0, self_w, pop.fast_reset != 0u);
+  let allowed = state[params.st_next + i];
+  let r = recurrent_drive(net, own_syn, pop.mu, g, (allowed & SPIKED_BIT) != 0u);
   let v = state_f32(params.st_v + i);
-  let next = next_voltage(i, pop_index, t, params.trial, v, feedforward(i, pop_index, t), r);
+  var next = integrate_voltage(pop.dt_leak, v, feedforward(i, s.drive), r);
+  if (NOISE && pop.noisy != 0u) {
+    next = next + voltage_noise(pop.noise_scale, i, t, params.trial);
+  }
   set_state_f32(params.st_v + i, next);
 
-  let fired = next >= 1.0 && t >= state[params.st_next + i];
-  state[params.st_spiked + i] = select(0u, 1u, fired);
+  let fired = next >= 1.0 && t >= (allowed & ~SPIKED_BIT);
+  state[params.st_next + i] = select(allowed & ~SPIKED_BIT, (t + pop.wait_steps) | SPIKED_BIT, fired);
   if (fired) {
-    state[params.st_next + i] = t + pop.wait_steps;
     state[params.st_count + i] = state[params.st_count + i] + 1u;
   }
 
   var ghat: f32;
-  if (pop.synapse_kind == 1u) {
-    var open = state[params.st_pulse_open + i];
+  if (pulse) {
     if (t >= pop.pulse_steps + 1u) {
       // The pulse opened at t − pwsteps covered samples t − pwsteps … t − 1: it closes now.
       let old = pulse_bit_index(i, t - pop.pulse_steps);
@@ -79,13 +149,15 @@ fn update_neuron(i: u32, t: u32) -> Updated {
     state[params.st_pulse_open + i] = open;
     ghat = f32(open) * pop.inv_pulse;
   } else {
-    let g_exp = state_f32(params.st_gexp + i);
     let decayed = g_exp - pop.decay_dt * g_exp;
     let updated = select(decayed, decayed + pop.rate, fired);
     set_state_f32(params.st_gexp + i, updated);
     ghat = params.dt * updated;
   }
-  set_state_f32(params.st_ghat + i, ghat);
+  if (CHANNELS > 4u) {
+    // Read back by project_rest for channels 4 … K − 1; nothing else reads ĝ under `all`.
+    set_state_f32(params.st_ghat + i, ghat);
+  }
   return Updated(ghat, fired);
 }
 
@@ -95,11 +167,11 @@ var<workgroup> wg_event_base: u32;
 /**
  * Spike events of this step, compacted per workgroup: each lane reserves room for its `fired`
  * spikes in a workgroup counter, lane 0 reserves the workgroup's total in control.events with one
- * atomicAdd, and each lane writes (t, i) for its spiking neurons (st_spiked) from its offset on.
+ * atomicAdd, and each lane writes (t, i) for its spiking neurons (SPIKED_BIT) from its offset on.
  * Slots at or past event_capacity are counted but not written (the host reports the overflow).
  * The order of events within a step is the atomics' (the host sorts them).
  */
-fn record_events(lane: u32, first: u32, t: u32, fired: u32) {
+fn record_events(lane: u32, first: u32, end: u32, t: u32, fired: u32) {
   var slot = atomicAdd(&wg_events, fired);
   workgroupBarrier();
   if (lane == 0u) {
@@ -108,7 +180,7 @@ fn record_events(lane: u32, first: u32, t: u32, fired: u32) {
   slot = slot + workgroupUniformLoad(&wg_event_base);
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
-    if (i < params.n && state[params.st_spiked + i] != 0u) {
+    if (i < end && (state[params.st_next + i] & SPIKED_BIT) != 0u) {
       if (slot < params.event_capacity) {
         events[slot] = vec2<u32>(t, i);
       }
@@ -122,22 +194,39 @@ fn main(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(workgroup_id) wid: vec3<u32>,
 ) {
-  let w = slice.first_workgroup + wid.x;
-  let first = w * WORKGROUP_SIZE * NEURONS_PER_INVOCATION + lid.x;
+  let w = slice.first_workgroup + wid.x; // the partials row
+  let span = WORKGROUP_SIZE * NEURONS_PER_INVOCATION;
+  // This workgroup's population and its place in it (the host's allWorkgroups, in reverse).
+  var index = 0u;
+  var local = w;
+  for (; index + 1u < params.p; index++) {
+    let count = (params.pops[index].size + span - 1u) / span;
+    if (local < count) {
+      break;
+    }
+    local = local - count;
+  }
+  let pop = params.pops[index];
   let t = control.t;
+  var s = Shared(pop, drive_at(index, t), 0.0);
+  if (SHARED_ENCODERS) {
+    s.net = encoder_sum(pop.start, 0u);
+  }
+  let first = pop.start + local * span + lid.x;
+  let end = pop.start + pop.size;
   var acc = vec4<f32>(0.0); // channels 0 … 3; lanes and neurons past the last add nothing
   var fired = 0u;
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
-    if (i < params.n) {
-      let u = update_neuron(i, t);
-      acc = acc + proj4(0u, i) * u.ghat;
+    if (i < end) {
+      let u = update_neuron(i, t, s);
+      acc = acc + proj4(0u, i, CHANNELS) * u.ghat;
       fired = fired + select(0u, 1u, u.fired);
     }
   }
-  store_partials4(lid.x, w, 0u, acc);
-  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.st_ghat);
-  if (params.record_spikes != 0u) {
-    record_events(lid.x, first, t, fired);
+  store_partials4(lid.x, w, 0u, acc, CHANNELS);
+  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, end, params.st_ghat, CHANNELS);
+  if (RECORD_SPIKES) {
+    record_events(lid.x, first, end, t, fired);
   }
 }

@@ -33,9 +33,9 @@ fn main(
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
     if (i < params.n) {
-      acc = acc + proj4(0u, i) * integrate_rate(i, 0u, 0u, t);
+      acc = acc + proj4(0u, i, params.k) * integrate_rate(i, 0u, 0u, t);
     }
   }
-  store_partials4(lid.x, w, 0u, acc);
-  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.st_ghat);
+  store_partials4(lid.x, w, 0u, acc, params.k);
+  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.n, params.st_ghat, params.k);
 }

@@ -5,7 +5,9 @@
 // neuron.
 
 import { SYNAPSE_PULSE, type CompiledNetwork } from '../../model/compile.ts';
+import { uniformRows } from '../cpu/spikingTrial.ts';
 import { RULES, type PopulationParams, type ScalarParams } from './layout.ts';
+import type { StepAllConstants } from './pipelines.ts';
 
 const fr = Math.fround;
 
@@ -35,6 +37,8 @@ export interface GpuNetwork {
   y0: Float32Array<ArrayBuffer>;
   scalars: Omit<ScalarParams, RunScalar>;
   populations: PopulationParams[];
+  /** stepAll.wgsl's specialisation for this network (the run adds RECORD_SPIKES). */
+  stepAll: Omit<StepAllConstants, 'RECORD_SPIKES'>;
 }
 
 /** Section offsets within the state buffer, in words (bindings.wgsl, group 1 binding 0). */
@@ -56,7 +60,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   const { N, J, L, S, populations, channels, readouts } = net;
   const K = L + readouts.length;
   const P = populations.length;
-  const off = { bias: 0, ownSyn: N, fastSelf: 2 * N, selfW: 3 * N, pop: 4 * N, f: 5 * N };
+  const off = { bias: 0, selfW: N, pop: 2 * N, f: 3 * N };
   const offEnc = off.f + N * J;
   const offProj = offEnc + N * L;
   const offDrive = offProj + K * N;
@@ -67,14 +71,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   f32.set(net.selfWeight, off.selfW);
   f32.set(net.inputWeights, off.f);
   f32.set(net.encoders, offEnc);
-  populations.forEach((p, pi) => {
-    for (let i = p.start; i < p.start + p.size; i++) {
-      words[off.pop + i] = pi;
-      const ownSyn = p.selfResetFast ? f32[off.selfW + i] : 0;
-      f32[off.ownSyn + i] = ownSyn;
-      f32[off.fastSelf + i] = fr(ownSyn - fr(p.mu));
-    }
-  });
+  populations.forEach((p, pi) => words.fill(pi, off.pop + p.start, off.pop + p.start + p.size));
   // Zeros outside a channel's source population: 0·ĝ adds nothing to the projection.
   channels.forEach((c, l) => f32.set(c.decoder, offProj + l * N + c.start));
   readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * N + r.start));
@@ -103,6 +100,8 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   const pulseWords = Math.ceil(history / 32);
   const sections = stateSections(N, pulseWords);
   const samples = Math.floor((S - 1) / net.record.every) + 1;
+  const encoders = f32.subarray(offEnc, offEnc + N * L);
+  const some = (has: (p: (typeof populations)[number]) => boolean) => (populations.some(has) ? 1 : 0);
 
   return {
     N,
@@ -134,8 +133,6 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       trial_words: sections.words,
       record_stride: net.record.latents ? samples * K : 0,
       off_bias: off.bias,
-      off_own_syn: off.ownSyn,
-      off_fast_self: off.fastSelf,
       off_self_w: off.selfW,
       off_pop: off.pop,
       off_f: off.f,
@@ -167,7 +164,19 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       mu: p.mu,
       class_rank: priorities.indexOf(p.priority),
       clamp: p.clampAtThreshold ? 1 : 0,
+      fast_reset: p.selfResetFast ? 1 : 0,
     })),
+    stepAll: {
+      PULSE: some((p) => p.synapseKind === SYNAPSE_PULSE),
+      EXPONENTIAL: some((p) => p.synapseKind !== SYNAPSE_PULSE),
+      NOISE: some((p) => p.noiseScale !== 0),
+      SELF_INPUT: some((p) => !p.recurrence),
+      SELF_WEIGHTS: some((p) => p.selfResetFast || !p.recurrence),
+      SHARED_ENCODERS: some((p) => p.recurrence && !uniformRows(encoders, L, p.start, p.start + p.size))
+        ? 0
+        : 1,
+      CHANNELS: K,
+    },
   };
 }
 

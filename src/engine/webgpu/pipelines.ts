@@ -1,8 +1,9 @@
 /// <reference types="@webgpu/types" />
 // Every compute pipeline of the engine, built from shaders/<kernel>.wgsl plus the shared files it
 // includes, on one pipeline layout (bindings.wgsl). The per-step kernels are built up front at one
-// workgroup size; smallNetwork.wgsl is built on first use per workgroup size (its size follows N
-// and the adapter) and cached, a key made only of set-up-time facts.
+// workgroup size, except stepAll.wgsl, which is specialised per network (its overrides, see its
+// header) and, like smallNetwork.wgsl (whose size follows N and the adapter), built on first use
+// and cached under a key made only of set-up-time facts.
 
 import { createBindGroupLayouts } from './layout.ts';
 import { compileShader, composeShader } from './shaders.ts';
@@ -24,17 +25,28 @@ const SOFTWARE_LANES = 4;
  * neuron per lane keeps the most parallelism.
  */
 const SOFTWARE_NEURONS_PER_INVOCATION = 32;
-/** The kernels whose invocations each update NEURONS_PER_INVOCATION neurons. */
-const PROJECTING_KERNELS: readonly string[] = ['stepAll', 'stepRate'];
-
 /** Every kernel's shared files: the model's arithmetic, reductions, spike phases, bindings, noise. */
 const INCLUDES = ['model', 'reduce', 'spikes', 'bindings', 'philox'];
-const STEP_KERNELS = ['stepAll', 'stepDelta', 'selectOne', 'spikeSequential', 'stepRate', 'latents'] as const;
+const STEP_KERNELS = ['stepDelta', 'selectOne', 'spikeSequential', 'stepRate', 'latents'] as const;
 
 export type StepKernel = (typeof STEP_KERNELS)[number];
 
+/** stepAll.wgsl's network overrides (booleans as 0 or 1), as gpuNetwork.ts derives them. */
+export type StepAllConstants = Record<
+  | 'PULSE'
+  | 'EXPONENTIAL'
+  | 'NOISE'
+  | 'SELF_INPUT'
+  | 'SELF_WEIGHTS'
+  | 'SHARED_ENCODERS'
+  | 'RECORD_SPIKES'
+  | 'CHANNELS',
+  number
+>;
+
 export class Pipelines {
   private readonly small = new Map<number, Promise<GPUComputePipeline>>();
+  private readonly all = new Map<string, Promise<GPUComputePipeline>>();
 
   private constructor(
     private readonly device: GPUDevice,
@@ -44,7 +56,7 @@ export class Pipelines {
     readonly step: Record<StepKernel, GPUComputePipeline>,
     /** Workgroup size of the per-step kernels. */
     readonly workgroupSize: number,
-    /** Neurons per invocation of stepAll and stepRate. */
+    /** Neurons per invocation of the projecting kernels, stepAll and stepRate. */
     readonly neuronsPerInvocation: number,
   ) {}
 
@@ -74,7 +86,7 @@ export class Pipelines {
       STEP_KERNELS.map((name) =>
         build(device, load, layout, name, {
           WORKGROUP_SIZE: workgroupSize,
-          ...(PROJECTING_KERNELS.includes(name) ? { NEURONS_PER_INVOCATION: neuronsPerInvocation } : {}),
+          ...(name === 'stepRate' ? { NEURONS_PER_INVOCATION: neuronsPerInvocation } : {}),
         }),
       ),
     );
@@ -85,10 +97,34 @@ export class Pipelines {
     return new Pipelines(device, load, layout, layouts, step, workgroupSize, neuronsPerInvocation);
   }
 
-  /** Workgroups of `kernel` for N neurons (one row of partials each for the projecting kernels). */
+  /** Workgroups of `kernel` for N neurons (one row of partials each for stepRate). */
   stepWorkgroups(kernel: StepKernel, N: number): number {
-    const perInvocation = PROJECTING_KERNELS.includes(kernel) ? this.neuronsPerInvocation : 1;
+    const perInvocation = kernel === 'stepRate' ? this.neuronsPerInvocation : 1;
     return Math.ceil(N / (this.workgroupSize * perInvocation));
+  }
+
+  /**
+   * Workgroups of stepAll (one row of partials each): every population its own, ⌈size / span⌉ of
+   * them in population order, so that a workgroup's population is uniform (stepAll.wgsl).
+   */
+  allWorkgroups(populationSizes: readonly number[]): number {
+    const span = this.workgroupSize * this.neuronsPerInvocation;
+    return populationSizes.reduce((sum, size) => sum + Math.ceil(size / span), 0);
+  }
+
+  /** stepAll specialised for one network and run (built on first use, then cached). */
+  stepAll(constants: StepAllConstants): Promise<GPUComputePipeline> {
+    const key = JSON.stringify(constants);
+    let pipeline = this.all.get(key);
+    if (!pipeline) {
+      pipeline = build(this.device, this.load, this.layout, 'stepAll', {
+        WORKGROUP_SIZE: this.workgroupSize,
+        NEURONS_PER_INVOCATION: this.neuronsPerInvocation,
+        ...constants,
+      });
+      this.all.set(key, pipeline);
+    }
+    return pipeline;
   }
 
   /** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */

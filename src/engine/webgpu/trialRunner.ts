@@ -82,7 +82,7 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-function kernelsOf(net: CompiledNetwork): [StepKernel, StepKernel] {
+function kernelsOf(net: CompiledNetwork): [StepKernel | 'stepAll', StepKernel] {
   if (net.model === 'rate') return ['stepRate', 'latents'];
   if (net.spikeRule === 'one-per-step') return ['stepDelta', 'selectOne'];
   if (net.spikeRule === 'sequential') return ['stepDelta', 'spikeSequential'];
@@ -92,10 +92,11 @@ function kernelsOf(net: CompiledNetwork): [StepKernel, StepKernel] {
 export class TrialRunner {
   private constructor(
     private readonly gpu: GpuDevice,
-    private readonly pipelines: Pipelines,
     private readonly net: CompiledNetwork,
     private readonly gpuNet: GpuNetwork,
     private readonly resources: RunResources,
+    /** The step's two pipelines (kernelsOf). */
+    private readonly kernels: [GPUComputePipeline, GPUComputePipeline],
     private readonly workgroups: number,
     private readonly stepsPerChunk: number,
     private readonly eventCapacity: number,
@@ -112,8 +113,12 @@ export class TrialRunner {
   ): Promise<TrialRunner> {
     const { device } = gpu;
     const workgroupSize = pipelines.workgroupSize;
+    const [firstKernel, secondKernel] = kernelsOf(net);
     // Workgroups of the step's first kernel: the rows of partials it writes (params.workgroups).
-    const workgroups = pipelines.stepWorkgroups(kernelsOf(net)[0], net.N);
+    const workgroups =
+      firstKernel === 'stepAll'
+        ? pipelines.allWorkgroups(net.populations.map((p) => p.size))
+        : pipelines.stepWorkgroups(firstKernel, net.N);
     const stepsPerChunk = chunkLength(
       Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / net.N))),
       chunkSteps,
@@ -121,6 +126,10 @@ export class TrialRunner {
     // A neuron spikes at most once per step under every rule, so this capacity cannot overflow;
     // the kernels still count past it and the host checks.
     const eventCapacity = net.record.spikes && net.model === 'spiking' ? net.N * stepsPerChunk : 0;
+    const first =
+      firstKernel === 'stepAll'
+        ? await pipelines.stepAll({ ...gpuNet.stepAll, RECORD_SPIKES: eventCapacity > 0 ? 1 : 0 })
+        : pipelines.step[firstKernel];
     const K = gpuNet.K;
     const resources = await createRunResources(device, pipelines.layouts, {
       consts: gpuNet.consts,
@@ -143,10 +152,10 @@ export class TrialRunner {
     );
     return new TrialRunner(
       gpu,
-      pipelines,
       net,
       gpuNet,
       resources,
+      [first, pipelines.step[secondKernel]],
       workgroups,
       stepsPerChunk,
       eventCapacity,
@@ -197,7 +206,7 @@ export class TrialRunner {
     queue.writeBuffer(res.control, 0, new Uint32Array([1, 0]));
     if (net.record.latents) queue.writeBuffer(res.latentRecord, 0, gpuNet.y0);
 
-    const [first, second] = kernelsOf(net).map((k) => this.pipelines.step[k]);
+    const [first, second] = this.kernels;
     const raw: { events: Uint32Array; count: number }[] = [];
     const inFlight: InFlight[] = [];
     // Event reads submitted but not yet collected, in chunk order.
