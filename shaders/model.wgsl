@@ -11,13 +11,21 @@ fn drive_at(pop: u32, t: u32) -> u32 {
   return params.off_drive + (t * params.p + pop) * (params.j + 1u);
 }
 
-/** MODEL.md §3 phases 1 and 3: F_i·c[t] + b_i + I_ext,i[t−1], with the population's drive at `drive`. */
-fn feedforward(i: u32, drive: u32) -> f32 {
+/** I_ext[t−1] of the population whose drive is at `drive` (it follows c[t]). */
+fn drive_current(drive: u32) -> f32 {
+  return const_f32(drive + params.j);
+}
+
+/**
+ * MODEL.md §3 phases 1 and 3: F_i·c[t] + b_i + I_ext,i[t−1], with the population's drive at `drive`
+ * and its I_ext passed in (a population-uniform caller reads it once for all its neurons).
+ */
+fn feedforward(i: u32, drive: u32, current: f32) -> f32 {
   var ff = 0.0;
   for (var j = 0u; j < params.j; j++) {
     ff = ff + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
   }
-  return (ff + const_f32(params.off_bias + i)) + const_f32(drive + params.j);
+  return (ff + const_f32(params.off_bias + i)) + current;
 }
 
 /** Σ_l e_{i,l}·u_l with u = latent[u_base …]: the encoder row of neuron i against the latents. */
@@ -83,7 +91,7 @@ fn next_rate_voltage(i: u32, pop: u32, t: u32, v: f32, r: f32, u_base: u32) -> f
     d = d + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
   }
   d = d + encoded_input(i, pop, r, u_base);
-  return v + params.pops[pop].dt_leak * ((-v + d) + const_f32(drive + params.j));
+  return v + params.pops[pop].dt_leak * ((-v + d) + drive_current(drive));
 }
 
 /** MODEL.md §8: r = 1/(1 + exp(−β·(V − T))); T is stored where spiking networks keep b. */
@@ -105,7 +113,8 @@ fn integrate_delta(i: u32, base: u32, latent_base: u32, t: u32, trial: u32) -> f
     let net = encoded_input(i, pop, g, latent_base);
     r = recurrent_drive(net, own_synapse(i, pop), params.pops[pop].mu, g, spiked);
   }
-  let ff = feedforward(i, drive_at(pop, t));
+  let drive = drive_at(pop, t);
+  let ff = feedforward(i, drive, drive_current(drive));
   let v = next_voltage(i, pop, t, trial, state_f32(base + params.st_v + i), ff, r);
   set_state_f32(base + params.st_v + i, v);
   state[base + params.st_spiked + i] = 0u;

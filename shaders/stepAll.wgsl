@@ -3,8 +3,9 @@
 //
 // Workgroups belong to one population each: population p gets ⌈size_p / (WORKGROUP_SIZE·
 // NEURONS_PER_INVOCATION)⌉ of them, in population order, and workgroup w's population follows from
-// w and the sizes alone. So the population, its parameters, its drive c[t], I_ext and (with
-// SHARED_ENCODERS) its encoder sum are workgroup-uniform: read once per invocation, not per neuron.
+// w and the sizes alone. So the population, its parameters, I_ext and (with SHARED_ENCODERS) its
+// encoder sum are workgroup-uniform: read once per invocation, not per neuron (the J values of c[t]
+// are still read per neuron: holding them would take a private array of override length).
 // One invocation = NEURONS_PER_INVOCATION neurons i = first + m·WORKGROUP_SIZE (m = 0, 1, … while
 // i is in the population; adjacent lanes touch adjacent neurons), each:
 //   1. F_i·c + b_i + I_ext (c = command input of the population at t, precomputed on the host)
@@ -75,10 +76,11 @@ fn is_pulse(pop: Population) -> bool {
   return PULSE && (!EXPONENTIAL || pop.synapse_kind == SYNAPSE_PULSE);
 }
 
-/** What a workgroup's neurons share: their population, its drive at t, its encoder sum. */
+/** What a workgroup's neurons share: their population, its drive at t and I_ext, its encoder sum. */
 struct Shared {
   pop: Population,
   drive: u32,
+  current: f32,
   net: f32,
 }
 
@@ -118,7 +120,7 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
   let allowed = state[params.st_next + i];
   let r = recurrent_drive(net, own_syn, pop.mu, g, (allowed & SPIKED_BIT) != 0u);
   let v = state_f32(params.st_v + i);
-  var next = integrate_voltage(pop.dt_leak, v, feedforward(i, s.drive), r);
+  var next = integrate_voltage(pop.dt_leak, v, feedforward(i, s.drive, s.current), r);
   if (NOISE && pop.noisy != 0u) {
     next = next + voltage_noise(pop.noise_scale, i, t, params.trial);
   }
@@ -208,7 +210,8 @@ fn main(
   }
   let pop = params.pops[index];
   let t = control.t;
-  var s = Shared(pop, drive_at(index, t), 0.0);
+  let drive = drive_at(index, t);
+  var s = Shared(pop, drive, drive_current(drive), 0.0);
   if (SHARED_ENCODERS) {
     s.net = encoder_sum(pop.start, 0u);
   }
