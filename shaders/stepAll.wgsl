@@ -16,14 +16,17 @@
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
 // ĝ_i[t−1] is recomputed from the trace (gExp or pulseOpen) and s_i[t−1] is bit 31 of nextAllowed
 // (SPIKED_BIT), so per neuron the kernel touches V, the trace, nextAllowed, spikeCount and its
-// constants (F, b, selfW, encoders unless shared, proj) and nothing else: on software adapters
-// every per-neuron storage access is a loop over the SIMD lanes, and it is their number that sets
-// the step's time.
-// The invocation sums proj[k][i]·ĝ_i[t] over its neurons in m order, then the workgroup adds the
-// lanes' sums in a fixed tree, four channels k per tree (reduce.wgsl: latent channels, then
-// report-only readouts), and writes the f32 bits to partials[workgroup][k]: deterministic, no
-// float atomics. With spikes recorded, the workgroup compacts its events with one global atomicAdd
-// (record_events).
+// constants (F, b, selfW, encoders unless shared, its population's decoders) and nothing else: on
+// software adapters every per-neuron storage access is a loop over the SIMD lanes, and it is their
+// number that sets the step's time.
+// Projection: only the channels k (latent channels, then report-only readouts) that the workgroup's
+// population sources, in slots 0 … OWN_CHANNELS − 1 of its row of `own` (gpuNetwork.ts; slots
+// past its own count name channels it does not source, whose zero decoders add +0). The invocation
+// sums proj[k][i]·ĝ_i[t] over its neurons in m order, the workgroup adds the lanes' sums in a fixed
+// tree, four slots per tree (reduce.wgsl), and writes the f32 bits to partials[workgroup][k];
+// lane 0 writes +0 for the channels past slot OWN_CHANNELS (their decoders are zero here, so these
+// are the bits a full sum would give): deterministic, no float atomics. With spikes recorded, the
+// workgroup compacts its events with one global atomicAdd (record_events).
 // The arithmetic is model.wgsl's (shared with the other rules' kernels); the operation order
 // mirrors the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts).
 //
@@ -35,13 +38,14 @@
 // SELF_WEIGHTS: some population reads selfW (fast self-reset or recurrence off); SHARED_ENCODERS:
 // every recurrent population's neurons have one encoder row (large networks given scalar
 // encoders), so Σ_l e_l·u_l is the same expression, with the same bits, for all of them;
-// RECORD_SPIKES: the run records spike events; CHANNELS: K.
+// RECORD_SPIKES: the run records spike events; CHANNELS: K; OWN_CHANNELS: the most channels any
+// one population sources (at K = 32 in the benchmark grid, 16 of 32: half the decoder loads).
 //
 // Dispatch: Σ_p ⌈size_p / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups (pipelines.ts's
 // allWorkgroups) in slices, each slice's first workgroup in `slice` (software adapters abort on
 // very large dispatches). WORKGROUP_SIZE (override, a power of two) is chosen by the host within
 // the device's limits: 256 fills a workgroup on every adapter seen; the tree takes 9 barriers per
-// four channels. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
+// four slots. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
 // software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
 // (pipelines.ts): fewer, fuller workgroups cut the barriers per step by that factor.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
@@ -59,6 +63,7 @@ override SELF_WEIGHTS: bool = true;
 override SHARED_ENCODERS: bool = false;
 override RECORD_SPIKES: bool = true;
 override CHANNELS: u32 = 4u;
+override OWN_CHANNELS: u32 = 4u;
 
 /** Bit 31 of nextAllowed: the neuron spiked at the previous step (t < 2³¹ always). */
 const SPIKED_BIT: u32 = 0x80000000u;
@@ -156,8 +161,8 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
     set_state_f32(params.st_gexp + i, updated);
     ghat = params.dt * updated;
   }
-  if (CHANNELS > 4u) {
-    // Read back by project_rest for channels 4 … K − 1; nothing else reads ĝ under `all`.
+  if (OWN_CHANNELS > 4u) {
+    // Read back by project_rest for slots 4 … on; nothing else reads ĝ under `all`.
     set_state_f32(params.st_ghat + i, ghat);
   }
   return Updated(ghat, fired);
@@ -217,18 +222,27 @@ fn main(
   }
   let first = pop.start + local * span + lid.x;
   let end = pop.start + pop.size;
-  var acc = vec4<f32>(0.0); // channels 0 … 3; lanes and neurons past the last add nothing
+  let order = params.off_own + index * CHANNELS;
+  let k = slot_channels(order, 0u, OWN_CHANNELS);
+  let used = min(OWN_CHANNELS, 4u);
+  var acc = vec4<f32>(0.0); // slots 0 … 3; lanes and neurons past the last add nothing
   var fired = 0u;
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
     if (i < end) {
       let u = update_neuron(i, t, s);
-      acc = acc + proj4(0u, i, CHANNELS) * u.ghat;
+      acc = acc + proj4(k, used, i) * u.ghat;
       fired = fired + select(0u, 1u, u.fired);
     }
   }
-  store_partials4(lid.x, w, 0u, acc, CHANNELS);
-  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, end, params.st_ghat, CHANNELS);
+  store_partials4(lid.x, w, k, used, acc, CHANNELS);
+  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, end, params.st_ghat, order, OWN_CHANNELS, CHANNELS);
+  if (lid.x == 0u) {
+    // The other channels' decoders are zero on this population: their partial sums are +0.
+    for (var slot = OWN_CHANNELS; slot < CHANNELS; slot++) {
+      partials[w * CHANNELS + consts[order + slot]] = 0u;
+    }
+  }
   if (RECORD_SPIKES) {
     record_events(lid.x, first, end, t, fired);
   }

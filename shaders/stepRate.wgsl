@@ -29,13 +29,15 @@ fn main(
   let w = slice.first_workgroup + wid.x;
   let first = w * WORKGROUP_SIZE * NEURONS_PER_INVOCATION + lid.x;
   let t = control.t;
+  let k = slot_channels(SLOT_IS_CHANNEL, 0u, params.k);
+  let used = min(params.k, 4u);
   var acc = vec4<f32>(0.0); // channels 0 … 3; lanes and neurons past the last add nothing
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
     if (i < params.n) {
-      acc = acc + proj4(0u, i, params.k) * integrate_rate(i, 0u, 0u, t);
+      acc = acc + proj4(k, used, i) * integrate_rate(i, 0u, 0u, t);
     }
   }
-  store_partials4(lid.x, w, 0u, acc, params.k);
-  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.n, params.st_ghat, params.k);
+  store_partials4(lid.x, w, k, used, acc, params.k);
+  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.n, params.st_ghat, SLOT_IS_CHANNEL, params.k, params.k);
 }

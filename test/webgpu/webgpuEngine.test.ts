@@ -89,8 +89,10 @@ describe.skipIf(!gpu)('WebGpuEngine, `all` rule, against CpuEngine f32', () => {
   });
 
   it('sums the projection over many neurons per invocation and K > 4 channels (9000 neurons)', async () => {
-    // 2 + 7 channels (two trees of four and one of one), several workgroups at 4 and at 32 neurons
-    // per invocation, spikes compacted per workgroup: the same trains as the CPU engine.
+    // 2 + 7 channels, sourced E I I I E I E I E: each population projects only its own (E 4, I 5:
+    // two trees of four slots, E's fifth slot a channel it does not source), several workgroups at
+    // 4 and at 32 neurons per invocation, spikes compacted per workgroup: the same trains as the
+    // CPU engine.
     for (const neuronsPerInvocation of [4, 32]) {
       const wide = await WebGpuEngine.create({ gpu: gpu!, neuronsPerInvocation });
       try {

@@ -64,7 +64,8 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   const offEnc = off.f + N * J;
   const offProj = offEnc + N * L;
   const offDrive = offProj + K * N;
-  const words = new Uint32Array(offDrive + S * P * (J + 1));
+  const offOwn = offDrive + S * P * (J + 1);
+  const words = new Uint32Array(offOwn + P * K);
   const f32 = new Float32Array(words.buffer);
 
   f32.set(net.bias, off.bias);
@@ -90,6 +91,14 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       f32[base + J] = p.current ? fr(p.current[t - 1]) : 0;
     });
   }
+  // Per population, the channels (then readouts) it sources, then the others, each in channel order
+  // (stepAll.wgsl projects only the first OWN_CHANNELS of its population's row; the others'
+  // decoders are zero on it).
+  const sources = [...channels.map((c) => c.source), ...readouts.map((r) => r.source)];
+  const own = populations.map((_, pi) => sources.flatMap((src, k) => (src === pi ? [k] : [])));
+  own.forEach((mine, pi) =>
+    words.set([...mine, ...sources.flatMap((src, k) => (src === pi ? [] : [k]))], offOwn + pi * K),
+  );
   const priorities = [...new Set(populations.map((p) => p.priority))].sort((a, b) => a - b);
 
   const maxPulse = Math.max(
@@ -139,6 +148,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       off_enc: offEnc,
       off_proj: offProj,
       off_drive: offDrive,
+      off_own: offOwn,
       st_v: sections.st_v,
       st_ghat: sections.st_ghat,
       st_gexp: sections.st_gexp,
@@ -176,6 +186,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
         ? 0
         : 1,
       CHANNELS: K,
+      OWN_CHANNELS: Math.max(...own.map((mine) => mine.length)),
     },
   };
 }

@@ -40,7 +40,8 @@ export type StepAllConstants = Record<
   | 'SELF_WEIGHTS'
   | 'SHARED_ENCODERS'
   | 'RECORD_SPIKES'
-  | 'CHANNELS',
+  | 'CHANNELS'
+  | 'OWN_CHANNELS',
   number
 >;
 
