@@ -4,7 +4,7 @@
 // | group/binding | name          | access     | type               | shape                          |
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
-// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1], u32 own[P][K] |
+// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1], u32 own[P][K] runOf[N] runFirst[R] |
 // | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
 // | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords]; then [trials][2] (t, events) for the small-network kernel |
 // | 1/1           | latent        | read_write | array<f32>         | [trials][2K]: s[K] (this step's Σ proj·ĝ; s[l < L] is u_l, the drive of t+1), y[K] |
@@ -90,7 +90,7 @@ struct Params {
   record_stride: u32,  // words of latentRecord per trial
   record_spikes: u32,
   off_own: u32,        // stepAll: own-channel order, [P][K] (gpuNetwork.ts)
-  _pad1: u32,
+  off_runs: u32,       // stepAll with ENCODER_RUNS: u32 runOf[N], first[runs] (gpuNetwork.ts)
   _pad2: u32,
   pops: array<Population, MAX_POPULATIONS>,
 }

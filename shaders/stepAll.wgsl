@@ -16,7 +16,7 @@
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
 // ĝ_i[t−1] is recomputed from the trace (gExp or pulseOpen) and s_i[t−1] is bit 31 of nextAllowed
 // (SPIKED_BIT), so per neuron the kernel touches V, the trace, nextAllowed, spikeCount and its
-// constants (F, b, selfW, encoders unless shared, its population's decoders) and nothing else: on
+// constants (F, b, selfW, encoders or its encoder run, its population's decoders) and nothing else: on
 // software adapters every per-neuron storage access is a loop over the SIMD lanes, and it is their
 // number that sets the step's time.
 // Projection: only the channels k (latent channels, then report-only readouts) that the workgroup's
@@ -38,6 +38,10 @@
 // SELF_WEIGHTS: some population reads selfW (fast self-reset or recurrence off); SHARED_ENCODERS:
 // every recurrent population's neurons have one encoder row (large networks given scalar
 // encoders), so Σ_l e_l·u_l is the same expression, with the same bits, for all of them;
+// ENCODER_RUNS: otherwise, where each workgroup's neurons fall in at most WORKGROUP_SIZE runs of
+// equal encoder rows (gpuNetwork.ts; the benchmark grid's rank-K networks: one row per module),
+// lane j sums run j's row once into workgroup memory (share_encoder_runs, one barrier) and each
+// neuron reads its run's sum: two loads per neuron (its run, the sum) instead of L, same bits;
 // RECORD_SPIKES: the run records spike events; CHANNELS: K; OWN_CHANNELS: the most channels any
 // one population sources (at K = 32 in the benchmark grid, 16 of 32: half the decoder loads).
 //
@@ -61,6 +65,7 @@ override NOISE: bool = true;
 override SELF_INPUT: bool = true;
 override SELF_WEIGHTS: bool = true;
 override SHARED_ENCODERS: bool = false;
+override ENCODER_RUNS: bool = false;
 override RECORD_SPIKES: bool = true;
 override CHANNELS: u32 = 4u;
 override OWN_CHANNELS: u32 = 4u;
@@ -81,12 +86,33 @@ fn is_pulse(pop: Population) -> bool {
   return PULSE && (!EXPONENTIAL || pop.synapse_kind == SYNAPSE_PULSE);
 }
 
-/** What a workgroup's neurons share: their population, its drive at t and I_ext, its encoder sum. */
+/**
+ * What a workgroup's neurons share: their population, its drive at t and I_ext, its encoder sum
+ * (SHARED_ENCODERS) or the index of the first encoder run of run_net (ENCODER_RUNS).
+ */
 struct Shared {
   pop: Population,
   drive: u32,
   current: f32,
   net: f32,
+  first_run: u32,
+}
+
+var<workgroup> run_net: array<f32, WORKGROUP_SIZE>;
+
+/**
+ * ENCODER_RUNS: lane j sums the encoder row of run r0 + j (runs of neurons a … b − 1, at most
+ * WORKGROUP_SIZE of them: the host's check) against u into run_net[j]; returns r0. The same
+ * expression as encoder_sum(i) for every neuron i of the run, so the same bits.
+ */
+fn share_encoder_runs(lane: u32, a: u32, b: u32) -> u32 {
+  let r0 = consts[params.off_runs + a];
+  let r = r0 + lane;
+  if (r <= consts[params.off_runs + b - 1u]) {
+    run_net[lane] = encoder_sum(consts[params.off_runs + params.n + r], 0u);
+  }
+  workgroupBarrier();
+  return r0;
 }
 
 struct Updated {
@@ -118,6 +144,8 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
     net = self_w * g;
   } else if (SHARED_ENCODERS) {
     net = s.net;
+  } else if (ENCODER_RUNS) {
+    net = run_net[consts[params.off_runs + i] - s.first_run];
   } else {
     net = encoder_sum(i, 0u);
   }
@@ -216,12 +244,16 @@ fn main(
   let pop = params.pops[index];
   let t = control.t;
   let drive = drive_at(index, t);
-  var s = Shared(pop, drive, drive_current(drive), 0.0);
+  var s = Shared(pop, drive, drive_current(drive), 0.0, 0u);
   if (SHARED_ENCODERS) {
     s.net = encoder_sum(pop.start, 0u);
   }
-  let first = pop.start + local * span + lid.x;
+  let begin = pop.start + local * span;
+  let first = begin + lid.x;
   let end = pop.start + pop.size;
+  if (ENCODER_RUNS) {
+    s.first_run = share_encoder_runs(lid.x, begin, min(begin + span, end));
+  }
   let order = params.off_own + index * CHANNELS;
   let k = slot_channels(order, 0u, OWN_CHANNELS);
   let used = min(OWN_CHANNELS, 4u);

@@ -56,7 +56,55 @@ function stateSections(N: number, pulseWords: number) {
   };
 }
 
-export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
+/**
+ * The shape of stepAll's workgroups (pipelines.ts's allShape): `lanes` invocations covering `span`
+ * consecutive neurons of one population.
+ */
+export interface AllShape {
+  lanes: number;
+  span: number;
+}
+
+/**
+ * Encoder runs (stepAll.wgsl's ENCODER_RUNS): maximal blocks of consecutive neurons of one
+ * population with the same encoder row in f32. runOf[i] is neuron i's run, first[r] the first neuron
+ * of run r. Null when some workgroup of `shape` covers more runs than it has lanes (one lane sums a
+ * run), or when every recurrent population is one run (SHARED_ENCODERS, no tables needed).
+ */
+function encoderRuns(net: CompiledNetwork, shape: AllShape): { runOf: Uint32Array; first: number[] } | null {
+  const { N, L, encoders, populations } = net;
+  const sameRow = (i: number, j: number) => {
+    for (let l = 0; l < L; l++) {
+      if (!Object.is(fr(encoders[i * L + l]), fr(encoders[j * L + l]))) return false;
+    }
+    return true;
+  };
+  const runOf = new Uint32Array(N);
+  const first: number[] = [];
+  let shared = true;
+  for (const p of populations) {
+    for (let i = p.start; i < p.start + p.size; i++) {
+      if (i === p.start || !sameRow(i - 1, i)) first.push(i);
+      runOf[i] = first.length - 1;
+    }
+    shared &&= !p.recurrence || runOf[p.start] === first.length - 1;
+  }
+  const fits = populations.every((p) => {
+    for (let a = p.start; a < p.start + p.size; a += shape.span) {
+      const b = Math.min(a + shape.span, p.start + p.size) - 1;
+      if (runOf[b] - runOf[a] + 1 > shape.lanes) return false;
+    }
+    return true;
+  });
+  return fits && !shared ? { runOf, first } : null;
+}
+
+/**
+ * `shape`: stepAll's workgroups on the engine's adapter, which decides whether encoder runs fit;
+ * without it, no run tables (src/web/gpuFit.ts sizes buffers so: on a software adapter the engine's
+ * constants may hold N + runs more words).
+ */
+export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetwork {
   const { N, J, L, S, populations, channels, readouts } = net;
   const K = L + readouts.length;
   const P = populations.length;
@@ -65,13 +113,21 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   const offProj = offEnc + N * L;
   const offDrive = offProj + K * N;
   const offOwn = offDrive + S * P * (J + 1);
-  const words = new Uint32Array(offOwn + P * K);
+  const offRuns = offOwn + P * K;
+  // Runs replace L loads per neuron by two (its run, the run's sum) plus L per lane: they pay where
+  // a lane covers several neurons (software adapters) and L > 2.
+  const runs = shape && shape.span > shape.lanes && L > 2 ? encoderRuns(net, shape) : null;
+  const words = new Uint32Array(offRuns + (runs ? N + runs.first.length : 0));
   const f32 = new Float32Array(words.buffer);
 
   f32.set(net.bias, off.bias);
   f32.set(net.selfWeight, off.selfW);
   f32.set(net.inputWeights, off.f);
   f32.set(net.encoders, offEnc);
+  if (runs) {
+    words.set(runs.runOf, offRuns);
+    words.set(runs.first, offRuns + N);
+  }
   populations.forEach((p, pi) => words.fill(pi, off.pop + p.start, off.pop + p.start + p.size));
   // Zeros outside a channel's source population: 0·ĝ adds nothing to the projection.
   channels.forEach((c, l) => f32.set(c.decoder, offProj + l * N + c.start));
@@ -149,6 +205,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       off_proj: offProj,
       off_drive: offDrive,
       off_own: offOwn,
+      off_runs: runs ? offRuns : 0,
       st_v: sections.st_v,
       st_ghat: sections.st_ghat,
       st_gexp: sections.st_gexp,
@@ -185,6 +242,7 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       SHARED_ENCODERS: some((p) => p.recurrence && !uniformRows(encoders, L, p.start, p.start + p.size))
         ? 0
         : 1,
+      ENCODER_RUNS: runs ? 1 : 0,
       CHANNELS: K,
       OWN_CHANNELS: Math.max(...own.map((mine) => mine.length)),
     },

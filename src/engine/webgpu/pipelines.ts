@@ -8,6 +8,7 @@
 import { createBindGroupLayouts } from './layout.ts';
 import { compileShader, composeShader } from './shaders.ts';
 import type { ShaderLoader } from './shaderLoader.ts';
+import type { AllShape } from './gpuNetwork.ts';
 
 /** Preferred invocations per workgroup of the per-step kernels: a power of two within the limits. */
 const PREFERRED_WORKGROUP_SIZE = 256;
@@ -39,6 +40,7 @@ export type StepAllConstants = Record<
   | 'SELF_INPUT'
   | 'SELF_WEIGHTS'
   | 'SHARED_ENCODERS'
+  | 'ENCODER_RUNS'
   | 'RECORD_SPIKES'
   | 'CHANNELS'
   | 'OWN_CHANNELS',
@@ -109,8 +111,13 @@ export class Pipelines {
    * them in population order, so that a workgroup's population is uniform (stepAll.wgsl).
    */
   allWorkgroups(populationSizes: readonly number[]): number {
-    const span = this.workgroupSize * this.neuronsPerInvocation;
+    const { span } = this.allShape;
     return populationSizes.reduce((sum, size) => sum + Math.ceil(size / span), 0);
+  }
+
+  /** stepAll's workgroups: their lanes and the neurons they cover (gpuNetwork.ts's encoder runs). */
+  get allShape(): AllShape {
+    return { lanes: this.workgroupSize, span: this.workgroupSize * this.neuronsPerInvocation };
   }
 
   /** stepAll specialised for one network and run (built on first use, then cached). */

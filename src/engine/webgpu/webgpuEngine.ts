@@ -99,7 +99,7 @@ export class WebGpuEngine implements Engine {
     const { onProgress, signal, gate, chunkSteps } = options;
     if (signal?.aborted) throw abortError();
     const setupStart = performance.now();
-    const gpuNet = buildGpuNetwork(net);
+    const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const size = this.batchWorkgroupSize(net);
     const runner = size
       ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, chunkSteps)
