@@ -4,7 +4,7 @@
 // | group/binding | name          | access     | type               | shape                          |
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
-// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] ownSyn[N] fastSelf[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1] (split runs: its first part) |
+// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1], u32 own[P][K] runOf[N] runFirst[R] (split runs: its first part) |
 // | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
 // | 0/3 … 0/5     | consts_1 …    | read       | array<u32>         | split runs only: the further parts of consts (splitArrays.wgsl) |
 // | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords] (split runs: its first part) |
@@ -17,7 +17,10 @@
 //
 // [trials]: the trials of the batch running together (params.trial is the first one's index in
 // the run): all of them on the batched paths (smallNetwork.wgsl, and stepAll/stepRate + latents),
-// one on the per-step delta-rule path. K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
+// one on the per-step delta-rule path.
+// Under the `all` rule (stepAll.wgsl) ghat[N] is written only for K > 4 and spikedPrev[N] not at
+// all: ĝ follows from gExp or pulseOpen, and bit 31 of nextAllowed is spikedPrev (SPIKED_BIT).
+// K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
 // on the host and passed in Params, so the host is the one place that lays the buffers out.
 // consts and state are per-neuron arrays that may exceed maxStorageBufferBindingSize: a run whose
 // arrays fit binds each whole and includes wholeArrays.wgsl; a larger one binds them as parts of
@@ -49,7 +52,7 @@ struct Population {
   mu: f32,            // μ_p, the extra instantaneous self-reset
   class_rank: u32,    // rank of the population's priority among the network's distinct priorities
   clamp: u32,         // clampAtThreshold (one-per-step)
-  _pad0: u32,
+  fast_reset: u32,    // selfReset 'fast': ownSyn = w_self (MODEL.md §3), else 0
 }
 
 struct Params {
@@ -70,8 +73,6 @@ struct Params {
   readout_decay: f32,
   workgroups: u32,     // of the step kernel per trial = rows of partials per trial
   off_bias: u32,
-  off_own_syn: u32,
-  off_fast_self: u32,
   off_self_w: u32,
   off_pop: u32,
   off_f: u32,
@@ -94,6 +95,8 @@ struct Params {
   step_event_bound: u32, // most events one step can add (1 one-per-step, N otherwise)
   record_stride: u32,  // words of latentRecord per trial
   record_spikes: u32,
+  off_own: u32,        // stepAll: own-channel order, [P][K] (gpuNetwork.ts)
+  off_runs: u32,       // stepAll with ENCODER_RUNS: u32 runOf[N], first[runs] (gpuNetwork.ts)
   _pad0: u32,
   _pad1: u32,
   _pad2: u32,

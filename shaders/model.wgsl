@@ -27,24 +27,30 @@ fn batch_slot(workgroup_id: u32) -> BatchSlot {
   return BatchSlot(g, b, g - b * params.workgroups, params.trial + b, b * params.trial_words, b * 2u * params.k);
 }
 
-/** MODEL.md §3 phases 1 and 3: F_i·c[t] + b_i + I_ext,i[t−1] (c precomputed on the host). */
-fn feedforward(i: u32, pop: u32, t: u32) -> f32 {
-  let drive = params.off_drive + (t * params.p + pop) * (params.j + 1u);
+/** Word offset of drive[t][pop] in consts: c[t] (x[t−1] for the rate model), then I_ext[t−1]. */
+fn drive_at(pop: u32, t: u32) -> u32 {
+  return params.off_drive + (t * params.p + pop) * (params.j + 1u);
+}
+
+/** I_ext[t−1] of the population whose drive is at `drive` (it follows c[t]). */
+fn drive_current(drive: u32) -> f32 {
+  return const_f32(drive + params.j);
+}
+
+/**
+ * MODEL.md §3 phases 1 and 3: F_i·c[t] + b_i + I_ext,i[t−1], with the population's drive at `drive`
+ * and its I_ext passed in (a population-uniform caller reads it once for all its neurons).
+ */
+fn feedforward(i: u32, drive: u32, current: f32) -> f32 {
   var ff = 0.0;
   for (var j = 0u; j < params.j; j++) {
     ff = ff + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
   }
-  return (ff + const_f32(params.off_bias + i)) + const_f32(drive + params.j);
+  return (ff + const_f32(params.off_bias + i)) + current;
 }
 
-/**
- * Σ_l e_{i,l}·u_l with u = latent[u_base …], or w_self·g when the population has no recurrence
- * (the spiking drive's synaptic part, and the rate model's W·r).
- */
-fn encoded_input(i: u32, pop: u32, g: f32, u_base: u32) -> f32 {
-  if (params.pops[pop].recurrence == 0u) {
-    return const_f32(params.off_self_w + i) * g;
-  }
+/** Σ_l e_{i,l}·u_l with u = latent[u_base …]: the encoder row of neuron i against the latents. */
+fn encoder_sum(i: u32, u_base: u32) -> f32 {
   var net = 0.0;
   for (var l = 0u; l < params.l; l++) {
     net = net + const_f32(params.off_enc + i * params.l + l) * latent[u_base + l];
@@ -52,22 +58,45 @@ fn encoded_input(i: u32, pop: u32, g: f32, u_base: u32) -> f32 {
   return net;
 }
 
-/** MODEL.md §3 phase 2: R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + fastSelf_i·s_i[t−1]. */
-fn recurrent_drive(i: u32, pop: u32, g: f32, spiked: bool, u_base: u32) -> f32 {
-  var fast = 0.0;
-  if (spiked) {
-    fast = const_f32(params.off_fast_self + i);
+/**
+ * Σ_l e_{i,l}·u_l, or w_self·g when the population has no recurrence (the spiking drive's synaptic
+ * part, and the rate model's W·r).
+ */
+fn encoded_input(i: u32, pop: u32, g: f32, u_base: u32) -> f32 {
+  if (params.pops[pop].recurrence == 0u) {
+    return const_f32(params.off_self_w + i) * g;
   }
-  return (encoded_input(i, pop, g, u_base) - const_f32(params.off_own_syn + i) * g) + fast;
+  return encoder_sum(i, u_base);
 }
 
-/** MODEL.md §3 phase 3 (the reference's rounding: λdt·((−V + ff) + R/λdt)), plus the noise. */
+/** ownSyn_i (MODEL.md §3): w_self,i when the population's self-reset is fast, else 0. */
+fn own_synapse(i: u32, pop: u32) -> f32 {
+  return select(0.0, const_f32(params.off_self_w + i), params.pops[pop].fast_reset != 0u);
+}
+
+/**
+ * MODEL.md §3 phase 2: R_i = (net − ownSyn_i·ĝ_i) + fastSelf_i·s_i[t−1] with fastSelf_i = ownSyn_i − μ
+ * and net = encoded_input (computed here, not stored per neuron: the CPU engine's f32 rounding).
+ */
+fn recurrent_drive(net: f32, own_syn: f32, mu: f32, g: f32, spiked: bool) -> f32 {
+  return (net - own_syn * g) + select(0.0, own_syn - mu, spiked);
+}
+
+/** MODEL.md §3 phase 3 without the noise, in the reference's rounding: V + λdt·((−V + ff) + R/λdt). */
+fn integrate_voltage(dtl: f32, v: f32, ff: f32, r: f32) -> f32 {
+  return v + dtl * ((-v + ff) + r / dtl);
+}
+
+/** The voltage noise of neuron i at step t: noise_scale·ξ(seed, trial, i, t) (philox.wgsl). */
+fn voltage_noise(scale: f32, i: u32, t: u32, trial: u32) -> f32 {
+  return scale * philox_standard_normal(vec2<u32>(params.seed_lo, params.seed_hi), trial, i, t);
+}
+
+/** MODEL.md §3 phase 3 with the noise of the population, when it has any. */
 fn next_voltage(i: u32, pop: u32, t: u32, trial: u32, v: f32, ff: f32, r: f32) -> f32 {
-  let dtl = params.pops[pop].dt_leak;
-  var next = v + dtl * ((-v + ff) + r / dtl);
+  var next = integrate_voltage(params.pops[pop].dt_leak, v, ff, r);
   if (params.pops[pop].noisy != 0u) {
-    let key = vec2<u32>(params.seed_lo, params.seed_hi);
-    next = next + params.pops[pop].noise_scale * philox_standard_normal(key, trial, i, t);
+    next = next + voltage_noise(params.pops[pop].noise_scale, i, t, trial);
   }
   return next;
 }
@@ -77,13 +106,13 @@ fn next_voltage(i: u32, pop: u32, t: u32, trial: u32, v: f32, ff: f32, r: f32) -
  * `r` is the neuron's own rate (used without recurrence), u = D·r[t−1] at latent[u_base …].
  */
 fn next_rate_voltage(i: u32, pop: u32, t: u32, v: f32, r: f32, u_base: u32) -> f32 {
-  let drive = params.off_drive + (t * params.p + pop) * (params.j + 1u);
+  let drive = drive_at(pop, t);
   var d = 0.0;
   for (var j = 0u; j < params.j; j++) {
     d = d + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
   }
   d = d + encoded_input(i, pop, r, u_base);
-  return v + params.pops[pop].dt_leak * ((-v + d) + const_f32(drive + params.j));
+  return v + params.pops[pop].dt_leak * ((-v + d) + drive_current(drive));
 }
 
 /** MODEL.md §8: r = 1/(1 + exp(−β·(V − T))); T is stored where spiking networks keep b. */
@@ -101,9 +130,13 @@ fn integrate_delta(i: u32, base: u32, latent_base: u32, t: u32, trial: u32) -> f
   var r = 0.0;
   if (params.rule == RULE_ONE_PER_STEP) {
     let g = state_f32(base + params.st_ghat + i);
-    r = recurrent_drive(i, pop, g, state_u32(base + params.st_spiked + i) != 0u, latent_base);
+    let spiked = state_u32(base + params.st_spiked + i) != 0u;
+    let net = encoded_input(i, pop, g, latent_base);
+    r = recurrent_drive(net, own_synapse(i, pop), params.pops[pop].mu, g, spiked);
   }
-  let v = next_voltage(i, pop, t, trial, state_f32(base + params.st_v + i), feedforward(i, pop, t), r);
+  let drive = drive_at(pop, t);
+  let ff = feedforward(i, drive, drive_current(drive));
+  let v = next_voltage(i, pop, t, trial, state_f32(base + params.st_v + i), ff, r);
   set_state_f32(base + params.st_v + i, v);
   set_state_u32(base + params.st_spiked + i, 0u);
   set_state_f32(base + params.st_ghat + i, 0.0);

@@ -35,14 +35,67 @@ fn workgroup_best(lane: u32, mine: Candidate) -> Candidate {
 }
 
 /**
- * The step kernels' projection (stepAll, stepRate), four channels at a time: lane `lane` has summed
- * proj[k0 + c][i]·g_i serially over its neurons (in the order it updated them) into acc[c]; the
- * workgroup adds the lanes' vec4s in one fixed tree (one barrier per level for all four channels)
- * and lane 0 writes partials[w][k0 + c] (f32 bits) for k0 + c < K.
+ * The step kernels' projection (stepAll, stepRate), four slots at a time. Slot s of a kernel is
+ * channel order[s] of its order table (a row of consts from `order` on; stepAll: the workgroup's
+ * population's own channels first, so its neurons read no decoder that is zero on them), or
+ * channel s itself with order = SLOT_IS_CHANNEL (stepRate). `slots` is the number of slots the
+ * kernel projects: a kernel that knows it at pipeline creation (an override) passes that, so the
+ * tests on it fold away; on software adapters every load here is a loop over the SIMD lanes even
+ * when masked off.
+ */
+const SLOT_IS_CHANNEL: u32 = 0xffffffffu;
+
+/** The channels of slots s0 … s0 + 3 (uniform loads); entries from slot `slots` on are unused. */
+fn slot_channels(order: u32, s0: u32, slots: u32) -> vec4<u32> {
+  if (order == SLOT_IS_CHANNEL) {
+    return vec4<u32>(s0, s0 + 1u, s0 + 2u, s0 + 3u);
+  }
+  let at = order + s0;
+  let left = slots - s0;
+  var k = vec4<u32>(0u);
+  if (left > 0u) {
+    k.x = const_u32(at);
+  }
+  if (left > 1u) {
+    k.y = const_u32(at + 1u);
+  }
+  if (left > 2u) {
+    k.z = const_u32(at + 2u);
+  }
+  if (left > 3u) {
+    k.w = const_u32(at + 3u);
+  }
+  return k;
+}
+
+/** proj[k.c][i] as a vec4 for the c < `used` (no dynamic component index), zeros past them. */
+fn proj4(k: vec4<u32>, used: u32, i: u32) -> vec4<f32> {
+  let at = params.off_proj + i;
+  var d = vec4<f32>(0.0);
+  if (used > 0u) {
+    d.x = const_f32(at + k.x * params.n);
+  }
+  if (used > 1u) {
+    d.y = const_f32(at + k.y * params.n);
+  }
+  if (used > 2u) {
+    d.z = const_f32(at + k.z * params.n);
+  }
+  if (used > 3u) {
+    d.w = const_f32(at + k.w * params.n);
+  }
+  return d;
+}
+
+/**
+ * Lane `lane` has summed proj[k.c][i]·g_i serially over its neurons (in the order it updated them)
+ * into acc[c]; the workgroup adds the lanes' vec4s in one fixed tree (one barrier per level for all
+ * four) and lane 0 writes partials[w][k.c] (f32 bits) for c < `used`. `channels` is K, the row
+ * length of partials.
  */
 var<workgroup> sum4_scratch: array<vec4<f32>, WORKGROUP_SIZE>;
 
-fn store_partials4(lane: u32, w: u32, k0: u32, acc: vec4<f32>) {
+fn store_partials4(lane: u32, w: u32, k: vec4<u32>, used: u32, acc: vec4<f32>, channels: u32) {
   sum4_scratch[lane] = acc;
   workgroupBarrier();
   for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride = stride / 2u) {
@@ -53,57 +106,49 @@ fn store_partials4(lane: u32, w: u32, k0: u32, acc: vec4<f32>) {
   }
   if (lane == 0u) {
     let sum = sum4_scratch[0];
-    let at = w * params.k + k0;
-    let left = params.k - k0;
-    if (left > 0u) {
-      partials[at] = bitcast<u32>(sum.x);
+    let row = w * channels;
+    if (used > 0u) {
+      partials[row + k.x] = bitcast<u32>(sum.x);
     }
-    if (left > 1u) {
-      partials[at + 1u] = bitcast<u32>(sum.y);
+    if (used > 1u) {
+      partials[row + k.y] = bitcast<u32>(sum.y);
     }
-    if (left > 2u) {
-      partials[at + 2u] = bitcast<u32>(sum.z);
+    if (used > 2u) {
+      partials[row + k.z] = bitcast<u32>(sum.z);
     }
-    if (left > 3u) {
-      partials[at + 3u] = bitcast<u32>(sum.w);
+    if (used > 3u) {
+      partials[row + k.w] = bitcast<u32>(sum.w);
     }
   }
   // No barrier needed before the next call: only lane 0 reads slot 0, and only lane 0 writes it.
 }
 
-/** proj[k0 … k0 + 3][i] as a vec4, zeros from channel K on (no dynamic component index). */
-fn proj4(k0: u32, i: u32) -> vec4<f32> {
-  let at = params.off_proj + k0 * params.n + i;
-  let left = params.k - k0;
-  var d = vec4<f32>(0.0);
-  if (left > 0u) {
-    d.x = const_f32(at);
-  }
-  if (left > 1u) {
-    d.y = const_f32(at + params.n);
-  }
-  if (left > 2u) {
-    d.z = const_f32(at + 2u * params.n);
-  }
-  if (left > 3u) {
-    d.w = const_f32(at + 3u * params.n);
-  }
-  return d;
-}
-
 /**
- * Channels from k = 4 on (K > 4): lane `lane` re-reads g_i = state[g_section + i] of its neurons
- * first + m·WORKGROUP_SIZE (m < npi) and sums as above, four channels per tree.
+ * Slots 4 … slots − 1 (the kernel has projected slots 0 … 3 while updating its neurons): lane
+ * `lane` re-reads g_i = state[g_section + i] of its neurons first + m·WORKGROUP_SIZE (m < npi,
+ * i < end) and sums as above, four slots per tree.
  */
-fn project_rest(lane: u32, w: u32, first: u32, npi: u32, g_section: u32) {
-  for (var k0 = 4u; k0 < params.k; k0 += 4u) {
+fn project_rest(
+  lane: u32,
+  w: u32,
+  first: u32,
+  npi: u32,
+  end: u32,
+  g_section: u32,
+  order: u32,
+  slots: u32,
+  channels: u32,
+) {
+  for (var s0 = 4u; s0 < slots; s0 += 4u) {
+    let k = slot_channels(order, s0, slots);
+    let used = min(slots - s0, 4u);
     var acc = vec4<f32>(0.0);
     for (var m = 0u; m < npi; m++) {
       let i = first + m * WORKGROUP_SIZE;
-      if (i < params.n) {
-        acc = acc + proj4(k0, i) * state_f32(g_section + i);
+      if (i < end) {
+        acc = acc + proj4(k, used, i) * state_f32(g_section + i);
       }
     }
-    store_partials4(lane, w, k0, acc);
+    store_partials4(lane, w, k, used, acc, channels);
   }
 }

@@ -2,35 +2,64 @@
 // synapses), MODEL.md §3 phases 1–4 and §6, for every trial of a batch at once. Followed by
 // latents.wgsl, which finishes the step.
 //
-// One invocation = NEURONS_PER_INVOCATION neurons i = first + m·WORKGROUP_SIZE (m = 0, 1, …; global
-// index, populations concatenated; adjacent lanes touch adjacent neurons) of one trial b of the
-// batch (its state at state[b·trial_words …], u at latent[b·2K …], noise trial params.trial + b,
-// step t = control[b].t), each:
-//   1. command input c and I_ext of its population at t (precomputed on the host: consts.drive)
-//   2. R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + fastSelf_i·s_i[t−1]   (u from the previous step)
-//      (recurrence off: selfW_i·ĝ_i in place of the encoder sum)
-//   3. V ← V + λdt·((−V + F·c + b + I_ext) + R/(λdt)) + noise_scale·ξ(seed, trial, i, t)
+// Trials: the dispatch runs every trial b of the batch, trial-major (model.wgsl's batch_slot): a
+// workgroup works on one trial, whose state is at state[b·trial_words …], u at latent[b·2K …],
+// noise trial params.trial + b, step t = control[b].t. A trial's arithmetic does not depend on the
+// batch it runs in, so a batched trial gives the bits it gives alone. Batching multiplies the
+// workgroups of a dispatch, which fills a GPU (or the cores behind a software adapter) that one
+// trial of a small network would leave idle, and shares each dispatch's fixed cost among trials.
+// Within a trial, workgroups belong to one population each: population p gets ⌈size_p / (WORKGROUP_SIZE·
+// NEURONS_PER_INVOCATION)⌉ of them, in population order, and workgroup w's population follows from
+// w and the sizes alone. So the population, its parameters, I_ext and (with SHARED_ENCODERS) its
+// encoder sum are workgroup-uniform: read once per invocation, not per neuron (the J values of c[t]
+// are still read per neuron: holding them would take a private array of override length).
+// One invocation = NEURONS_PER_INVOCATION neurons i = first + m·WORKGROUP_SIZE (m = 0, 1, … while
+// i is in the population; adjacent lanes touch adjacent neurons), each:
+//   1. F_i·c + b_i + I_ext (c = command input of the population at t, precomputed on the host)
+//   2. R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + (ownSyn_i − μ)·s_i[t−1]   (u from the previous step;
+//      recurrence off: selfW_i·ĝ_i in place of the encoder sum; ownSyn_i = selfW_i or 0)
+//   3. V ← V + λdt·((−V + ff) + R/(λdt)) + noise_scale·ξ(seed, trial, i, t)
 //   4. spike if V ≥ 1 and t ≥ nextAllowed (then nextAllowed = t + wait), then the synaptic trace:
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
-// The invocation sums proj[k][i]·ĝ_i[t] over its neurons in m order, then the workgroup adds the
-// lanes' sums in a fixed tree, four channels k per tree (reduce.wgsl: latent channels, then
-// report-only readouts), and writes the f32 bits to partials[b][workgroup][k]: deterministic, no
-// float atomics. With spikes recorded, the workgroup compacts its events into trial b's region of
-// `events` with one atomicAdd on control[b].events (record_events).
-// Phases 1–3 are model.wgsl's, shared with the other rules' kernels; the operation order mirrors
-// the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts). A trial's arithmetic does not depend
-// on the batch it runs in, so a batched trial gives the bits it gives alone.
+// ĝ_i[t−1] is recomputed from the trace (gExp or pulseOpen) and s_i[t−1] is bit 31 of nextAllowed
+// (SPIKED_BIT), so per neuron the kernel touches V, the trace, nextAllowed, spikeCount and its
+// constants (F, b, selfW, encoders or its encoder run, its population's decoders) and nothing else: on
+// software adapters every per-neuron storage access is a loop over the SIMD lanes, and it is their
+// number that sets the step's time.
+// Projection: only the channels k (latent channels, then report-only readouts) that the workgroup's
+// population sources, in slots 0 … OWN_CHANNELS − 1 of its row of `own` (gpuNetwork.ts; slots
+// past its own count name channels it does not source, whose zero decoders add +0). The invocation
+// sums proj[k][i]·ĝ_i[t] over its neurons in m order, the workgroup adds the lanes' sums in a fixed
+// tree, four slots per tree (reduce.wgsl), and writes the f32 bits to partials[b][workgroup][k];
+// lane 0 writes +0 for the channels past slot OWN_CHANNELS (their decoders are zero here, so these
+// are the bits a full sum would give): deterministic, no float atomics. With spikes recorded, the
+// workgroup compacts its events into trial b's region of `events` with one atomicAdd on
+// control[b].events (record_events).
+// The arithmetic is model.wgsl's (shared with the other rules' kernels); the operation order
+// mirrors the CPU engine's f32 mode (src/engine/cpu/spikingTrial.ts).
 //
-// Dispatch: trials × ⌈N / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups (trial-major, see
-// model.wgsl's batch_slot) in slices, each slice's first workgroup in `slice` (software adapters
-// abort on very large dispatches). WORKGROUP_SIZE (override, a power of two) is chosen by the host
-// within the device's limits: 256 fills a workgroup on every adapter seen; the tree takes 9
-// barriers per four channels. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism)
-// and more on software adapters, where every barrier costs a coroutine switch per SIMD group and
-// per workgroup (pipelines.ts): fewer, fuller workgroups cut the barriers per step by that factor.
-// Batching trials multiplies the workgroups of a dispatch, which fills a GPU (or the cores behind
-// a software adapter) that one trial of a small network would leave idle, and shares each
-// dispatch's fixed cost among the trials.
+// Specialised per network by overrides (pipelines.ts builds one pipeline per combination): llvmpipe
+// and SwiftShader run both sides of every branch they cannot resolve at compile time, masked, so
+// a pulse-synapse, noise or spike-recording path that this network never takes would still cost
+// its loads and arithmetic on every neuron. PULSE / EXPONENTIAL: some population has that synapse
+// kind; NOISE: some population has σ_V ≠ 0; SELF_INPUT: some population has recurrence off;
+// SELF_WEIGHTS: some population reads selfW (fast self-reset or recurrence off); SHARED_ENCODERS:
+// every recurrent population's neurons have one encoder row (large networks given scalar
+// encoders), so Σ_l e_l·u_l is the same expression, with the same bits, for all of them;
+// ENCODER_RUNS: otherwise, where each workgroup's neurons fall in at most WORKGROUP_SIZE runs of
+// equal encoder rows (gpuNetwork.ts; the benchmark grid's rank-K networks: one row per module),
+// lane j sums run j's row once into workgroup memory (share_encoder_runs, one barrier) and each
+// neuron reads its run's sum: two loads per neuron (its run, the sum) instead of L, same bits;
+// RECORD_SPIKES: the run records spike events; CHANNELS: K; OWN_CHANNELS: the most channels any
+// one population sources (at K = 32 in the benchmark grid, 16 of 32: half the decoder loads).
+//
+// Dispatch: trials × Σ_p ⌈size_p / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups
+// (pipelines.ts's allWorkgroups per trial) in slices, each slice's first workgroup in `slice` (software adapters abort on
+// very large dispatches). WORKGROUP_SIZE (override, a power of two) is chosen by the host within
+// the device's limits: 256 fills a workgroup on every adapter seen; the tree takes 9 barriers per
+// four slots. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
+// software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
+// (pipelines.ts): fewer, fuller workgroups cut the barriers per step by that factor.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
@@ -38,6 +67,22 @@
 override WORKGROUP_SIZE: u32 = 256u;
 /** Neurons per invocation (override): the host's choice, see the header. */
 override NEURONS_PER_INVOCATION: u32 = 1u;
+// The network's specialisation (header): what the populations have, and K.
+override PULSE: bool = true;
+override EXPONENTIAL: bool = true;
+override NOISE: bool = true;
+override SELF_INPUT: bool = true;
+override SELF_WEIGHTS: bool = true;
+override SHARED_ENCODERS: bool = false;
+override ENCODER_RUNS: bool = false;
+override RECORD_SPIKES: bool = true;
+override CHANNELS: u32 = 4u;
+override OWN_CHANNELS: u32 = 4u;
+
+/** Bit 31 of nextAllowed: the neuron spiked at the previous step (t < 2³¹ always). */
+const SPIKED_BIT: u32 = 0x80000000u;
+
+const SYNAPSE_PULSE: u32 = 1u;
 
 /** Pulse history bit for step s of neuron i of the trial whose state starts at `base`. */
 fn pulse_bit_index(base: u32, i: u32, s: u32) -> vec2<u32> {
@@ -45,32 +90,94 @@ fn pulse_bit_index(base: u32, i: u32, s: u32) -> vec2<u32> {
   return vec2<u32>(base + params.st_bits + i * params.pulse_words + slot / 32u, 1u << (slot % 32u));
 }
 
+/** Whether population `pop` has pulse synapses, decided at compile time where the network allows. */
+fn is_pulse(pop: Population) -> bool {
+  return PULSE && (!EXPONENTIAL || pop.synapse_kind == SYNAPSE_PULSE);
+}
+
+/**
+ * What a workgroup's neurons share: their trial, their population, its drive at t and I_ext, its
+ * encoder sum (SHARED_ENCODERS) or the index of the first encoder run of run_net (ENCODER_RUNS).
+ */
+struct Shared {
+  slot: BatchSlot,
+  pop: Population,
+  drive: u32,
+  current: f32,
+  net: f32,
+  first_run: u32,
+}
+
+var<workgroup> run_net: array<f32, WORKGROUP_SIZE>;
+
+/**
+ * ENCODER_RUNS: lane j sums the encoder row of run r0 + j (runs of neurons a … b − 1, at most
+ * WORKGROUP_SIZE of them: the host's check) against the trial's u into run_net[j]; returns r0. The same
+ * expression as encoder_sum(i) for every neuron i of the run, so the same bits.
+ */
+fn share_encoder_runs(lane: u32, a: u32, b: u32, latent_base: u32) -> u32 {
+  let r0 = const_u32(params.off_runs + a);
+  let r = r0 + lane;
+  if (r <= const_u32(params.off_runs + b - 1u)) {
+    run_net[lane] = encoder_sum(const_u32(params.off_runs + params.n + r), latent_base);
+  }
+  workgroupBarrier();
+  return r0;
+}
+
 struct Updated {
   ghat: f32,
   fired: bool,
 }
 
-/** Updates neuron i of trial `slot` for step t; returns ĝ_i[t] and whether it fired. */
-fn update_neuron(slot: BatchSlot, i: u32, t: u32) -> Updated {
-  let base = slot.state_base;
-  let pop_index = const_u32(params.off_pop + i);
-  let pop = params.pops[pop_index];
-  let g = state_f32(base + params.st_ghat + i);
-  let r = recurrent_drive(i, pop_index, g, state_u32(base + params.st_spiked + i) != 0u, slot.latent_base);
+/** Updates neuron i of the workgroup's trial and population (`s`) for step t; returns ĝ_i[t] and whether it fired. */
+fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
+  let pop = s.pop;
+  let base = s.slot.state_base;
+  let pulse = is_pulse(pop);
+  // ĝ_i[t−1] from the trace the previous step left (exponential: dt·g; pulse: open/pwsteps).
+  var g_exp = 0.0;
+  var open = 0u;
+  var g: f32;
+  if (pulse) {
+    open = state_u32(base + params.st_pulse_open + i);
+    g = f32(open) * pop.inv_pulse;
+  } else {
+    g_exp = state_f32(base + params.st_gexp + i);
+    g = params.dt * g_exp;
+  }
+  var self_w = 0.0;
+  if (SELF_WEIGHTS) {
+    self_w = const_f32(params.off_self_w + i);
+  }
+  var net: f32;
+  if (SELF_INPUT && pop.recurrence == 0u) {
+    net = self_w * g;
+  } else if (SHARED_ENCODERS) {
+    net = s.net;
+  } else if (ENCODER_RUNS) {
+    net = run_net[const_u32(params.off_runs + i) - s.first_run];
+  } else {
+    net = encoder_sum(i, s.slot.latent_base);
+  }
+  let own_syn = select(0.0, self_w, pop.fast_reset != 0u);
+  let allowed = state_u32(base + params.st_next + i);
+  let r = recurrent_drive(net, own_syn, pop.mu, g, (allowed & SPIKED_BIT) != 0u);
   let v = state_f32(base + params.st_v + i);
-  let next = next_voltage(i, pop_index, t, slot.trial, v, feedforward(i, pop_index, t), r);
+  var next = integrate_voltage(pop.dt_leak, v, feedforward(i, s.drive, s.current), r);
+  if (NOISE && pop.noisy != 0u) {
+    next = next + voltage_noise(pop.noise_scale, i, t, s.slot.trial);
+  }
   set_state_f32(base + params.st_v + i, next);
 
-  let fired = next >= 1.0 && t >= state_u32(base + params.st_next + i);
-  set_state_u32(base + params.st_spiked + i, select(0u, 1u, fired));
+  let fired = next >= 1.0 && t >= (allowed & ~SPIKED_BIT);
+  set_state_u32(base + params.st_next + i, select(allowed & ~SPIKED_BIT, (t + pop.wait_steps) | SPIKED_BIT, fired));
   if (fired) {
-    set_state_u32(base + params.st_next + i, t + pop.wait_steps);
     set_state_u32(base + params.st_count + i, state_u32(base + params.st_count + i) + 1u);
   }
 
   var ghat: f32;
-  if (pop.synapse_kind == 1u) {
-    var open = state_u32(base + params.st_pulse_open + i);
+  if (pulse) {
     if (t >= pop.pulse_steps + 1u) {
       // The pulse opened at t − pwsteps covered samples t − pwsteps … t − 1: it closes now.
       let old = pulse_bit_index(base, i, t - pop.pulse_steps);
@@ -88,13 +195,15 @@ fn update_neuron(slot: BatchSlot, i: u32, t: u32) -> Updated {
     set_state_u32(base + params.st_pulse_open + i, open);
     ghat = f32(open) * pop.inv_pulse;
   } else {
-    let g_exp = state_f32(base + params.st_gexp + i);
     let decayed = g_exp - pop.decay_dt * g_exp;
     let updated = select(decayed, decayed + pop.rate, fired);
     set_state_f32(base + params.st_gexp + i, updated);
     ghat = params.dt * updated;
   }
-  set_state_f32(base + params.st_ghat + i, ghat);
+  if (OWN_CHANNELS > 4u) {
+    // Read back by project_rest for slots 4 … on; nothing else reads ĝ under `all`.
+    set_state_f32(base + params.st_ghat + i, ghat);
+  }
   return Updated(ghat, fired);
 }
 
@@ -104,12 +213,12 @@ var<workgroup> wg_event_base: u32;
 /**
  * Spike events of this step, compacted per workgroup: each lane reserves room for its `fired`
  * spikes in a workgroup counter, lane 0 reserves the workgroup's total in control[b].events with
- * one atomicAdd, and each lane writes (t, i) for its spiking neurons (st_spiked) from its offset
+ * one atomicAdd, and each lane writes (t, i) for its spiking neurons (SPIKED_BIT) from its offset
  * on, into trial b's event_capacity slots. Slots at or past event_capacity are counted but not
  * written (the host reports the overflow). The order of events within a step is the atomics' (the
  * host sorts them).
  */
-fn record_events(slot: BatchSlot, lane: u32, first: u32, t: u32, fired: u32) {
+fn record_events(slot: BatchSlot, lane: u32, first: u32, end: u32, t: u32, fired: u32) {
   var at = atomicAdd(&wg_events, fired);
   workgroupBarrier();
   if (lane == 0u) {
@@ -119,7 +228,7 @@ fn record_events(slot: BatchSlot, lane: u32, first: u32, t: u32, fired: u32) {
   let region = slot.batch * params.event_capacity;
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
-    if (i < params.n && state_u32(slot.state_base + params.st_spiked + i) != 0u) {
+    if (i < end && (state_u32(slot.state_base + params.st_next + i) & SPIKED_BIT) != 0u) {
       if (at < params.event_capacity) {
         events[region + at] = vec2<u32>(t, i);
       }
@@ -134,21 +243,62 @@ fn main(
   @builtin(workgroup_id) wid: vec3<u32>,
 ) {
   let slot = batch_slot(wid.x);
-  let first = slot.workgroup * WORKGROUP_SIZE * NEURONS_PER_INVOCATION + lid.x;
+  let span = WORKGROUP_SIZE * NEURONS_PER_INVOCATION;
+  // This workgroup's population and its place in it (the host's allWorkgroups, in reverse).
+  var index = 0u;
+  var local = slot.workgroup;
+  for (; index + 1u < params.p; index++) {
+    let count = (params.pops[index].size + span - 1u) / span;
+    if (local < count) {
+      break;
+    }
+    local = local - count;
+  }
+  let pop = params.pops[index];
   let t = control[slot.batch].t;
-  var acc = vec4<f32>(0.0); // channels 0 … 3; lanes and neurons past the last add nothing
+  let drive = drive_at(index, t);
+  var s = Shared(slot, pop, drive, drive_current(drive), 0.0, 0u);
+  if (SHARED_ENCODERS) {
+    s.net = encoder_sum(pop.start, slot.latent_base);
+  }
+  let begin = pop.start + local * span;
+  let first = begin + lid.x;
+  let end = pop.start + pop.size;
+  if (ENCODER_RUNS) {
+    s.first_run = share_encoder_runs(lid.x, begin, min(begin + span, end), slot.latent_base);
+  }
+  let order = params.off_own + index * CHANNELS;
+  let k = slot_channels(order, 0u, OWN_CHANNELS);
+  let used = min(OWN_CHANNELS, 4u);
+  var acc = vec4<f32>(0.0); // slots 0 … 3; lanes and neurons past the last add nothing
   var fired = 0u;
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
-    if (i < params.n) {
-      let u = update_neuron(slot, i, t);
-      acc = acc + proj4(0u, i) * u.ghat;
+    if (i < end) {
+      let u = update_neuron(i, t, s);
+      acc = acc + proj4(k, used, i) * u.ghat;
       fired = fired + select(0u, 1u, u.fired);
     }
   }
-  store_partials4(lid.x, slot.row, 0u, acc);
-  project_rest(lid.x, slot.row, first, NEURONS_PER_INVOCATION, slot.state_base + params.st_ghat);
-  if (params.record_spikes != 0u) {
-    record_events(slot, lid.x, first, t, fired);
+  store_partials4(lid.x, slot.row, k, used, acc, CHANNELS);
+  project_rest(
+    lid.x,
+    slot.row,
+    first,
+    NEURONS_PER_INVOCATION,
+    end,
+    slot.state_base + params.st_ghat,
+    order,
+    OWN_CHANNELS,
+    CHANNELS,
+  );
+  if (lid.x == 0u) {
+    // The other channels' decoders are zero on this population: their partial sums are +0.
+    for (var c = OWN_CHANNELS; c < CHANNELS; c++) {
+      partials[slot.row * CHANNELS + const_u32(order + c)] = 0u;
+    }
+  }
+  if (RECORD_SPIKES) {
+    record_events(slot, lid.x, first, end, t, fired);
   }
 }

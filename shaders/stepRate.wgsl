@@ -31,13 +31,25 @@ fn main(
   let slot = batch_slot(wid.x);
   let first = slot.workgroup * WORKGROUP_SIZE * NEURONS_PER_INVOCATION + lid.x;
   let t = control[slot.batch].t;
+  let k = slot_channels(SLOT_IS_CHANNEL, 0u, params.k);
+  let used = min(params.k, 4u);
   var acc = vec4<f32>(0.0); // channels 0 … 3; lanes and neurons past the last add nothing
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
     if (i < params.n) {
-      acc = acc + proj4(0u, i) * integrate_rate(i, slot.state_base, slot.latent_base, t);
+      acc = acc + proj4(k, used, i) * integrate_rate(i, slot.state_base, slot.latent_base, t);
     }
   }
-  store_partials4(lid.x, slot.row, 0u, acc);
-  project_rest(lid.x, slot.row, first, NEURONS_PER_INVOCATION, slot.state_base + params.st_ghat);
+  store_partials4(lid.x, slot.row, k, used, acc, params.k);
+  project_rest(
+    lid.x,
+    slot.row,
+    first,
+    NEURONS_PER_INVOCATION,
+    params.n,
+    slot.state_base + params.st_ghat,
+    SLOT_IS_CHANNEL,
+    params.k,
+    params.k,
+  );
 }

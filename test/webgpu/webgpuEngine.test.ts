@@ -8,6 +8,9 @@ import type { SimulationResult } from '../../src/engine/engine.ts';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
 import type { Synapse } from '../../src/model/spec.ts';
+import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
+import { gridNetwork } from '../../bench/grid/network.ts';
+import { buildGpuNetwork } from '../../src/engine/webgpu/gpuNetwork.ts';
 import { tryAcquireDevice } from './gpu.ts';
 import { tinyEINetwork, type TinyOptions } from './networks.ts';
 import { events, relativeDifference } from './compare.ts';
@@ -19,11 +22,15 @@ afterAll(() => {
   gpu?.release();
 });
 
-async function compare(
-  options: TinyOptions,
+function compare(options: TinyOptions, on: WebGpuEngine = engine!) {
+  return compareNetwork(options.synapse.kind, tinyEINetwork(options), on);
+}
+
+async function compareNetwork(
+  label: string,
+  net: CompiledNetwork,
   on: WebGpuEngine = engine!,
 ): Promise<{ cpu: SimulationResult; gpu: SimulationResult }> {
-  const net = tinyEINetwork(options);
   const cpu = await new CpuEngine({ precision: 'f32' }).run(net);
   const result = await on.run(net);
   result.trials.forEach((trial, t) => {
@@ -34,7 +41,7 @@ async function compare(
     const latentError = relativeDifference(trial.latents!, reference.latents!);
     const readoutError = relativeDifference(trial.readouts!, reference.readouts!);
     console.log(
-      `${options.synapse.kind} N=${net.N} S=${net.S} trial ${t}: ${spikes.length} identical spikes, ` +
+      `${label} N=${net.N} S=${net.S} trial ${t}: ${spikes.length} identical spikes, ` +
         `relative |Δy| = ${latentError.toExponential(2)}, |Δreadout| = ${readoutError.toExponential(2)}`,
     );
     expect(latentError).toBeLessThan(1e-5);
@@ -71,14 +78,47 @@ describe.skipIf(!gpu)('WebGpuEngine, `all` rule, against CpuEngine f32', () => {
   });
 
   it('sums the projection over many neurons per invocation and K > 4 channels (9000 neurons)', async () => {
-    // 2 + 7 channels (two trees of four and one of one), several workgroups at 4 and at 32 neurons
-    // per invocation, spikes compacted per workgroup: the same trains as the CPU engine.
+    // 2 + 7 channels, sourced E I I I E I E I E: each population projects only its own (E 4, I 5:
+    // two trees of four slots, E's fifth slot a channel it does not source), several workgroups at
+    // 4 and at 32 neurons per invocation, spikes compacted per workgroup: the same trains as the
+    // CPU engine.
     for (const neuronsPerInvocation of [4, 32]) {
       const wide = await WebGpuEngine.create({ gpu: gpu!, neuronsPerInvocation });
       try {
         const options = { sizeE: 5000, sizeI: 4000, steps: 200, synapse: SYNAPSES[1], sigmaV: 0.2 };
         const { cpu } = await compare({ ...options, readout: true, extraReadouts: 6 }, wide);
         expect(cpu.trials[0].readouts).toHaveLength(7);
+      } finally {
+        wide.dispose();
+      }
+    }
+  });
+
+  it('shares encoder sums over runs of equal rows (benchmark grid, rank 10, 9000 neurons)', async () => {
+    // Rows equal per module (5 modules of 900 neurons in each population) and L = 10: at 32
+    // neurons per invocation a workgroup sums its few runs' rows once (ENCODER_RUNS); each
+    // population projects its 5 own channels of 10 (yE_j, yI_j interleaved). At 1 neuron per
+    // invocation every neuron reads its own row: both give the CPU engine's trains.
+    const { spec } = gridNetwork({
+      neurons: 9000,
+      rank: 10,
+      rule: 'all',
+      synapse: 'exponential',
+      steps: 200,
+      dt: 1e-4,
+      sigmaV: 0.2,
+    });
+    for (const neuronsPerInvocation of [1, 32]) {
+      const wide = await WebGpuEngine.create({ gpu: gpu!, neuronsPerInvocation });
+      try {
+        const net = compileNetwork({ ...spec, record: { ...spec.record, spikes: true, every: 1 } });
+        // The path taken, for 256 lanes (every adapter seen): runs only with several neurons a lane.
+        const shape = { lanes: 256, span: 256 * neuronsPerInvocation };
+        expect(buildGpuNetwork(net, shape).stepAll.ENCODER_RUNS).toBe(neuronsPerInvocation > 1 ? 1 : 0);
+        const { cpu } = await compareNetwork(`grid K=10, ${neuronsPerInvocation}/lane`, net, wide);
+        expect(cpu.trials[0].spikeCounts.flatMap((c) => [...c]).reduce((a, b) => a + b)).toBeGreaterThan(
+          5000,
+        );
       } finally {
         wide.dispose();
       }

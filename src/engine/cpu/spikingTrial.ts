@@ -25,7 +25,7 @@ import type { KernelTeam } from './kernelTeam.ts';
 export type Precision = 'f64' | 'f32';
 
 /** Whether rows start … end − 1 of a row-major matrix with `width` columns are all the same. */
-function uniformRows(a: Real, width: number, start: number, end: number): boolean {
+export function uniformRows(a: Real, width: number, start: number, end: number): boolean {
   for (let i = start + 1; i < end; i++) {
     for (let l = 0; l < width; l++) if (!Object.is(a[i * width + l], a[start * width + l])) return false;
   }

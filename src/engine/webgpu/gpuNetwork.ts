@@ -5,7 +5,9 @@
 // neuron.
 
 import { SYNAPSE_PULSE, type CompiledNetwork } from '../../model/compile.ts';
+import { uniformRows } from '../cpu/spikingTrial.ts';
 import { RULES, type PopulationParams, type ScalarParams } from './layout.ts';
+import type { StepAllConstants } from './pipelines.ts';
 
 const fr = Math.fround;
 
@@ -28,6 +30,8 @@ export interface GpuNetwork {
   y0: Float32Array<ArrayBuffer>;
   scalars: Omit<ScalarParams, RunScalar>;
   populations: PopulationParams[];
+  /** stepAll.wgsl's specialisation for this network (the run adds RECORD_SPIKES). */
+  stepAll: Omit<StepAllConstants, 'RECORD_SPIKES'>;
 }
 
 /** Section offsets within the state buffer, in words (bindings.wgsl, group 1 binding 0). */
@@ -45,29 +49,79 @@ function stateSections(N: number, pulseWords: number) {
   };
 }
 
-export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
+/**
+ * The shape of stepAll's workgroups (pipelines.ts's allShape): `lanes` invocations covering `span`
+ * consecutive neurons of one population.
+ */
+export interface AllShape {
+  lanes: number;
+  span: number;
+}
+
+/**
+ * Encoder runs (stepAll.wgsl's ENCODER_RUNS): maximal blocks of consecutive neurons of one
+ * population with the same encoder row in f32. runOf[i] is neuron i's run, first[r] the first neuron
+ * of run r. Null when some workgroup of `shape` covers more runs than it has lanes (one lane sums a
+ * run), or when every recurrent population is one run (SHARED_ENCODERS, no tables needed).
+ */
+function encoderRuns(net: CompiledNetwork, shape: AllShape): { runOf: Uint32Array; first: number[] } | null {
+  const { N, L, encoders, populations } = net;
+  const sameRow = (i: number, j: number) => {
+    for (let l = 0; l < L; l++) {
+      if (!Object.is(fr(encoders[i * L + l]), fr(encoders[j * L + l]))) return false;
+    }
+    return true;
+  };
+  const runOf = new Uint32Array(N);
+  const first: number[] = [];
+  let shared = true;
+  for (const p of populations) {
+    for (let i = p.start; i < p.start + p.size; i++) {
+      if (i === p.start || !sameRow(i - 1, i)) first.push(i);
+      runOf[i] = first.length - 1;
+    }
+    shared &&= !p.recurrence || runOf[p.start] === first.length - 1;
+  }
+  const fits = populations.every((p) => {
+    for (let a = p.start; a < p.start + p.size; a += shape.span) {
+      const b = Math.min(a + shape.span, p.start + p.size) - 1;
+      if (runOf[b] - runOf[a] + 1 > shape.lanes) return false;
+    }
+    return true;
+  });
+  return fits && !shared ? { runOf, first } : null;
+}
+
+/**
+ * `shape`: stepAll's workgroups on the engine's adapter, which decides whether encoder runs fit;
+ * without it, no run tables (src/web/gpuFit.ts sizes buffers so: on a software adapter the engine's
+ * constants may hold N + runs more words).
+ */
+export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetwork {
   const { N, J, L, S, populations, channels, readouts } = net;
   const K = L + readouts.length;
   const P = populations.length;
-  const off = { bias: 0, ownSyn: N, fastSelf: 2 * N, selfW: 3 * N, pop: 4 * N, f: 5 * N };
+  const off = { bias: 0, selfW: N, pop: 2 * N, f: 3 * N };
   const offEnc = off.f + N * J;
   const offProj = offEnc + N * L;
   const offDrive = offProj + K * N;
-  const words = new Uint32Array(offDrive + S * P * (J + 1));
+  const offOwn = offDrive + S * P * (J + 1);
+  const offRuns = offOwn + P * K;
+  // Runs replace L loads per neuron by two (its run, the run's sum) plus L per lane: they pay where
+  // a lane covers several neurons (software adapters) and L > 2.
+  const runs = shape && shape.span > shape.lanes && L > 2 ? encoderRuns(net, shape) : null;
+  const words = new Uint32Array(offRuns + (runs ? N + runs.first.length : 0));
   const f32 = new Float32Array(words.buffer);
 
   f32.set(net.bias, off.bias);
   f32.set(net.selfWeight, off.selfW);
   f32.set(net.inputWeights, off.f);
   f32.set(net.encoders, offEnc);
-  populations.forEach((p, pi) => {
-    for (let i = p.start; i < p.start + p.size; i++) {
-      words[off.pop + i] = pi;
-      const ownSyn = p.selfResetFast ? f32[off.selfW + i] : 0;
-      f32[off.ownSyn + i] = ownSyn;
-      f32[off.fastSelf + i] = fr(ownSyn - fr(p.mu));
-    }
-  });
+  if (runs) {
+    words.set(runs.runOf, offRuns);
+    words.set(runs.first, offRuns + N);
+  }
+  populations.forEach((p, pi) => words.fill(pi, off.pop + p.start, off.pop + p.start + p.size));
   // Zeros outside a channel's source population: 0·ĝ adds nothing to the projection.
   channels.forEach((c, l) => f32.set(c.decoder, offProj + l * N + c.start));
   readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * N + r.start));
@@ -86,6 +140,14 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       f32[base + J] = p.current ? fr(p.current[t - 1]) : 0;
     });
   }
+  // Per population, the channels (then readouts) it sources, then the others, each in channel order
+  // (stepAll.wgsl projects only the first OWN_CHANNELS of its population's row; the others'
+  // decoders are zero on it).
+  const sources = [...channels.map((c) => c.source), ...readouts.map((r) => r.source)];
+  const own = populations.map((_, pi) => sources.flatMap((src, k) => (src === pi ? [k] : [])));
+  own.forEach((mine, pi) =>
+    words.set([...mine, ...sources.flatMap((src, k) => (src === pi ? [] : [k]))], offOwn + pi * K),
+  );
   const priorities = [...new Set(populations.map((p) => p.priority))].sort((a, b) => a - b);
 
   const maxPulse = Math.max(
@@ -96,6 +158,8 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
   const pulseWords = Math.ceil(history / 32);
   const sections = stateSections(N, pulseWords);
   const samples = Math.floor((S - 1) / net.record.every) + 1;
+  const encoders = f32.subarray(offEnc, offEnc + N * L);
+  const some = (has: (p: (typeof populations)[number]) => boolean) => (populations.some(has) ? 1 : 0);
 
   return {
     N,
@@ -127,14 +191,14 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       trial_words: sections.words,
       record_stride: net.record.latents ? samples * K : 0,
       off_bias: off.bias,
-      off_own_syn: off.ownSyn,
-      off_fast_self: off.fastSelf,
       off_self_w: off.selfW,
       off_pop: off.pop,
       off_f: off.f,
       off_enc: offEnc,
       off_proj: offProj,
       off_drive: offDrive,
+      off_own: offOwn,
+      off_runs: runs ? offRuns : 0,
       st_v: sections.st_v,
       st_ghat: sections.st_ghat,
       st_gexp: sections.st_gexp,
@@ -160,7 +224,21 @@ export function buildGpuNetwork(net: CompiledNetwork): GpuNetwork {
       mu: p.mu,
       class_rank: priorities.indexOf(p.priority),
       clamp: p.clampAtThreshold ? 1 : 0,
+      fast_reset: p.selfResetFast ? 1 : 0,
     })),
+    stepAll: {
+      PULSE: some((p) => p.synapseKind === SYNAPSE_PULSE),
+      EXPONENTIAL: some((p) => p.synapseKind !== SYNAPSE_PULSE),
+      NOISE: some((p) => p.noiseScale !== 0),
+      SELF_INPUT: some((p) => !p.recurrence),
+      SELF_WEIGHTS: some((p) => p.selfResetFast || !p.recurrence),
+      SHARED_ENCODERS: some((p) => p.recurrence && !uniformRows(encoders, L, p.start, p.start + p.size))
+        ? 0
+        : 1,
+      ENCODER_RUNS: runs ? 1 : 0,
+      CHANNELS: K,
+      OWN_CHANNELS: Math.max(...own.map((mine) => mine.length)),
+    },
   };
 }
 

@@ -24,7 +24,7 @@ export const POPULATION_FIELDS = {
   mu: 'f32',
   class_rank: 'u32',
   clamp: 'u32',
-  _pad0: 'u32',
+  fast_reset: 'u32',
 } as const satisfies Record<string, FieldType>;
 
 export const PARAMS_FIELDS = {
@@ -45,8 +45,6 @@ export const PARAMS_FIELDS = {
   readout_decay: 'f32',
   workgroups: 'u32',
   off_bias: 'u32',
-  off_own_syn: 'u32',
-  off_fast_self: 'u32',
   off_self_w: 'u32',
   off_pop: 'u32',
   off_f: 'u32',
@@ -69,6 +67,8 @@ export const PARAMS_FIELDS = {
   step_event_bound: 'u32',
   record_stride: 'u32',
   record_spikes: 'u32',
+  off_own: 'u32',
+  off_runs: 'u32',
   _pad0: 'u32',
   _pad1: 'u32',
   _pad2: 'u32',

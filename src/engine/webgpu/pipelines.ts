@@ -3,14 +3,16 @@
 // includes (bindings.wgsl's layouts). Sets of kernels that differ only in how consts and state are
 // bound (resources.ts): the whole set (wholeArrays.wgsl), built up front, and split sets
 // (splitArrays.wgsl, with the parts' extra bindings; one per choice of arrays in parts), built
-// when a run first needs one. The
-// per-step kernels are built at one workgroup size; smallNetwork.wgsl on first use per workgroup
-// size (its size follows N and the adapter) and set, cached by a key made only of set-up-time facts.
+// when a run first needs one. The per-step kernels are built at one workgroup size, except
+// stepAll.wgsl, which is specialised per network (its overrides, see its header) and, like
+// smallNetwork.wgsl (whose size follows N and the adapter), built on first use per set and cached
+// under a key made only of set-up-time facts.
 
 import { createBindGroupLayouts } from './layout.ts';
 import { partShift } from './resources.ts';
 import { compileShader, composeShader } from './shaders.ts';
 import type { ShaderLoader } from './shaderLoader.ts';
+import type { AllShape } from './gpuNetwork.ts';
 
 /** Preferred invocations per workgroup of the per-step kernels: a power of two within the limits. */
 const PREFERRED_WORKGROUP_SIZE = 256;
@@ -28,8 +30,6 @@ const SOFTWARE_LANES = 4;
  * neuron per lane keeps the most parallelism.
  */
 const SOFTWARE_NEURONS_PER_INVOCATION = 32;
-/** The kernels whose invocations each update NEURONS_PER_INVOCATION neurons. */
-const PROJECTING_KERNELS: readonly string[] = ['stepAll', 'stepRate'];
 
 /**
  * Every kernel's shared files: the model's arithmetic, reductions, spike phases, bindings, the
@@ -43,9 +43,24 @@ const includes = (split: boolean) => [
   split ? 'splitArrays' : 'wholeArrays',
   'philox',
 ];
-const STEP_KERNELS = ['stepAll', 'stepDelta', 'selectOne', 'spikeSequential', 'stepRate', 'latents'] as const;
+const STEP_KERNELS = ['stepDelta', 'selectOne', 'spikeSequential', 'stepRate', 'latents'] as const;
 
 export type StepKernel = (typeof STEP_KERNELS)[number];
+
+/** stepAll.wgsl's network overrides (booleans as 0 or 1), as gpuNetwork.ts derives them. */
+export type StepAllConstants = Record<
+  | 'PULSE'
+  | 'EXPONENTIAL'
+  | 'NOISE'
+  | 'SELF_INPUT'
+  | 'SELF_WEIGHTS'
+  | 'SHARED_ENCODERS'
+  | 'ENCODER_RUNS'
+  | 'RECORD_SPIKES'
+  | 'CHANNELS'
+  | 'OWN_CHANNELS',
+  number
+>;
 
 /** The kernels of runs whose arrays are bound whole, or of runs with consts or state in parts. */
 export interface KernelSet {
@@ -63,6 +78,7 @@ export type SplitArrays = { constsParts: number; stateParts: number };
 export class Pipelines {
   private readonly small = new Map<string, Promise<GPUComputePipeline>>();
   private readonly splitSets = new Map<string, Promise<KernelSet>>();
+  private readonly all = new Map<string, Promise<GPUComputePipeline>>();
 
   private constructor(
     private readonly device: GPUDevice,
@@ -71,7 +87,7 @@ export class Pipelines {
     readonly whole: KernelSet,
     /** Workgroup size of the per-step kernels. */
     readonly workgroupSize: number,
-    /** Neurons per invocation of stepAll and stepRate. */
+    /** Neurons per invocation of the projecting kernels, stepAll and stepRate. */
     readonly neuronsPerInvocation: number,
     /** WebGpuEngineOptions.maxPartBytes (tests, benchmarks), or undefined. */
     readonly maxPartBytes: number | undefined,
@@ -134,10 +150,40 @@ export class Pipelines {
     return set;
   }
 
-  /** Workgroups of `kernel` for N neurons (one row of partials each for the projecting kernels). */
+  /** Workgroups of `kernel` for N neurons (one row of partials each for stepRate). */
   stepWorkgroups(kernel: StepKernel, N: number): number {
-    const perInvocation = PROJECTING_KERNELS.includes(kernel) ? this.neuronsPerInvocation : 1;
+    const perInvocation = kernel === 'stepRate' ? this.neuronsPerInvocation : 1;
     return Math.ceil(N / (this.workgroupSize * perInvocation));
+  }
+
+  /**
+   * Workgroups of stepAll per trial (one row of partials each): every population its own,
+   * ⌈size / span⌉ of them in population order, so that a workgroup's population is uniform
+   * (stepAll.wgsl).
+   */
+  allWorkgroups(populationSizes: readonly number[]): number {
+    const { span } = this.allShape;
+    return populationSizes.reduce((sum, size) => sum + Math.ceil(size / span), 0);
+  }
+
+  /** stepAll's workgroups: their lanes and the neurons they cover (gpuNetwork.ts's encoder runs). */
+  get allShape(): AllShape {
+    return { lanes: this.workgroupSize, span: this.workgroupSize * this.neuronsPerInvocation };
+  }
+
+  /** stepAll specialised for one network and run, in `set` (built on first use, then cached). */
+  stepAll(set: KernelSet, constants: StepAllConstants): Promise<GPUComputePipeline> {
+    const key = JSON.stringify({ ...set.overrides, ...constants });
+    let pipeline = this.all.get(key);
+    if (!pipeline) {
+      pipeline = build(this.device, this.load, set, 'stepAll', {
+        ...set.overrides,
+        NEURONS_PER_INVOCATION: this.neuronsPerInvocation,
+        ...constants,
+      });
+      this.all.set(key, pipeline);
+    }
+    return pipeline;
   }
 
   /** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */
@@ -186,7 +232,7 @@ async function buildSet(
     STEP_KERNELS.map((name) =>
       build(device, load, set, name, {
         ...overrides,
-        ...(PROJECTING_KERNELS.includes(name) ? { NEURONS_PER_INVOCATION: neuronsPerInvocation } : {}),
+        ...(name === 'stepRate' ? { NEURONS_PER_INVOCATION: neuronsPerInvocation } : {}),
       }),
     ),
   );

@@ -31,7 +31,7 @@ import { chunkLength, cutToStep, type RunnerGate } from '../checkpoint.ts';
 import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
-import type { KernelSet, Pipelines, StepKernel } from './pipelines.ts';
+import type { Pipelines, StepKernel } from './pipelines.ts';
 import { readGroups, type BufferRange } from './readback.ts';
 import {
   BATCH_BYTES,
@@ -100,7 +100,7 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-function kernelsOf(net: CompiledNetwork): [StepKernel, StepKernel] {
+function kernelsOf(net: CompiledNetwork): [StepKernel | 'stepAll', StepKernel] {
   if (net.model === 'rate') return ['stepRate', 'latents'];
   if (net.spikeRule === 'one-per-step') return ['stepDelta', 'selectOne'];
   if (net.spikeRule === 'sequential') return ['stepDelta', 'spikeSequential'];
@@ -110,10 +110,11 @@ function kernelsOf(net: CompiledNetwork): [StepKernel, StepKernel] {
 export class TrialRunner {
   private constructor(
     private readonly gpu: GpuDevice,
-    private readonly kernels: KernelSet,
     private readonly net: CompiledNetwork,
     private readonly gpuNet: GpuNetwork,
     private readonly resources: RunResources,
+    /** The step's two pipelines (kernelsOf). */
+    private readonly kernels: [GPUComputePipeline, GPUComputePipeline],
     private readonly workgroups: number,
     /** Trials per batch (1 under the delta rules). */
     readonly batchSize: number,
@@ -137,7 +138,10 @@ export class TrialRunner {
   ) {
     const [first, second] = kernelsOf(net);
     // Workgroups of the step's first kernel per trial: the rows of partials it writes (params.workgroups).
-    const workgroups = pipelines.stepWorkgroups(first, net.N);
+    const workgroups =
+      first === 'stepAll'
+        ? pipelines.allWorkgroups(net.populations.map((p) => p.size))
+        : pipelines.stepWorkgroups(first, net.N);
     const K = gpuNet.K;
     const trialStateBytes = gpuNet.stateWords * 4;
     const rowBytes = Math.max(K, 3) * 4;
@@ -195,6 +199,11 @@ export class TrialRunner {
     const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
     if (plan instanceof Error) throw plan;
     const kernels = await pipelines.kernels(plan);
+    const [firstKernel, secondKernel] = kernelsOf(net);
+    const first =
+      firstKernel === 'stepAll'
+        ? await pipelines.stepAll(kernels, { ...gpuNet.stepAll, RECORD_SPIKES: eventCapacity > 0 ? 1 : 0 })
+        : kernels.step[firstKernel];
     const resources = await createRunResources(device, kernels.layouts, sizes, plan);
     const controlStaging = Array.from({ length: CHUNKS_IN_FLIGHT }, (_, slot) =>
       device.createBuffer({
@@ -205,10 +214,10 @@ export class TrialRunner {
     );
     return new TrialRunner(
       gpu,
-      kernels,
       net,
       gpuNet,
       resources,
+      [first, kernels.step[secondKernel]],
       workgroups,
       batchSize,
       stepsPerChunk,
@@ -276,10 +285,10 @@ export class TrialRunner {
       if (net.record.latents) queue.writeBuffer(res.latentRecord, b * recordBytes, gpuNet.y0);
     }
 
-    const [first, second] = kernelsOf(net).map((k) => this.kernels.step[k]);
+    const [first, second] = this.kernels;
     // latents.wgsl finishes every trial of the batch (a workgroup each); the delta rules' spike
     // kernels are one workgroup over the one trial.
-    const secondWorkgroups = second === this.kernels.step.latents ? trials : 1;
+    const secondWorkgroups = kernelsOf(net)[1] === 'latents' ? trials : 1;
     const raw: EventChunk[][] = Array.from({ length: trials }, () => []);
     const inFlight: InFlight[] = [];
     // Event reads submitted but not yet collected, in chunk order: every trial's events of a chunk.

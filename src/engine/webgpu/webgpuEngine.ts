@@ -145,7 +145,7 @@ export class WebGpuEngine implements Engine {
     const { onProgress, signal, gate, chunkSteps } = options;
     if (signal?.aborted) throw abortError();
     const setupStart = performance.now();
-    const gpuNet = buildGpuNetwork(net);
+    const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const size = this.batchWorkgroupSize(net);
     const cut = { chunkSteps, maxTrials: this.maxTrialsPerBatch };
     const runner = size
