@@ -124,8 +124,8 @@ fn store_partials4(lane: u32, w: u32, k: vec4<u32>, used: u32, acc: vec4<f32>, c
 }
 
 /**
- * Slots 4 … slots − 1 (the kernel has projected slots 0 … 3 while updating its neurons): lane
- * `lane` re-reads g_i = state[g_section + i] of its neurons first + m·WORKGROUP_SIZE (m < npi,
+ * Slots `from_slot` … slots − 1 (the kernel has projected the slots before while updating its neurons):
+ * lane `lane` re-reads g_i = state[g_section + i] of its neurons first + m·WORKGROUP_SIZE (m < npi,
  * i < end) and sums as above, four slots per tree.
  */
 fn project_rest(
@@ -136,10 +136,11 @@ fn project_rest(
   end: u32,
   g_section: u32,
   order: u32,
+  from_slot: u32,
   slots: u32,
   channels: u32,
 ) {
-  for (var s0 = 4u; s0 < slots; s0 += 4u) {
+  for (var s0 = from_slot; s0 < slots; s0 += 4u) {
     let k = slot_channels(order, s0, slots);
     let used = min(slots - s0, 4u);
     var acc = vec4<f32>(0.0);

@@ -39,5 +39,5 @@ fn main(
     }
   }
   store_partials4(lid.x, w, k, used, acc, params.k);
-  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.n, params.st_ghat, SLOT_IS_CHANNEL, params.k, params.k);
+  project_rest(lid.x, w, first, NEURONS_PER_INVOCATION, params.n, params.st_ghat, SLOT_IS_CHANNEL, 4u, params.k, params.k);
 }
