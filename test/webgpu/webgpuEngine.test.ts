@@ -126,6 +126,18 @@ describe.skipIf(!gpu)('WebGpuEngine, `all` rule, against CpuEngine f32', () => {
     }
   });
 
+  it('sums more step workgroups than latents.wgsl has lanes (70 000 neurons, 1 per lane)', async () => {
+    // 157 + 118 = 275 workgroups of 256 neurons: lane w of latents.wgsl adds w and w + 256 before
+    // the tree (one tree over all its lanes); fewer workgroups take trees over fewer lanes.
+    const narrow = await WebGpuEngine.create({ gpu: gpu!, neuronsPerInvocation: 1 });
+    try {
+      const options = { sizeE: 40000, sizeI: 30000, steps: 6, synapse: SYNAPSES[1], sigmaV: 0.2 };
+      await compare({ ...options, readout: true, extraReadouts: 3 }, narrow);
+    } finally {
+      narrow.dispose();
+    }
+  });
+
   it('shares encoder sums over runs of equal rows (benchmark grid, rank 10, 9000 neurons)', async () => {
     // Rows equal per module (5 modules of 900 neurons in each population) and L = 10: at 32
     // neurons per invocation a workgroup sums its few runs' rows once (ENCODER_RUNS); each
