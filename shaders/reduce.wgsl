@@ -87,25 +87,37 @@ fn proj4(k: vec4<u32>, used: u32, i: u32) -> vec4<f32> {
   return d;
 }
 
+var<workgroup> sum4_scratch: array<vec4<f32>, WORKGROUP_SIZE>;
+
+/**
+ * Σ of the lanes' vec4s within segments of `width` lanes (a power of two dividing WORKGROUP_SIZE:
+ * lanes s·width … s·width + width − 1), pairwise in workgroup_sum's order, all segments and four
+ * sums at once (one barrier per level). The segment's first lane gets its sum; the others get
+ * partial sums. No barrier needed before the next call: a lane reads its own slot last, and
+ * every other slot only after the next call's first barrier.
+ */
+fn segment_sum4(lane: u32, width: u32, value: vec4<f32>) -> vec4<f32> {
+  sum4_scratch[lane] = value;
+  workgroupBarrier();
+  let j = lane % width;
+  for (var stride = width / 2u; stride > 0u; stride = stride / 2u) {
+    if (j < stride) {
+      sum4_scratch[lane] = sum4_scratch[lane] + sum4_scratch[lane + stride];
+    }
+    workgroupBarrier();
+  }
+  return sum4_scratch[lane];
+}
+
 /**
  * Lane `lane` has summed proj[k.c][i]·g_i serially over its neurons (in the order it updated them)
  * into acc[c]; the workgroup adds the lanes' vec4s in one fixed tree (one barrier per level for all
  * four) and lane 0 writes partials[w][k.c] (f32 bits) for c < `used`. `channels` is K, the row
  * length of partials.
  */
-var<workgroup> sum4_scratch: array<vec4<f32>, WORKGROUP_SIZE>;
-
 fn store_partials4(lane: u32, w: u32, k: vec4<u32>, used: u32, acc: vec4<f32>, channels: u32) {
-  sum4_scratch[lane] = acc;
-  workgroupBarrier();
-  for (var stride = WORKGROUP_SIZE / 2u; stride > 0u; stride = stride / 2u) {
-    if (lane < stride) {
-      sum4_scratch[lane] = sum4_scratch[lane] + sum4_scratch[lane + stride];
-    }
-    workgroupBarrier();
-  }
+  let sum = segment_sum4(lane, WORKGROUP_SIZE, acc);
   if (lane == 0u) {
-    let sum = sum4_scratch[0];
     let row = w * channels;
     if (used > 0u) {
       partials[row + k.x] = bitcast<u32>(sum.x);
@@ -120,12 +132,11 @@ fn store_partials4(lane: u32, w: u32, k: vec4<u32>, used: u32, acc: vec4<f32>, c
       partials[row + k.w] = bitcast<u32>(sum.w);
     }
   }
-  // No barrier needed before the next call: only lane 0 reads slot 0, and only lane 0 writes it.
 }
 
 /**
- * Slots 4 … slots − 1 (the kernel has projected slots 0 … 3 while updating its neurons): lane
- * `lane` re-reads g_i = state[g_section + i] of its neurons first + m·WORKGROUP_SIZE (m < npi,
+ * Slots `from_slot` … slots − 1 (the kernel has projected the slots before while updating its neurons):
+ * lane `lane` re-reads g_i = state[g_section + i] of its neurons first + m·WORKGROUP_SIZE (m < npi,
  * i < end) and sums as above, four slots per tree.
  */
 fn project_rest(
@@ -136,10 +147,11 @@ fn project_rest(
   end: u32,
   g_section: u32,
   order: u32,
+  from_slot: u32,
   slots: u32,
   channels: u32,
 ) {
-  for (var s0 = 4u; s0 < slots; s0 += 4u) {
+  for (var s0 = from_slot; s0 < slots; s0 += 4u) {
     let k = slot_channels(order, s0, slots);
     let used = min(slots - s0, 4u);
     var acc = vec4<f32>(0.0);

@@ -23,16 +23,17 @@
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
 // ĝ_i[t−1] is recomputed from the trace (gExp or pulseOpen) and s_i[t−1] is bit 31 of nextAllowed
 // (SPIKED_BIT), so per neuron the kernel touches V, the trace, nextAllowed, spikeCount and its
-// constants (F, b, selfW, encoders or its encoder run, its population's decoders) and nothing else: on
+// constants (F, b, selfW, its encoder row or run, its population's decoders) and nothing else: on
 // software adapters every per-neuron storage access is a loop over the SIMD lanes, and it is their
 // number that sets the step's time.
 // Projection: only the channels k (latent channels, then report-only readouts) that the workgroup's
 // population sources, in slots 0 … OWN_CHANNELS − 1 of its row of `own` (gpuNetwork.ts; slots
 // past its own count name channels it does not source, whose zero decoders add +0). The invocation
-// sums proj[k][i]·ĝ_i[t] over its neurons in m order, the workgroup adds the lanes' sums in a fixed
-// tree, four slots per tree (reduce.wgsl), and writes the f32 bits to partials[b][workgroup][k];
-// lane 0 writes +0 for the channels past slot OWN_CHANNELS (their decoders are zero here, so these
-// are the bits a full sum would give): deterministic, no float atomics. With spikes recorded, the
+// sums proj[k][i]·ĝ_i[t] over its neurons in m order as it updates them (slots past the held
+// ones, HELD_GROUPS, in a second pass), the workgroup adds the lanes' sums in a fixed tree, four
+// slots per tree (reduce.wgsl), and writes the f32 bits to partials[b][workgroup][k]; lane 0
+// writes +0 for the channels past slot OWN_CHANNELS (their decoders are zero here, so these are
+// the bits a full sum would give): deterministic, no float atomics. With spikes recorded, the
 // workgroup compacts its events into trial b's region of `events` with one atomicAdd on
 // control[b].events (record_events).
 // The arithmetic is model.wgsl's (shared with the other rules' kernels); the operation order
@@ -78,6 +79,19 @@ override ENCODER_RUNS: bool = false;
 override RECORD_SPIKES: bool = true;
 override CHANNELS: u32 = 4u;
 override OWN_CHANNELS: u32 = 4u;
+/**
+ * Slot groups (of four) each invocation accumulates while it updates its neurons, in a private
+ * array: up to HELD_GROUPS of them (a constant bound, as WGSL requires; the loops over them have
+ * a compile-time count and unroll). Slots past 4·HELD_GROUPS take project_rest's second pass over
+ * the neurons, which re-reads ĝ: on llvmpipe that pass cost about twice the held one per group.
+ */
+const HELD_GROUPS: u32 = 8u;
+override HELD: u32 = min((OWN_CHANNELS + 3u) / 4u, HELD_GROUPS);
+
+/** Slots of held group g used by this network (the last may hold fewer than four). */
+fn held_slots(g: u32) -> u32 {
+  return min(OWN_CHANNELS - 4u * g, 4u);
+}
 
 /** Bit 31 of nextAllowed: the neuron spiked at the previous step (t < 2³¹ always). */
 const SPIKED_BIT: u32 = 0x80000000u;
@@ -200,8 +214,8 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
     set_state_f32(base + params.st_gexp + i, updated);
     ghat = params.dt * updated;
   }
-  if (OWN_CHANNELS > 4u) {
-    // Read back by project_rest for slots 4 … on; nothing else reads ĝ under `all`.
+  if (OWN_CHANNELS > 4u * HELD_GROUPS) {
+    // Read back by project_rest for the slots past the held ones; nothing else reads ĝ under `all`.
     set_state_f32(base + params.st_ghat + i, ghat);
   }
   return Updated(ghat, fired);
@@ -268,19 +282,25 @@ fn main(
     s.first_run = share_encoder_runs(lid.x, begin, min(begin + span, end), slot.latent_base);
   }
   let order = params.off_own + index * CHANNELS;
-  let k = slot_channels(order, 0u, OWN_CHANNELS);
-  let used = min(OWN_CHANNELS, 4u);
-  var acc = vec4<f32>(0.0); // slots 0 … 3; lanes and neurons past the last add nothing
+  var k: array<vec4<u32>, HELD_GROUPS>;
+  var acc: array<vec4<f32>, HELD_GROUPS>; // zeros; lanes and neurons past the last add nothing
+  for (var g = 0u; g < HELD; g++) {
+    k[g] = slot_channels(order, 4u * g, OWN_CHANNELS);
+  }
   var fired = 0u;
   for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
     let i = first + m * WORKGROUP_SIZE;
     if (i < end) {
       let u = update_neuron(i, t, s);
-      acc = acc + proj4(k, used, i) * u.ghat;
+      for (var g = 0u; g < HELD; g++) {
+        acc[g] = acc[g] + proj4(k[g], held_slots(g), i) * u.ghat;
+      }
       fired = fired + select(0u, 1u, u.fired);
     }
   }
-  store_partials4(lid.x, slot.row, k, used, acc, CHANNELS);
+  for (var g = 0u; g < HELD; g++) {
+    store_partials4(lid.x, slot.row, k[g], held_slots(g), acc[g], CHANNELS);
+  }
   project_rest(
     lid.x,
     slot.row,
@@ -289,6 +309,7 @@ fn main(
     end,
     slot.state_base + params.st_ghat,
     order,
+    4u * HELD_GROUPS,
     OWN_CHANNELS,
     CHANNELS,
   );

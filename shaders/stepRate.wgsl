@@ -49,6 +49,7 @@ fn main(
     params.n,
     slot.state_base + params.st_ghat,
     SLOT_IS_CHANNEL,
+    4u,
     params.k,
     params.k,
   );

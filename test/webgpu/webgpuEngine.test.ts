@@ -94,6 +94,32 @@ describe.skipIf(!gpu)('WebGpuEngine, `all` rule, against CpuEngine f32', () => {
     }
   });
 
+  it('projects more own channels than an invocation holds (K = 67: slots 32 on in a second pass)', async () => {
+    // Sources E I I, then the 64 extra readouts alternating I E: E sources 33 channels, I 34, so each
+    // invocation holds 8 groups of 4 and project_rest sums slots 32 … 33 (E's slot 33 is a channel
+    // of I's: zeros on E). Two workgroups per population at 4 neurons per invocation.
+    const wide = await WebGpuEngine.create({ gpu: gpu!, neuronsPerInvocation: 4 });
+    try {
+      const options = { sizeE: 1100, sizeI: 1000, steps: 100, synapse: SYNAPSES[1], sigmaV: 0.2 };
+      const { cpu } = await compare({ ...options, readout: true, extraReadouts: 64 }, wide);
+      expect(cpu.trials[0].readouts).toHaveLength(65);
+    } finally {
+      wide.dispose();
+    }
+  });
+
+  it('sums more step workgroups than latents.wgsl has lanes (70 000 neurons, 1 per lane)', async () => {
+    // 157 + 118 = 275 workgroups of 256 neurons: lane w of latents.wgsl adds w and w + 256 before
+    // the tree (one tree over all its lanes); fewer workgroups take trees over fewer lanes.
+    const narrow = await WebGpuEngine.create({ gpu: gpu!, neuronsPerInvocation: 1 });
+    try {
+      const options = { sizeE: 40000, sizeI: 30000, steps: 6, synapse: SYNAPSES[1], sigmaV: 0.2 };
+      await compare({ ...options, readout: true, extraReadouts: 3 }, narrow);
+    } finally {
+      narrow.dispose();
+    }
+  });
+
   it('shares encoder sums over runs of equal rows (benchmark grid, rank 10, 9000 neurons)', async () => {
     // Rows equal per module (5 modules of 900 neurons in each population) and L = 10: at 32
     // neurons per invocation a workgroup sums its few runs' rows once (ENCODER_RUNS); each
