@@ -2,7 +2,9 @@
 // time (WebGpuEngineOptions.maxTrialsPerBatch = 1), on the CPU bench's network (bench/cpuBench.ts:
 // fig5's rank-2 E/I boundary copied m times, exponential synapses, noise σ_V), and checks that both
 // give the same spike counts and latents. Alternates the two for --repetitions rounds after a
-// warm-up of each and prints the medians (wall time of WebGpuEngine.run, setup included).
+// warm-up of each and prints the medians of the wall time of WebGpuEngine.run (setup included) and
+// of the process's CPU time over it (a software adapter's threads run in this process, so on a
+// shared machine the CPU time is the steadier measure of the work done).
 //
 //   npx tsx scripts/webgpuTrialBatches.ts [--neurons 1e4] [--trials 16] [--steps 201]
 //                                         [--repetitions 5] [--sigma 0.01]
@@ -46,28 +48,46 @@ function sameResults(a: SimulationResult, b: SimulationResult): boolean {
   );
 }
 
-async function timed(engine: WebGpuEngine): Promise<[number, SimulationResult]> {
+async function timed(engine: WebGpuEngine): Promise<[number, number, SimulationResult]> {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const result = await engine.run(net);
-  return [(performance.now() - start) / 1000, result];
+  const used = process.cpuUsage(cpu);
+  return [(performance.now() - start) / 1000, (used.user + used.system) / 1e6, result];
 }
 
 console.log(
   `adapter: ${together.adapter.description} (software: ${together.adapter.software}); ` +
     `N = ${net.N}, ${trials} trials × ${steps - 1} steps, σ_V = ${sigmaV}`,
 );
-const [, reference] = await timed(alone);
-const [, batched] = await timed(together);
+const [, , reference] = await timed(alone);
+const [, , batched] = await timed(together);
 if (!sameResults(batched, reference)) throw new Error('batched trials differ from trials run one at a time');
-const times = { together: [] as number[], alone: [] as number[] };
+const wall = { together: [] as number[], alone: [] as number[] };
+const cpu = { together: [] as number[], alone: [] as number[] };
 for (let r = 0; r < repetitions; r++) {
-  times.together.push((await timed(together))[0]);
-  times.alone.push((await timed(alone))[0]);
+  for (const [name, engine] of [
+    ['together', together],
+    ['alone', alone],
+  ] as const) {
+    const [w, c] = await timed(engine);
+    wall[name].push(w);
+    cpu[name].push(c);
+  }
 }
-const [t, a] = [median(times.together), median(times.alone)];
 const perStep = (s: number) => ((s / (trials * (steps - 1))) * 1e3).toFixed(3);
-console.log(`batched:        median ${t.toFixed(2)} s (${perStep(t)} ms per trial-step)`);
-console.log(`one at a time:  median ${a.toFixed(2)} s (${perStep(a)} ms per trial-step)`);
-console.log(`speed-up: ${(a / t).toFixed(2)}×; same spike counts and latents: yes`);
+for (const [name, label] of [
+  ['together', 'batched:      '],
+  ['alone', 'one at a time:'],
+] as const) {
+  const [w, c] = [median(wall[name]), median(cpu[name])];
+  console.log(
+    `${label} median ${w.toFixed(2)} s wall (${perStep(w)} ms per trial-step), ${c.toFixed(2)} s CPU`,
+  );
+}
+console.log(
+  `batched / one at a time: wall ${(median(wall.together) / median(wall.alone)).toFixed(2)}, ` +
+    `CPU ${(median(cpu.together) / median(cpu.alone)).toFixed(2)}; same spike counts and latents: yes`,
+);
 together.dispose();
 alone.dispose();
