@@ -124,7 +124,7 @@ export class WebGpuEngine implements Engine {
    * with: the buffer, its size and the limit), or null when its buffers can be bound.
    */
   bindingError(net: CompiledNetwork): string | null {
-    const gpuNet = buildGpuNetwork(net);
+    const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const maxTrials = this.maxTrialsPerBatch;
     const { sizes } = this.batchWorkgroupSize(net)
       ? BatchRunner.sizes(this.gpu, this.pipelines, net, gpuNet, maxTrials)
