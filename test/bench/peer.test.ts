@@ -40,20 +40,28 @@ describe('spikeAgreement', () => {
 });
 
 describe('formatPeerBench', () => {
+  /** One Brian2 timing of `sps` seconds per step at N neurons (199 steps), with these spike stats. */
+  const b2 = (
+    target: Brian2Result['target'],
+    form: Brian2Result['form'],
+    sps: number,
+    N = 1002,
+    spikes = stats(3100, 8700),
+  ): Brian2Result => ({
+    target,
+    form,
+    brian2: '2.5.1',
+    N,
+    steps: 199,
+    repetitions: 3,
+    buildSeconds: 1,
+    runSeconds: sps * 199,
+    runSecondsAll: [sps * 199],
+    secondsPerStep: sps,
+    ...spikes,
+  });
+
   it('shows each target’s fastest form, the speedups and the agreement', () => {
-    const b2 = (target: Brian2Result['target'], form: Brian2Result['form'], sps: number): Brian2Result => ({
-      target,
-      form,
-      brian2: '2.5.1',
-      N: 1002,
-      steps: 199,
-      repetitions: 3,
-      buildSeconds: 1,
-      runSeconds: sps * 199,
-      runSecondsAll: [sps * 199],
-      secondsPerStep: sps,
-      ...stats(3100, 8700),
-    });
     const report: PeerBenchReport = {
       brian2Version: '2.5.1',
       webgpu: { reason: 'no adapter' },
@@ -89,21 +97,7 @@ describe('formatPeerBench', () => {
       steps: 199,
       cpu: { secondsPerStep: ours, repetitions: 3, ...stats(3000, 8800) },
       webgpu: null,
-      brian2: [
-        {
-          target: 'cython' as const,
-          form: 'latent' as const,
-          brian2: '2.5.1',
-          N: neurons,
-          steps: 199,
-          repetitions: 3,
-          buildSeconds: 1,
-          runSeconds: brian2 * 199,
-          runSecondsAll: [brian2 * 199],
-          secondsPerStep: brian2,
-          ...stats(3000, 8800),
-        },
-      ],
+      brian2: [b2('cython', 'latent', brian2, neurons, stats(3000, 8800))],
       skipped: [],
     });
     const text = formatPeerBench({
