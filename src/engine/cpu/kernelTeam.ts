@@ -7,7 +7,7 @@
 // so results are the same bits as on one thread whoever integrates which slice.
 //
 // Control words (Int32Array on a SharedArrayBuffer):
-//   GEN   bumped once per step by the owner; a worker integrates its slices once per bump
+//   GEN   bumped once per step by the owner; on each bump a worker claims slices until none are left
 //   DONE  workers finished with the current bump (the owner waits for W)
 //   OP    RUN, or STOP: the bump ends the worker's trial loop (back to its message queue)
 //   ERROR set by a worker whose step threw; its message is in the bytes after the control words
