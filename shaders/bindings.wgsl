@@ -4,10 +4,10 @@
 // | group/binding | name          | access     | type               | shape                          |
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
-// | 0/1           | consts        | read       | array<u32>         | f32 bits: bias[N] selfW[N], u32 popOf[N], F[N][J], enc[N][L], proj[K][N], drive[S][P][J+1], u32 own[P][K] runOf[N] runFirst[R] (split runs: its first part) |
+// | 0/1           | consts        | read       | array<vec4<u32>>   | words, f32 bits: bias[N'] selfW[N'], u32 popOf[N'], F[J][N'], enc[N][L], proj[K][N'], drive[S][P][J+1], u32 own[P][K] runOf[N'] runFirst[R] (split runs: its first part) |
 // | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
 // | 0/3 … 0/5     | consts_1 …    | read       | array<u32>         | split runs only: the further parts of consts (splitArrays.wgsl) |
-// | 1/0           | state         | read_write | array<u32>         | [trials][trial_words]: f32 bits V[N] ghat[N] gExp[N], u32 pulseOpen[N] nextAllowed[N] spikedPrev[N] spikeCount[N], pulseBits[N][pulseWords] (split runs: its first part) |
+// | 1/0           | state         | read_write | array<vec4<u32>>   | words [trials][trial_words]: f32 bits V[N'] ghat[N'] gExp[N'], u32 pulseOpen[N'] nextAllowed[N'] spikedPrev[N'] spikeCount[N'], pulseBits[N][pulseWords] (split runs: its first part) |
 // | 1/1           | latent        | read_write | array<f32>         | [trials][2K]: s[K] (this step's Σ proj·ĝ; s[l < L] is u_l, the drive of t+1), y[K] |
 // | 1/2           | partials      | read_write | array<u32>         | [trials][workgroups][max(K, 3)]: f32 bits of proj·ĝ per step-kernel workgroup, or a Candidate (one trial) |
 // | 1/3           | control       | read_write | array<Control>     | [trials]: step counter t, spike events this chunk (atomic) |
@@ -22,6 +22,9 @@
 // all: ĝ follows from gExp or pulseOpen, and bit 31 of nextAllowed is spikedPrev (SPIKED_BIT).
 // K = L + R (latent channels, then report-only readouts). Offsets (in 4-byte words) are computed
 // on the host and passed in Params, so the host is the one place that lays the buffers out.
+// N' = params.stride, N rounded up to a multiple of 4: every per-neuron section, and trial_words,
+// starts at a multiple of 4 words, so the words of neurons 4q … 4q + 3 of a section are one vec4
+// of consts or state (stepAll.wgsl's vector path reads them in one access).
 // consts and state are per-neuron arrays that may exceed maxStorageBufferBindingSize: a run whose
 // arrays fit binds each whole and includes wholeArrays.wgsl; a larger one binds them as parts of
 // 2^PART_SHIFT words in bindings of their own and includes splitArrays.wgsl (resources.ts).
@@ -97,7 +100,7 @@ struct Params {
   record_spikes: u32,
   off_own: u32,        // stepAll: own-channel order, [P][K] (gpuNetwork.ts)
   off_runs: u32,       // stepAll with ENCODER_RUNS: u32 runOf[N], first[runs] (gpuNetwork.ts)
-  _pad0: u32,
+  stride: u32,         // N': N rounded up to a multiple of 4, the words of a per-neuron section
   _pad1: u32,
   _pad2: u32,
   pops: array<Population, MAX_POPULATIONS>,
@@ -113,21 +116,26 @@ struct Control {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> consts: array<u32>;
+@group(0) @binding(1) var<storage, read> consts: array<vec4<u32>>;
 @group(0) @binding(2) var<uniform> slice: Slice;
-@group(1) @binding(0) var<storage, read_write> state: array<u32>;
+@group(1) @binding(0) var<storage, read_write> state: array<vec4<u32>>;
 @group(1) @binding(1) var<storage, read_write> latent: array<f32>;
 @group(1) @binding(2) var<storage, read_write> partials: array<u32>;
 @group(1) @binding(3) var<storage, read_write> control: array<Control>;
 @group(2) @binding(0) var<storage, read_write> events: array<vec2<u32>>;
 @group(2) @binding(1) var<storage, read_write> latentRecord: array<f32>;
 
-// consts and state are read and written only through const_u32, state_u32 and set_state_u32,
+// consts and state are read and written only through const_u32, state_u32 and set_state_u32 (one
+// word) and their _x4 forms (the vec4 of words index … index + 3, index a multiple of 4),
 // defined by wholeArrays.wgsl (each bound whole: ordinary runs) or splitArrays.wgsl (bound as
 // parts); the host includes one of the two (pipelines.ts).
 
 fn const_f32(index: u32) -> f32 {
   return bitcast<f32>(const_u32(index));
+}
+
+fn const_f32x4(index: u32) -> vec4<f32> {
+  return bitcast<vec4<f32>>(const_u32x4(index));
 }
 
 fn state_f32(index: u32) -> f32 {
@@ -136,4 +144,12 @@ fn state_f32(index: u32) -> f32 {
 
 fn set_state_f32(index: u32, value: f32) {
   set_state_u32(index, bitcast<u32>(value));
+}
+
+fn state_f32x4(index: u32) -> vec4<f32> {
+  return bitcast<vec4<f32>>(state_u32x4(index));
+}
+
+fn set_state_f32x4(index: u32, value: vec4<f32>) {
+  set_state_u32x4(index, bitcast<vec4<u32>>(value));
 }

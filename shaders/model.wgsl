@@ -44,9 +44,21 @@ fn drive_current(drive: u32) -> f32 {
 fn feedforward(i: u32, drive: u32, current: f32) -> f32 {
   var ff = 0.0;
   for (var j = 0u; j < params.j; j++) {
-    ff = ff + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
+    ff = ff + const_f32(params.off_f + j * params.stride + i) * const_f32(drive + j);
   }
   return (ff + const_f32(params.off_bias + i)) + current;
+}
+
+/**
+ * feedforward of neurons i … i + 3 (i a multiple of 4) from vec4 loads: the same operations in the
+ * same order, component by component, so the same bits (stepAll.wgsl's vector path).
+ */
+fn feedforward4(i: u32, drive: u32, current: f32) -> vec4<f32> {
+  var ff = vec4<f32>(0.0);
+  for (var j = 0u; j < params.j; j++) {
+    ff = ff + const_f32x4(params.off_f + j * params.stride + i) * const_f32(drive + j);
+  }
+  return (ff + const_f32x4(params.off_bias + i)) + current;
 }
 
 /** Σ_l e_{i,l}·u_l with u = latent[u_base …]: the encoder row of neuron i against the latents. */
@@ -109,7 +121,7 @@ fn next_rate_voltage(i: u32, pop: u32, t: u32, v: f32, r: f32, u_base: u32) -> f
   let drive = drive_at(pop, t);
   var d = 0.0;
   for (var j = 0u; j < params.j; j++) {
-    d = d + const_f32(params.off_f + i * params.j + j) * const_f32(drive + j);
+    d = d + const_f32(params.off_f + j * params.stride + i) * const_f32(drive + j);
   }
   d = d + encoded_input(i, pop, r, u_base);
   return v + params.pops[pop].dt_leak * ((-v + d) + drive_current(drive));
@@ -159,7 +171,7 @@ fn column_weight(i: u32, k: u32) -> f32 {
   // proj[l][k] is 0 where k is not in channel l's source: adding e·0 leaves w as the CPU's sum.
   var w = 0.0;
   for (var l = 0u; l < params.l; l++) {
-    w = w + const_f32(params.off_enc + i * params.l + l) * const_f32(params.off_proj + l * params.n + k);
+    w = w + const_f32(params.off_enc + i * params.l + l) * const_f32(params.off_proj + l * params.stride + k);
   }
   return w;
 }

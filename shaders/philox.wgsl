@@ -4,8 +4,8 @@
 //   (x0, x1, x2, x3) = Philox4x32-10(counter, key); neuron mod 4 = 2p + j takes (a, b) = (x_2p, x_2p+1)
 //   u1 = ((a >> 8) + 1)·2^-24 ∈ (0, 1], u2 = (b >> 8)·2^-24 ∈ [0, 1)   (exact in f32)
 //   z  = sqrt(−2·ln u1)·(j = 0 ? cos(2π·u2) : sin(2π·u2))
-// One Philox call serves four neurons on the CPU; here each invocation computes its own call and
-// keeps its pair (a GPU's Philox is cheap next to the memory traffic of a step).
+// One Philox call serves four neurons on the CPU, and in stepAll's vector path (philox_quad_normals);
+// elsewhere each invocation computes its own call and keeps its pair.
 // WGSL has no 64-bit product: the high word of m·x is built from 16-bit halves (every partial
 // product fits in 32 bits), the low word is the wrapping u32 product.
 
@@ -41,11 +41,20 @@ fn philox4x32_10(counter: vec4<u32>, key: vec2<u32>) -> vec4<u32> {
   return c;
 }
 
+/** Philox4x32-10 of the quad of neurons 4·quad … 4·quad + 3 at (trial, step): their four draws' words. */
+fn philox_quad_block(key: vec2<u32>, trial: u32, quad: u32, step: u32) -> vec4<u32> {
+  return philox4x32_10(vec4<u32>(step, quad, trial, 0u), key);
+}
+
+/** (u1, u2) of one word pair (a, b): the Box–Muller inputs. */
+fn philox_uniforms(pair: vec2<u32>) -> vec2<f32> {
+  return vec2<f32>(f32((pair.x >> 8u) + 1u) * 0x1p-24f, f32(pair.y >> 8u) * 0x1p-24f);
+}
+
 /** (u1, u2): the Box–Muller inputs of the draw; key = (seed low word, seed high word). */
 fn philox_uniform_pair(key: vec2<u32>, trial: u32, neuron: u32, step: u32) -> vec2<f32> {
-  let x = philox4x32_10(vec4<u32>(step, neuron >> 2u, trial, 0u), key);
-  let pair = select(x.xy, x.zw, (neuron & 2u) != 0u);
-  return vec2<f32>(f32((pair.x >> 8u) + 1u) * 0x1p-24f, f32(pair.y >> 8u) * 0x1p-24f);
+  let x = philox_quad_block(key, trial, neuron >> 2u, step);
+  return philox_uniforms(select(x.xy, x.zw, (neuron & 2u) != 0u));
 }
 
 // Box–Muller with our own log, cos and sin: WGSL only bounds the builtins' error loosely (log 2^-21
@@ -86,9 +95,24 @@ fn philox_sincos_turns(t: f32) -> vec2<f32> {
   }
 }
 
+/** The two normals of one word pair: sqrt(−2·ln u1)·(cos(2π·u2), sin(2π·u2)), for j = 0 and j = 1. */
+fn philox_box_muller(pair: vec2<u32>) -> vec2<f32> {
+  let u = philox_uniforms(pair);
+  return sqrt(2.0 * philox_neg_log(u.x)) * philox_sincos_turns(u.y);
+}
+
 /** The N(0, 1) draw for (seed, trial, neuron, step). */
 fn philox_standard_normal(key: vec2<u32>, trial: u32, neuron: u32, step: u32) -> f32 {
-  let u = philox_uniform_pair(key, trial, neuron, step);
-  let trig = philox_sincos_turns(u.y);
-  return sqrt(2.0 * philox_neg_log(u.x)) * select(trig.x, trig.y, (neuron & 1u) != 0u);
+  let x = philox_quad_block(key, trial, neuron >> 2u, step);
+  let z = philox_box_muller(select(x.xy, x.zw, (neuron & 2u) != 0u));
+  return select(z.x, z.y, (neuron & 1u) != 0u);
+}
+
+/**
+ * The draws of neurons 4·quad … 4·quad + 3 at once, the same bits as philox_standard_normal of
+ * each: one Philox call serves the quad (the stepAll kernel's vector path, stepAll.wgsl).
+ */
+fn philox_quad_normals(key: vec2<u32>, trial: u32, quad: u32, step: u32) -> vec4<f32> {
+  let x = philox_quad_block(key, trial, quad, step);
+  return vec4<f32>(philox_box_muller(x.xy), philox_box_muller(x.zw));
 }

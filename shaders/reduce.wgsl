@@ -73,16 +73,16 @@ fn proj4(k: vec4<u32>, used: u32, i: u32) -> vec4<f32> {
   let at = params.off_proj + i;
   var d = vec4<f32>(0.0);
   if (used > 0u) {
-    d.x = const_f32(at + k.x * params.n);
+    d.x = const_f32(at + k.x * params.stride);
   }
   if (used > 1u) {
-    d.y = const_f32(at + k.y * params.n);
+    d.y = const_f32(at + k.y * params.stride);
   }
   if (used > 2u) {
-    d.z = const_f32(at + k.z * params.n);
+    d.z = const_f32(at + k.z * params.stride);
   }
   if (used > 3u) {
-    d.w = const_f32(at + k.w * params.n);
+    d.w = const_f32(at + k.w * params.stride);
   }
   return d;
 }

@@ -64,7 +64,7 @@ fn main(
       for (var k = 0u; k < params.k; k++) {
         var term = 0.0;
         for (var i = lane; i < params.n; i += WORKGROUP_SIZE) {
-          term = term + const_f32(params.off_proj + k * params.n + i) * state_f32(base + params.st_ghat + i);
+          term = term + const_f32(params.off_proj + k * params.stride + i) * state_f32(base + params.st_ghat + i);
         }
         let sum = workgroup_sum(lane, term);
         if (lane == 0u) {

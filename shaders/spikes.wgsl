@@ -19,7 +19,7 @@ fn set_single_increment(latent_base: u32, k: u32, fired: bool) {
   for (var c = 0u; c < params.k; c++) {
     var s = 0.0;
     if (fired) {
-      s = const_f32(params.off_proj + c * params.n + k);
+      s = const_f32(params.off_proj + c * params.stride + k);
     }
     latent[latent_base + c] = s;
   }
@@ -75,7 +75,7 @@ fn sequential_spikes(lane: u32, base: u32, latent_base: u32, t: u32, first_event
         events[first_event + spikes] = vec2<u32>(t, k);
       }
       for (var c = 0u; c < params.k; c++) {
-        latent[latent_base + c] = latent[latent_base + c] + const_f32(params.off_proj + c * params.n + k);
+        latent[latent_base + c] = latent[latent_base + c] + const_f32(params.off_proj + c * params.stride + k);
       }
     }
     spikes = spikes + 1u;

@@ -9,16 +9,17 @@
 //
 // | group/binding | name     | access     | type       | shape                                    |
 // |---------------|----------|------------|------------|------------------------------------------|
-// | 0/1           | consts   | read       | array<u32> | words [0, 2^PART_SHIFT) of consts        |
-// | 0/3 … 0/5     | consts_1 … consts_3 | read | array<u32> | words [p·2^PART_SHIFT, (p+1)·2^PART_SHIFT) |
-// | 1/0           | state    | read_write | array<u32> | words [0, 2^PART_SHIFT) of state         |
-// | 1/4, 1/5      | state_1, state_2 | read_write | array<u32> | words of parts 1 and 2 of state |
+// | 0/1           | consts   | read       | array<vec4<u32>> | words [0, 2^PART_SHIFT) of consts  |
+// | 0/3 … 0/5     | consts_1 … consts_3 | read | array<vec4<u32>> | words [p·2^PART_SHIFT, (p+1)·2^PART_SHIFT) |
+// | 1/0           | state    | read_write | array<vec4<u32>> | words [0, 2^PART_SHIFT) of state   |
+// | 1/4, 1/5      | state_1, state_2 | read_write | array<vec4<u32>> | words of parts 1 and 2 of state |
 //
 // PART_SHIFT (override): log2 of the words per part, the same for both arrays: the largest power
 // of two within the device's binding limit (or the engine's maxPartBytes, for tests).
 // CONSTS_SPLIT, STATE_SPLIT (overrides): whether each array is in parts; one that is not is read
 // in its first binding as wholeArrays.wgsl reads it (the branch folds away when the pipeline is
-// made), so a run pays the part switch only on the array that needs it. No entry point.
+// made), so a run pays the part switch only on the array that needs it. No entry point. As in
+// wholeArrays.wgsl, the words are grouped in vec4s (PART_SHIFT ≥ 2, so no vec4 straddles parts).
 
 override PART_SHIFT: u32;
 override PART_MASK: u32 = (1u << PART_SHIFT) - 1u;
@@ -26,17 +27,22 @@ override PART_MASK: u32 = (1u << PART_SHIFT) - 1u;
 override CONSTS_SPLIT: bool;
 override STATE_SPLIT: bool;
 
-@group(0) @binding(3) var<storage, read> consts_1: array<u32>;
-@group(0) @binding(4) var<storage, read> consts_2: array<u32>;
-@group(0) @binding(5) var<storage, read> consts_3: array<u32>;
-@group(1) @binding(4) var<storage, read_write> state_1: array<u32>;
-@group(1) @binding(5) var<storage, read_write> state_2: array<u32>;
+@group(0) @binding(3) var<storage, read> consts_1: array<vec4<u32>>;
+@group(0) @binding(4) var<storage, read> consts_2: array<vec4<u32>>;
+@group(0) @binding(5) var<storage, read> consts_3: array<vec4<u32>>;
+@group(1) @binding(4) var<storage, read_write> state_1: array<vec4<u32>>;
+@group(1) @binding(5) var<storage, read_write> state_2: array<vec4<u32>>;
 
-fn const_u32(index: u32) -> u32 {
+/** The vec4 of word `index` within its part. */
+fn part_vec(index: u32) -> u32 {
+  return (index & PART_MASK) >> 2u;
+}
+
+fn const_u32x4(index: u32) -> vec4<u32> {
   if (!CONSTS_SPLIT) {
-    return consts[index];
+    return consts[index >> 2u];
   }
-  let at = index & PART_MASK;
+  let at = part_vec(index);
   switch (index >> PART_SHIFT) {
     case 0u: {
       return consts[at];
@@ -53,11 +59,18 @@ fn const_u32(index: u32) -> u32 {
   }
 }
 
-fn state_u32(index: u32) -> u32 {
-  if (!STATE_SPLIT) {
-    return state[index];
+fn const_u32(index: u32) -> u32 {
+  if (!CONSTS_SPLIT) {
+    return consts[index >> 2u][index & 3u];
   }
-  let at = index & PART_MASK;
+  return const_u32x4(index)[index & 3u];
+}
+
+fn state_u32x4(index: u32) -> vec4<u32> {
+  if (!STATE_SPLIT) {
+    return state[index >> 2u];
+  }
+  let at = part_vec(index);
   switch (index >> PART_SHIFT) {
     case 0u: {
       return state[at];
@@ -71,12 +84,19 @@ fn state_u32(index: u32) -> u32 {
   }
 }
 
-fn set_state_u32(index: u32, value: u32) {
+fn state_u32(index: u32) -> u32 {
   if (!STATE_SPLIT) {
-    state[index] = value;
+    return state[index >> 2u][index & 3u];
+  }
+  return state_u32x4(index)[index & 3u];
+}
+
+fn set_state_u32x4(index: u32, value: vec4<u32>) {
+  if (!STATE_SPLIT) {
+    state[index >> 2u] = value;
     return;
   }
-  let at = index & PART_MASK;
+  let at = part_vec(index);
   switch (index >> PART_SHIFT) {
     case 0u: {
       state[at] = value;
@@ -86,6 +106,27 @@ fn set_state_u32(index: u32, value: u32) {
     }
     default: {
       state_2[at] = value;
+    }
+  }
+}
+
+/** One word: only its component is stored (neighbouring words may belong to other invocations). */
+fn set_state_u32(index: u32, value: u32) {
+  let c = index & 3u;
+  if (!STATE_SPLIT) {
+    state[index >> 2u][c] = value;
+    return;
+  }
+  let at = part_vec(index);
+  switch (index >> PART_SHIFT) {
+    case 0u: {
+      state[at][c] = value;
+    }
+    case 1u: {
+      state_1[at][c] = value;
+    }
+    default: {
+      state_2[at][c] = value;
     }
   }
 }

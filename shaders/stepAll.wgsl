@@ -8,13 +8,17 @@
 // batch it runs in, so a batched trial gives the bits it gives alone. Batching multiplies the
 // workgroups of a dispatch, which fills a GPU (or the cores behind a software adapter) that one
 // trial of a small network would leave idle, and shares each dispatch's fixed cost among trials.
-// Within a trial, workgroups belong to one population each: population p gets ⌈size_p / (WORKGROUP_SIZE·
-// NEURONS_PER_INVOCATION)⌉ of them, in population order, and workgroup w's population follows from
-// w and the sizes alone. So the population, its parameters, I_ext and (with SHARED_ENCODERS) its
+// Within a trial, workgroups belong to one population each: population p is cut into spans of
+// WORKGROUP_SIZE·NEURONS_PER_INVOCATION neurons counted from the multiple of 4 at or below its
+// start (workgroup_range; the host's gpuNetwork.workgroupRanges), in population order, and
+// workgroup w's population follows from w and the populations alone. So the population, its parameters, I_ext and (with SHARED_ENCODERS) its
 // encoder sum are workgroup-uniform: read once per invocation, not per neuron (the J values of c[t]
 // are still read per neuron: holding them would take a private array of override length).
-// One invocation = NEURONS_PER_INVOCATION neurons i = first + m·WORKGROUP_SIZE (m = 0, 1, … while
-// i is in the population; adjacent lanes touch adjacent neurons), each:
+// One invocation = NEURONS_PER_INVOCATION neurons of its workgroup's range [begin, stop): i = begin
+// + lane + m·WORKGROUP_SIZE (m = 0, 1, … while i < stop; adjacent lanes touch adjacent neurons),
+// or, on the vector path (QUADS), quads of neurons 4q … 4q + 3 (q = first quad + lane +
+// m·WORKGROUP_SIZE, m < NEURONS_PER_INVOCATION / 4) plus at most one edge neuron outside whole
+// quads (quad_cover); each neuron:
 //   1. F_i·c + b_i + I_ext (c = command input of the population at t, precomputed on the host)
 //   2. R_i = Σ_l e_{i,l}·u_l − ownSyn_i·ĝ_i + (ownSyn_i − μ)·s_i[t−1]   (u from the previous step;
 //      recurrence off: selfW_i·ĝ_i in place of the encoder sum; ownSyn_i = selfW_i or 0)
@@ -61,6 +65,13 @@
 // four slots. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
 // software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
 // (pipelines.ts): fewer, fuller workgroups cut the barriers per step by that factor.
+// QUADS (override; the host sets it where NEURONS_PER_INVOCATION is a multiple of 4 and no
+// population has pulse synapses): every per-neuron word a quad reads or writes (V, gExp,
+// nextAllowed, spikeCount, F, b, selfW, its encoder run, each own channel's decoders) is one vec4
+// access, since every per-neuron section starts on a vec4 (bindings.wgsl's N'), and one Philox call
+// gives the quad's four draws. On llvmpipe a vec4 access costs one lane loop, like a word's, so this
+// cuts the step's lane loops about fourfold; the arithmetic is step_core's, shared with the scalar
+// path, so both give the same bits.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
@@ -78,6 +89,8 @@ override SHARED_ENCODERS: bool = false;
 override ENCODER_RUNS: bool = false;
 override RECORD_SPIKES: bool = true;
 override CHANNELS: u32 = 4u;
+/** The vector path (header): set by the host where NEURONS_PER_INVOCATION is a multiple of 4 and no population has pulse synapses. */
+override QUADS: bool = false;
 override OWN_CHANNELS: u32 = 4u;
 /**
  * Slot groups (of four) each invocation accumulates while it updates its neurons, in a private
@@ -133,10 +146,54 @@ fn share_encoder_runs(lane: u32, a: u32, b: u32, latent_base: u32) -> u32 {
   let r0 = const_u32(params.off_runs + a);
   let r = r0 + lane;
   if (r <= const_u32(params.off_runs + b - 1u)) {
-    run_net[lane] = encoder_sum(const_u32(params.off_runs + params.n + r), latent_base);
+    run_net[lane] = encoder_sum(const_u32(params.off_runs + params.stride + r), latent_base);
   }
   workgroupBarrier();
   return r0;
+}
+
+/** What one neuron's step left: its new V, nextAllowed and whether it fired (phases 2–4). */
+struct Stepped {
+  v: f32,
+  allowed: u32,
+  fired: bool,
+}
+
+/**
+ * Phases 2–4 of neuron i of the workgroup's population from what it read: V, nextAllowed, its
+ * feedforward drive ff, ĝ_i[t−1] = g, selfW, its encoder run (ENCODER_RUNS) and its N(0, 1) draw ξ
+ * (NOISE). The arithmetic both paths share, so the vector path gives the scalar path's bits.
+ */
+fn step_core(i: u32, t: u32, s: Shared, v: f32, allowed: u32, ff: f32, g: f32, self_w: f32, run: u32, xi: f32) -> Stepped {
+  let pop = s.pop;
+  var net: f32;
+  if (SELF_INPUT && pop.recurrence == 0u) {
+    net = self_w * g;
+  } else if (SHARED_ENCODERS) {
+    net = s.net;
+  } else if (ENCODER_RUNS) {
+    net = run_net[run - s.first_run];
+  } else {
+    net = encoder_sum(i, s.slot.latent_base);
+  }
+  let own_syn = select(0.0, self_w, pop.fast_reset != 0u);
+  let r = recurrent_drive(net, own_syn, pop.mu, g, (allowed & SPIKED_BIT) != 0u);
+  var next = integrate_voltage(pop.dt_leak, v, ff, r);
+  if (NOISE && pop.noisy != 0u) {
+    next = next + pop.noise_scale * xi;
+  }
+  let fired = next >= 1.0 && t >= (allowed & ~SPIKED_BIT);
+  return Stepped(next, select(allowed & ~SPIKED_BIT, (t + pop.wait_steps) | SPIKED_BIT, fired), fired);
+}
+
+/** The exponential trace after the step: g ← g − dt·λ_s·g, plus λ_s if the neuron fired. */
+fn exponential_trace(pop: Population, g_exp: f32, fired: bool) -> f32 {
+  let decayed = g_exp - pop.decay_dt * g_exp;
+  return select(decayed, decayed + pop.rate, fired);
+}
+
+fn noise_key() -> vec2<u32> {
+  return vec2<u32>(params.seed_lo, params.seed_hi);
 }
 
 struct Updated {
@@ -164,28 +221,21 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
   if (SELF_WEIGHTS) {
     self_w = const_f32(params.off_self_w + i);
   }
-  var net: f32;
-  if (SELF_INPUT && pop.recurrence == 0u) {
-    net = self_w * g;
-  } else if (SHARED_ENCODERS) {
-    net = s.net;
-  } else if (ENCODER_RUNS) {
-    net = run_net[const_u32(params.off_runs + i) - s.first_run];
-  } else {
-    net = encoder_sum(i, s.slot.latent_base);
+  var run = 0u;
+  if (ENCODER_RUNS) {
+    run = const_u32(params.off_runs + i);
   }
-  let own_syn = select(0.0, self_w, pop.fast_reset != 0u);
-  let allowed = state_u32(base + params.st_next + i);
-  let r = recurrent_drive(net, own_syn, pop.mu, g, (allowed & SPIKED_BIT) != 0u);
-  let v = state_f32(base + params.st_v + i);
-  var next = integrate_voltage(pop.dt_leak, v, feedforward(i, s.drive, s.current), r);
+  var xi = 0.0;
   if (NOISE && pop.noisy != 0u) {
-    next = next + voltage_noise(pop.noise_scale, i, t, s.slot.trial);
+    xi = philox_standard_normal(noise_key(), s.slot.trial, i, t);
   }
-  set_state_f32(base + params.st_v + i, next);
-
-  let fired = next >= 1.0 && t >= (allowed & ~SPIKED_BIT);
-  set_state_u32(base + params.st_next + i, select(allowed & ~SPIKED_BIT, (t + pop.wait_steps) | SPIKED_BIT, fired));
+  let allowed = state_u32(base + params.st_next + i);
+  let v = state_f32(base + params.st_v + i);
+  let ff = feedforward(i, s.drive, s.current);
+  let stepped = step_core(i, t, s, v, allowed, ff, g, self_w, run, xi);
+  set_state_f32(base + params.st_v + i, stepped.v);
+  set_state_u32(base + params.st_next + i, stepped.allowed);
+  let fired = stepped.fired;
   if (fired) {
     set_state_u32(base + params.st_count + i, state_u32(base + params.st_count + i) + 1u);
   }
@@ -209,8 +259,7 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
     set_state_u32(base + params.st_pulse_open + i, open);
     ghat = f32(open) * pop.inv_pulse;
   } else {
-    let decayed = g_exp - pop.decay_dt * g_exp;
-    let updated = select(decayed, decayed + pop.rate, fired);
+    let updated = exponential_trace(pop, g_exp, fired);
     set_state_f32(base + params.st_gexp + i, updated);
     ghat = params.dt * updated;
   }
@@ -221,18 +270,134 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
   return Updated(ghat, fired);
 }
 
+struct UpdatedQuad {
+  ghat: vec4<f32>,
+  fired: vec4<bool>,
+}
+
+/**
+ * The vector path (QUADS): neurons i = 4q … 4q + 3, all of the workgroup's population (exponential
+ * synapses), updated as update_neuron would update each, with every per-neuron word read and
+ * written as one vec4 per section (the header says why) and one Philox call for the four draws.
+ */
+fn update_quad(q: u32, t: u32, s: Shared) -> UpdatedQuad {
+  let pop = s.pop;
+  let i = 4u * q;
+  let at = s.slot.state_base + i;
+  let g_exp = state_f32x4(at + params.st_gexp);
+  let g = params.dt * g_exp;
+  var self_w = vec4<f32>(0.0);
+  if (SELF_WEIGHTS) {
+    self_w = const_f32x4(params.off_self_w + i);
+  }
+  var run = vec4<u32>(0u);
+  if (ENCODER_RUNS) {
+    run = const_u32x4(params.off_runs + i);
+  }
+  var xi = vec4<f32>(0.0);
+  if (NOISE && pop.noisy != 0u) {
+    xi = philox_quad_normals(noise_key(), s.slot.trial, q, t);
+  }
+  let allowed = state_u32x4(at + params.st_next);
+  let v = state_f32x4(at + params.st_v);
+  let ff = feedforward4(i, s.drive, s.current);
+  // Four calls with constant components: a loop over c would index the vectors dynamically.
+  let a = step_core(i, t, s, v.x, allowed.x, ff.x, g.x, self_w.x, run.x, xi.x);
+  let b = step_core(i + 1u, t, s, v.y, allowed.y, ff.y, g.y, self_w.y, run.y, xi.y);
+  let c = step_core(i + 2u, t, s, v.z, allowed.z, ff.z, g.z, self_w.z, run.z, xi.z);
+  let d = step_core(i + 3u, t, s, v.w, allowed.w, ff.w, g.w, self_w.w, run.w, xi.w);
+  let fired = vec4<bool>(a.fired, b.fired, c.fired, d.fired);
+  set_state_f32x4(at + params.st_v, vec4<f32>(a.v, b.v, c.v, d.v));
+  set_state_u32x4(at + params.st_next, vec4<u32>(a.allowed, b.allowed, c.allowed, d.allowed));
+  let count = state_u32x4(at + params.st_count);
+  set_state_u32x4(at + params.st_count, count + select(vec4<u32>(0u), vec4<u32>(1u), fired));
+  let trace = vec4<f32>(
+    exponential_trace(pop, g_exp.x, a.fired),
+    exponential_trace(pop, g_exp.y, b.fired),
+    exponential_trace(pop, g_exp.z, c.fired),
+    exponential_trace(pop, g_exp.w, d.fired),
+  );
+  set_state_f32x4(at + params.st_gexp, trace);
+  let ghat = params.dt * trace;
+  if (OWN_CHANNELS > 4u * HELD_GROUPS) {
+    set_state_f32x4(at + params.st_ghat, ghat);
+  }
+  return UpdatedQuad(ghat, fired);
+}
+
+/** Σ of a vec4's components in a fixed order. */
+fn sum_components(x: vec4<f32>) -> f32 {
+  return (x.x + x.y) + (x.z + x.w);
+}
+
+/**
+ * The vector path's projection: for the `used` slots of k, Σ_c proj[k][i + c]·ĝ_{i+c} over the
+ * quad at i (one vec4 load of decoders per slot).
+ */
+fn project_quad(k: vec4<u32>, used: u32, i: u32, ghat: vec4<f32>) -> vec4<f32> {
+  let at = params.off_proj + i;
+  var sum = vec4<f32>(0.0);
+  if (used > 0u) {
+    sum.x = sum_components(const_f32x4(at + k.x * params.stride) * ghat);
+  }
+  if (used > 1u) {
+    sum.y = sum_components(const_f32x4(at + k.y * params.stride) * ghat);
+  }
+  if (used > 2u) {
+    sum.z = sum_components(const_f32x4(at + k.z * params.stride) * ghat);
+  }
+  if (used > 3u) {
+    sum.w = sum_components(const_f32x4(at + k.w * params.stride) * ghat);
+  }
+  return sum;
+}
+
+/**
+ * How the vector path covers a workgroup's neurons [begin, stop): whole quads first … end − 1
+ * (lane j takes quads first + j + m·WORKGROUP_SIZE), and up to six edge neurons outside them (the
+ * partial quads at a population's ends), edge e < edges taken by lane e through update_neuron:
+ * e < head is neuron begin + e, the others tail + (e − head).
+ */
+struct QuadCover {
+  first: u32,
+  end: u32,
+  head: u32,
+  tail: u32,
+  edges: u32,
+}
+
+fn quad_cover(begin: u32, stop: u32) -> QuadCover {
+  let first = (begin + 3u) / 4u;
+  let end = max(first, stop / 4u);
+  let head_end = min(4u * first, stop);
+  // Past stop only when the range holds no whole quad (then every neuron is in the head).
+  let tail = max(min(4u * end, stop), head_end);
+  return QuadCover(first, end, head_end - begin, tail, (head_end - begin) + (stop - tail));
+}
+
+fn edge_neuron(cover: QuadCover, begin: u32, e: u32) -> u32 {
+  return select(cover.tail + (e - cover.head), begin + e, e < cover.head);
+}
+
 var<workgroup> wg_events: atomic<u32>;
 var<workgroup> wg_event_base: u32;
+
+/** Writes event (t, i) at slot `at` of trial b's region if it has room (the host reports overflow). */
+fn write_event(region: u32, at: u32, t: u32, i: u32) {
+  if (at < params.event_capacity) {
+    events[region + at] = vec2<u32>(t, i);
+  }
+}
 
 /**
  * Spike events of this step, compacted per workgroup: each lane reserves room for its `fired`
  * spikes in a workgroup counter, lane 0 reserves the workgroup's total in control[b].events with
- * one atomicAdd, and each lane writes (t, i) for its spiking neurons (SPIKED_BIT) from its offset
- * on, into trial b's event_capacity slots. Slots at or past event_capacity are counted but not
- * written (the host reports the overflow). The order of events within a step is the atomics' (the
- * host sorts them).
+ * one atomicAdd, and each lane writes (t, i) for its spiking neurons (SPIKED_BIT), the same ones it
+ * updated, from its offset on, into trial b's event_capacity slots. Slots at or past
+ * event_capacity are counted but not written (the host reports the overflow). The order of events
+ * within a step is the atomics' (the host sorts them).
  */
-fn record_events(slot: BatchSlot, lane: u32, first: u32, end: u32, t: u32, fired: u32) {
+fn record_events(slot: BatchSlot, lane: u32, begin: u32, stop: u32, t: u32, fired: u32) {
   var at = atomicAdd(&wg_events, fired);
   workgroupBarrier();
   if (lane == 0u) {
@@ -240,15 +405,50 @@ fn record_events(slot: BatchSlot, lane: u32, first: u32, end: u32, t: u32, fired
   }
   at = at + workgroupUniformLoad(&wg_event_base);
   let region = slot.batch * params.event_capacity;
-  for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
-    let i = first + m * WORKGROUP_SIZE;
-    if (i < end && (state_u32(slot.state_base + params.st_next + i) & SPIKED_BIT) != 0u) {
-      if (at < params.event_capacity) {
-        events[region + at] = vec2<u32>(t, i);
+  let next = slot.state_base + params.st_next;
+  if (QUADS) {
+    let cover = quad_cover(begin, stop);
+    for (var m = 0u; m < NEURONS_PER_INVOCATION / 4u; m++) {
+      let q = cover.first + lane + m * WORKGROUP_SIZE;
+      if (q < cover.end) {
+        let spiked = (state_u32x4(next + 4u * q) & vec4<u32>(SPIKED_BIT)) != vec4<u32>(0u);
+        for (var c = 0u; c < 4u; c++) {
+          if (spiked[c]) {
+            write_event(region, at, t, 4u * q + c);
+            at = at + 1u;
+          }
+        }
       }
+    }
+    if (lane < cover.edges) {
+      let i = edge_neuron(cover, begin, lane);
+      if ((state_u32(next + i) & SPIKED_BIT) != 0u) {
+        write_event(region, at, t, i);
+      }
+    }
+    return;
+  }
+  for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
+    let i = begin + lane + m * WORKGROUP_SIZE;
+    if (i < stop && (state_u32(next + i) & SPIKED_BIT) != 0u) {
+      write_event(region, at, t, i);
       at = at + 1u;
     }
   }
+}
+
+/**
+ * Neurons [begin, stop) of workgroup `local` of population `pop` (gpuNetwork.ts's workgroupRanges):
+ * spans of `span` neurons counted from the multiple of 4 at or below its start.
+ */
+fn workgroup_range(pop: Population, local: u32, span: u32) -> vec2<u32> {
+  let base = pop.start & ~3u;
+  return vec2<u32>(max(pop.start, base + local * span), min(pop.start + pop.size, base + (local + 1u) * span));
+}
+
+/** stepAll's workgroups over population `pop` (workgroup_range's count). */
+fn population_workgroups(pop: Population, span: u32) -> u32 {
+  return select(0u, (pop.start + pop.size - (pop.start & ~3u) + span - 1u) / span, pop.size > 0u);
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -262,7 +462,7 @@ fn main(
   var index = 0u;
   var local = slot.workgroup;
   for (; index + 1u < params.p; index++) {
-    let count = (params.pops[index].size + span - 1u) / span;
+    let count = population_workgroups(params.pops[index], span);
     if (local < count) {
       break;
     }
@@ -275,11 +475,11 @@ fn main(
   if (SHARED_ENCODERS) {
     s.net = encoder_sum(pop.start, slot.latent_base);
   }
-  let begin = pop.start + local * span;
-  let first = begin + lid.x;
-  let end = pop.start + pop.size;
+  let range = workgroup_range(pop, local, span);
+  let begin = range.x;
+  let stop = range.y;
   if (ENCODER_RUNS) {
-    s.first_run = share_encoder_runs(lid.x, begin, min(begin + span, end), slot.latent_base);
+    s.first_run = share_encoder_runs(lid.x, begin, stop, slot.latent_base);
   }
   let order = params.off_own + index * CHANNELS;
   var k: array<vec4<u32>, HELD_GROUPS>;
@@ -288,25 +488,52 @@ fn main(
     k[g] = slot_channels(order, 4u * g, OWN_CHANNELS);
   }
   var fired = 0u;
-  for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
-    let i = first + m * WORKGROUP_SIZE;
-    if (i < end) {
+  if (QUADS) {
+    let cover = quad_cover(begin, stop);
+    for (var m = 0u; m < NEURONS_PER_INVOCATION / 4u; m++) {
+      let q = cover.first + lid.x + m * WORKGROUP_SIZE;
+      if (q < cover.end) {
+        let u = update_quad(q, t, s);
+        for (var g = 0u; g < HELD; g++) {
+          acc[g] = acc[g] + project_quad(k[g], held_slots(g), 4u * q, u.ghat);
+        }
+        fired = fired + dot(select(vec4<u32>(0u), vec4<u32>(1u), u.fired), vec4<u32>(1u));
+      }
+    }
+    // Edge neurons exist only in a population's first and last workgroups.
+    if (cover.edges > 0u && lid.x < cover.edges) {
+      let i = edge_neuron(cover, begin, lid.x);
       let u = update_neuron(i, t, s);
       for (var g = 0u; g < HELD; g++) {
         acc[g] = acc[g] + proj4(k[g], held_slots(g), i) * u.ghat;
       }
       fired = fired + select(0u, 1u, u.fired);
     }
+  } else {
+    for (var m = 0u; m < NEURONS_PER_INVOCATION; m++) {
+      let i = begin + lid.x + m * WORKGROUP_SIZE;
+      if (i < stop) {
+        let u = update_neuron(i, t, s);
+        for (var g = 0u; g < HELD; g++) {
+          acc[g] = acc[g] + proj4(k[g], held_slots(g), i) * u.ghat;
+        }
+        fired = fired + select(0u, 1u, u.fired);
+      }
+    }
   }
   for (var g = 0u; g < HELD; g++) {
     store_partials4(lid.x, slot.row, k[g], held_slots(g), acc[g], CHANNELS);
   }
+  if (QUADS && OWN_CHANNELS > 4u * HELD_GROUPS) {
+    // project_rest reads ĝ in the scalar path's lanes, written above by the vector path's.
+    storageBarrier();
+  }
   project_rest(
     lid.x,
     slot.row,
-    first,
+    begin + lid.x,
     NEURONS_PER_INVOCATION,
-    end,
+    stop,
     slot.state_base + params.st_ghat,
     order,
     4u * HELD_GROUPS,
@@ -320,6 +547,6 @@ fn main(
     }
   }
   if (RECORD_SPIKES) {
-    record_events(slot, lid.x, first, end, t, fired);
+    record_events(slot, lid.x, begin, stop, t, fired);
   }
 }

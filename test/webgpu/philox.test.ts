@@ -1,6 +1,7 @@
 // shaders/philox.wgsl against src/engine/philox.ts on whatever adapter this machine has: the
 // uniforms must be bit-identical (24-bit values, exact in f32), the normals within 1e-5 (WGSL's
-// log/cos are not correctly rounded).
+// log/cos are not correctly rounded), and the quad form stepAll's vector path draws with
+// (philox_quad_normals) bit-identical to the per-neuron draw on the same adapter.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { noiseWords, standardNormalF32, uniformPair } from '../../src/engine/philox.ts';
@@ -13,7 +14,7 @@ import { tryAcquireDevice } from './gpu.ts';
 const PROBE = `
 @group(0) @binding(0) var<storage, read> queries: array<u32>;      // [Q][5]
 @group(0) @binding(1) var<storage, read_write> words: array<u32>;  // [Q][4]
-@group(0) @binding(2) var<storage, read_write> values: array<f32>; // [Q][3]: u1, u2, z
+@group(0) @binding(2) var<storage, read_write> values: array<f32>; // [Q][4]: u1, u2, z, quad z
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
@@ -26,9 +27,10 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let x = philox4x32_10(vec4<u32>(step, neuron >> 2u, trial, 0u), key);
   for (var i = 0u; i < 4u; i++) { words[q * 4u + i] = x[i]; }
   let u = philox_uniform_pair(key, trial, neuron, step);
-  values[q * 3u] = u.x;
-  values[q * 3u + 1u] = u.y;
-  values[q * 3u + 2u] = philox_standard_normal(key, trial, neuron, step);
+  values[q * 4u] = u.x;
+  values[q * 4u + 1u] = u.y;
+  values[q * 4u + 2u] = philox_standard_normal(key, trial, neuron, step);
+  values[q * 4u + 3u] = philox_quad_normals(key, trial, neuron >> 2u, step)[neuron & 3u];
 }
 `;
 
@@ -49,7 +51,7 @@ const gpu = await tryAcquireDevice();
 afterAll(() => gpu?.release());
 
 describe.skipIf(!gpu)('philox.wgsl', () => {
-  it('matches the TypeScript generator: words and uniforms bit for bit, normals within 1e-5', async () => {
+  it('matches the TypeScript generator: words and uniforms bit for bit, normals within 1e-5, quad draws as single ones', async () => {
     const { device } = gpu!;
     const cases = grid();
     const Q = cases.length;
@@ -66,7 +68,7 @@ describe.skipIf(!gpu)('philox.wgsl', () => {
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const qBuf = device.createBuffer({ label: 'queries', size: queries.byteLength, usage: storage });
     const wBuf = device.createBuffer({ label: 'words', size: Q * 16, usage: storage });
-    const vBuf = device.createBuffer({ label: 'values', size: Q * 12, usage: storage });
+    const vBuf = device.createBuffer({ label: 'values', size: Q * 16, usage: storage });
     device.queue.writeBuffer(qBuf, 0, queries);
     const bindGroup = device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
@@ -88,17 +90,20 @@ describe.skipIf(!gpu)('philox.wgsl', () => {
     let wordMismatches = 0;
     let uniformMismatches = 0;
     let maxNormalError = 0;
+    let quadMismatches = 0;
     cases.forEach(([seed, trial, neuron, step], q) => {
       noiseWords(seed, trial, neuron, step, expectedWords);
       for (let i = 0; i < 4; i++) if (words[q * 4 + i] !== expectedWords[i]) wordMismatches++;
       uniformPair(seed, trial, neuron, step, pair);
-      if (values[q * 3] !== pair[0] || values[q * 3 + 1] !== pair[1]) uniformMismatches++;
+      if (values[q * 4] !== pair[0] || values[q * 4 + 1] !== pair[1]) uniformMismatches++;
       const z = standardNormalF32(seed, trial, neuron, step);
-      maxNormalError = Math.max(maxNormalError, Math.abs(values[q * 3 + 2] - z));
+      maxNormalError = Math.max(maxNormalError, Math.abs(values[q * 4 + 2] - z));
+      if (!Object.is(values[q * 4 + 3], values[q * 4 + 2])) quadMismatches++;
     });
     expect(Q).toBe(972);
     expect(wordMismatches).toBe(0);
     expect(uniformMismatches).toBe(0);
+    expect(quadMismatches).toBe(0);
     console.log(`philox.wgsl: ${Q} draws, max |z_gpu − z_f32| = ${maxNormalError.toExponential(2)}`);
     expect(maxNormalError).toBeLessThan(1e-5);
     for (const b of [qBuf, wBuf, vBuf]) b.destroy();

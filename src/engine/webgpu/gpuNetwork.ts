@@ -34,18 +34,24 @@ export interface GpuNetwork {
   stepAll: Omit<StepAllConstants, 'RECORD_SPIKES'>;
 }
 
-/** Section offsets within the state buffer, in words (bindings.wgsl, group 1 binding 0). */
-function stateSections(N: number, pulseWords: number) {
+/** `words` rounded up to a multiple of 4: where the next vec4-aligned section may start. */
+const quadAligned = (words: number) => Math.ceil(words / 4) * 4;
+
+/**
+ * Section offsets within the state buffer, in words (bindings.wgsl, group 1 binding 0): per-neuron
+ * sections of `stride` (N rounded up to 4) words each, so each starts on a vec4.
+ */
+function stateSections(N: number, stride: number, pulseWords: number) {
   return {
     st_v: 0,
-    st_ghat: N,
-    st_gexp: 2 * N,
-    st_pulse_open: 3 * N,
-    st_next: 4 * N,
-    st_spiked: 5 * N,
-    st_count: 6 * N,
-    st_bits: 7 * N,
-    words: 7 * N + N * pulseWords,
+    st_ghat: stride,
+    st_gexp: 2 * stride,
+    st_pulse_open: 3 * stride,
+    st_next: 4 * stride,
+    st_spiked: 5 * stride,
+    st_count: 6 * stride,
+    st_bits: 7 * stride,
+    words: quadAligned(7 * stride + N * pulseWords),
   };
 }
 
@@ -56,6 +62,22 @@ function stateSections(N: number, pulseWords: number) {
 export interface AllShape {
   lanes: number;
   span: number;
+}
+
+/**
+ * The neuron ranges [begin, stop) of stepAll's workgroups over the population [start, start +
+ * size) (stepAll.wgsl's workgroup_range): `span` neurons each, counted from the multiple of 4 at
+ * or below `start`, so every workgroup but the first begins on a quad and only a population's
+ * first and last workgroups hold neurons outside whole quads.
+ */
+export function workgroupRanges(start: number, size: number, span: number): [number, number][] {
+  if (size === 0) return [];
+  const base = start - (start % 4);
+  const end = start + size;
+  return Array.from({ length: Math.ceil((end - base) / span) }, (_, w) => [
+    Math.max(start, base + w * span),
+    Math.min(end, base + (w + 1) * span),
+  ]);
 }
 
 /**
@@ -82,13 +104,11 @@ function encoderRuns(net: CompiledNetwork, shape: AllShape): { runOf: Uint32Arra
     }
     shared &&= !p.recurrence || runOf[p.start] === first.length - 1;
   }
-  const fits = populations.every((p) => {
-    for (let a = p.start; a < p.start + p.size; a += shape.span) {
-      const b = Math.min(a + shape.span, p.start + p.size) - 1;
-      if (runOf[b] - runOf[a] + 1 > shape.lanes) return false;
-    }
-    return true;
-  });
+  const fits = populations.every((p) =>
+    workgroupRanges(p.start, p.size, shape.span).every(
+      ([a, stop]) => runOf[stop - 1] - runOf[a] + 1 <= shape.lanes,
+    ),
+  );
   return fits && !shared ? { runOf, first } : null;
 }
 
@@ -101,30 +121,35 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   const { N, J, L, S, populations, channels, readouts } = net;
   const K = L + readouts.length;
   const P = populations.length;
-  const off = { bias: 0, selfW: N, pop: 2 * N, f: 3 * N };
-  const offEnc = off.f + N * J;
-  const offProj = offEnc + N * L;
-  const offDrive = offProj + K * N;
+  // Per-neuron sections are `stride` words, each starting on a vec4 (bindings.wgsl's N').
+  const stride = quadAligned(N);
+  const off = { bias: 0, selfW: stride, pop: 2 * stride, f: 3 * stride };
+  const offEnc = off.f + J * stride;
+  const offProj = quadAligned(offEnc + N * L);
+  const offDrive = offProj + K * stride;
   const offOwn = offDrive + S * P * (J + 1);
-  const offRuns = offOwn + P * K;
+  const offRuns = quadAligned(offOwn + P * K);
   // Runs replace L loads per neuron by two (its run, the run's sum) plus L per lane: they pay where
   // a lane covers several neurons (software adapters) and L > 2.
   const runs = shape && shape.span > shape.lanes && L > 2 ? encoderRuns(net, shape) : null;
-  const words = new Uint32Array(offRuns + (runs ? N + runs.first.length : 0));
+  const words = new Uint32Array(quadAligned(offRuns + (runs ? stride + runs.first.length : 0)));
   const f32 = new Float32Array(words.buffer);
 
   f32.set(net.bias, off.bias);
   f32.set(net.selfWeight, off.selfW);
-  f32.set(net.inputWeights, off.f);
+  // F[j][i]: input j's weights of neurons 4q … 4q + 3 are one vec4 (model.wgsl's feedforward4).
+  for (let i = 0; i < N; i++) {
+    for (let j = 0; j < J; j++) f32[off.f + j * stride + i] = net.inputWeights[i * J + j];
+  }
   f32.set(net.encoders, offEnc);
   if (runs) {
     words.set(runs.runOf, offRuns);
-    words.set(runs.first, offRuns + N);
+    words.set(runs.first, offRuns + stride);
   }
   populations.forEach((p, pi) => words.fill(pi, off.pop + p.start, off.pop + p.start + p.size));
   // Zeros outside a channel's source population: 0·ĝ adds nothing to the projection.
-  channels.forEach((c, l) => f32.set(c.decoder, offProj + l * N + c.start));
-  readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * N + r.start));
+  channels.forEach((c, l) => f32.set(c.decoder, offProj + l * stride + c.start));
+  readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * stride + r.start));
 
   // drive[t][p] = (c_0 … c_{J−1}, I_ext[t−1]) for t ≥ 1, as the CPU engine's integrate() forms
   // it; the rate model takes x[t−1] itself in place of the command input c (MODEL.md §8).
@@ -156,7 +181,7 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   );
   const history = maxPulse > 0 ? maxPulse + 1 : 0;
   const pulseWords = Math.ceil(history / 32);
-  const sections = stateSections(N, pulseWords);
+  const sections = stateSections(N, stride, pulseWords);
   const samples = Math.floor((S - 1) / net.record.every) + 1;
   const encoders = f32.subarray(offEnc, offEnc + N * L);
   const some = (has: (p: (typeof populations)[number]) => boolean) => (populations.some(has) ? 1 : 0);
@@ -190,6 +215,7 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
       s: S,
       trial_words: sections.words,
       record_stride: net.record.latents ? samples * K : 0,
+      stride,
       off_bias: off.bias,
       off_self_w: off.selfW,
       off_pop: off.pop,

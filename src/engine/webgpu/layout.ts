@@ -69,7 +69,7 @@ export const PARAMS_FIELDS = {
   record_spikes: 'u32',
   off_own: 'u32',
   off_runs: 'u32',
-  _pad0: 'u32',
+  stride: 'u32',
   _pad1: 'u32',
   _pad2: 'u32',
 } as const satisfies Record<string, FieldType>;

@@ -12,7 +12,7 @@ import { createBindGroupLayouts } from './layout.ts';
 import { partShift } from './resources.ts';
 import { compileShader, composeShader } from './shaders.ts';
 import type { ShaderLoader } from './shaderLoader.ts';
-import type { AllShape } from './gpuNetwork.ts';
+import { workgroupRanges, type AllShape } from './gpuNetwork.ts';
 
 /** Preferred invocations per workgroup of the per-step kernels: a power of two within the limits. */
 const PREFERRED_WORKGROUP_SIZE = 256;
@@ -157,13 +157,13 @@ export class Pipelines {
   }
 
   /**
-   * Workgroups of stepAll per trial (one row of partials each): every population its own,
-   * ⌈size / span⌉ of them in population order, so that a workgroup's population is uniform
-   * (stepAll.wgsl).
+   * Workgroups of stepAll per trial (one row of partials each): every population its own
+   * (gpuNetwork.ts's workgroupRanges), in population order, so that a workgroup's population is
+   * uniform (stepAll.wgsl).
    */
-  allWorkgroups(populationSizes: readonly number[]): number {
+  allWorkgroups(populations: readonly { start: number; size: number }[]): number {
     const { span } = this.allShape;
-    return populationSizes.reduce((sum, size) => sum + Math.ceil(size / span), 0);
+    return populations.reduce((sum, p) => sum + workgroupRanges(p.start, p.size, span).length, 0);
   }
 
   /** stepAll's workgroups: their lanes and the neurons they cover (gpuNetwork.ts's encoder runs). */
@@ -179,6 +179,8 @@ export class Pipelines {
       pipeline = build(this.device, this.load, set, 'stepAll', {
         ...set.overrides,
         NEURONS_PER_INVOCATION: this.neuronsPerInvocation,
+        // The vector path takes whole quads per lane and exponential (or no) synapses.
+        QUADS: Number(this.neuronsPerInvocation % 4 === 0 && !constants.PULSE),
         ...constants,
       });
       this.all.set(key, pipeline);
