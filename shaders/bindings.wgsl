@@ -4,7 +4,7 @@
 // | group/binding | name          | access     | type               | shape                          |
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
-// | 0/1           | consts        | read       | array<vec4<u32>>   | words, f32 bits: bias[N'] selfW[N'], u32 popOf[N'], F[J][N'], enc[N][L], proj[K][N'], drive[S][P][J+1], u32 own[P][K] runOf[N'] runFirst[R] (split runs: its first part) |
+// | 0/1           | consts        | read       | array<vec4<u32>>   | words, f32 bits: bias[N'] selfW[N'], u32 popOf[N'], F[J][N'], enc[N][L], proj[K][N'], drive[S][P][J+1], u32 own[W][K] (W: stepAll's workgroups per trial) runOf[N'] runFirst[R] (split runs: its first part) |
 // | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
 // | 0/3 … 0/5     | consts_1 …    | read       | array<u32>         | split runs only: the further parts of consts (splitArrays.wgsl) |
 // | 1/0           | state         | read_write | array<vec4<u32>>   | words [trials][trial_words]: f32 bits V[N'] ghat[N'] gExp[N'], u32 pulseOpen[N'] nextAllowed[N'] spikedPrev[N'] spikeCount[N'], pulseBits[N][pulseWords] (split runs: its first part) |
@@ -98,7 +98,7 @@ struct Params {
   step_event_bound: u32, // most events one step can add (1 one-per-step, N otherwise)
   record_stride: u32,  // words of latentRecord per trial
   record_spikes: u32,
-  off_own: u32,        // stepAll: own-channel order, [P][K] (gpuNetwork.ts)
+  off_own: u32,        // stepAll: own-channel order per workgroup, [W][K] (gpuNetwork.ts)
   off_runs: u32,       // stepAll with ENCODER_RUNS: u32 runOf[N], first[runs] (gpuNetwork.ts)
   stride: u32,         // N': N rounded up to a multiple of 4, the words of a per-neuron section
   _pad1: u32,

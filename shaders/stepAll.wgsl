@@ -30,9 +30,11 @@
 // constants (F, b, selfW, its encoder row or run, its population's decoders) and nothing else: on
 // software adapters every per-neuron storage access is a loop over the SIMD lanes, and it is their
 // number that sets the step's time.
-// Projection: only the channels k (latent channels, then report-only readouts) that the workgroup's
-// population sources, in slots 0 … OWN_CHANNELS − 1 of its row of `own` (gpuNetwork.ts; slots
-// past its own count name channels it does not source, whose zero decoders add +0). The invocation
+// Projection: only the channels k (latent channels, then report-only readouts) with a nonzero
+// decoder on the workgroup's neurons, in slots 0 … OWN_CHANNELS − 1 of its row of `own`
+// (gpuNetwork.ts; slots past its own count name channels whose decoders are zero on its neurons
+// and add +0). A population sources a few channels; a workgroup of a block-structured network
+// (copies of one module side by side) sources only its modules' few. The invocation
 // sums proj[k][i]·ĝ_i[t] over its neurons in m order as it updates them (slots past the held
 // ones, HELD_GROUPS, in a second pass), the workgroup adds the lanes' sums in a fixed tree, four
 // slots per tree (reduce.wgsl), and writes the f32 bits to partials[b][workgroup][k]; lane 0
@@ -55,8 +57,10 @@
 // equal encoder rows (gpuNetwork.ts; the benchmark grid's rank-K networks: one row per module),
 // lane j sums run j's row once into workgroup memory (share_encoder_runs, one barrier) and each
 // neuron reads its run's sum: two loads per neuron (its run, the sum) instead of L, same bits;
-// RECORD_SPIKES: the run records spike events; CHANNELS: K; OWN_CHANNELS: the most channels any
-// one population sources (at K = 32 in the benchmark grid, 16 of 32: half the decoder loads).
+// RECORD_SPIKES: the run records spike events; CHANNELS: K; OWN_CHANNELS: the most channels with
+// a nonzero decoder on any one workgroup's neurons (at K = 32 in the benchmark grid: 16 of 32 when
+// a workgroup covers a whole population, 2 at 10⁶ neurons, where a workgroup covers copies of
+// one or two modules).
 //
 // Dispatch: trials × Σ_p ⌈size_p / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups
 // (pipelines.ts's allWorkgroups per trial) in slices, each slice's first workgroup in `slice` (software adapters abort on
@@ -481,7 +485,7 @@ fn main(
   if (ENCODER_RUNS) {
     s.first_run = share_encoder_runs(lid.x, begin, stop, slot.latent_base);
   }
-  let order = params.off_own + index * CHANNELS;
+  let order = params.off_own + slot.workgroup * CHANNELS;
   var k: array<vec4<u32>, HELD_GROUPS>;
   var acc: array<vec4<f32>, HELD_GROUPS>; // zeros; lanes and neurons past the last add nothing
   for (var g = 0u; g < HELD; g++) {

@@ -113,9 +113,22 @@ function encoderRuns(net: CompiledNetwork, shape: AllShape): { runOf: Uint32Arra
 }
 
 /**
- * `shape`: stepAll's workgroups on the engine's adapter, which decides whether encoder runs fit;
- * without it, no run tables (src/web/gpuFit.ts sizes buffers so: on a software adapter the engine's
- * constants may hold N + runs more words).
+ * The channels (then readouts) with a nonzero decoder on some neuron of each range, in channel
+ * order: what a stepAll workgroup over that range must project (the others add +0 there).
+ * `proj` holds the f32 decoders, channel k's at proj[k·stride + i].
+ */
+function channelsOn(proj: Float32Array, stride: number, K: number, ranges: [number, number][]): number[][] {
+  const nonzeroOn = ([a, b]: [number, number], k: number) => {
+    for (let i = k * stride + a; i < k * stride + b; i++) if (proj[i] !== 0) return true;
+    return false;
+  };
+  return ranges.map((range) => Array.from({ length: K }, (_, k) => k).filter((k) => nonzeroOn(range, k)));
+}
+
+/**
+ * `shape`: stepAll's workgroups on the engine's adapter, which decide whether encoder runs fit and
+ * how the per-workgroup channel table is laid out (the engine always passes it); without it, no
+ * run tables and one table row per population, as if each population were one workgroup.
  */
 export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetwork {
   const { N, J, L, S, populations, channels, readouts } = net;
@@ -128,7 +141,8 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   const offProj = quadAligned(offEnc + N * L);
   const offDrive = offProj + K * stride;
   const offOwn = offDrive + S * P * (J + 1);
-  const offRuns = quadAligned(offOwn + P * K);
+  const ranges = populations.flatMap((p) => workgroupRanges(p.start, p.size, shape?.span ?? Infinity));
+  const offRuns = quadAligned(offOwn + ranges.length * K);
   // Runs replace L loads per neuron by two (its run, the run's sum) plus L per lane: they pay where
   // a lane covers several neurons (software adapters) and L > 2.
   const runs = shape && shape.span > shape.lanes && L > 2 ? encoderRuns(net, shape) : null;
@@ -165,14 +179,16 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
       f32[base + J] = p.current ? fr(p.current[t - 1]) : 0;
     });
   }
-  // Per population, the channels (then readouts) it sources, then the others, each in channel order
-  // (stepAll.wgsl projects only the first OWN_CHANNELS of its population's row; the others'
-  // decoders are zero on it).
-  const sources = [...channels.map((c) => c.source), ...readouts.map((r) => r.source)];
-  const own = populations.map((_, pi) => sources.flatMap((src, k) => (src === pi ? [k] : [])));
-  own.forEach((mine, pi) =>
-    words.set([...mine, ...sources.flatMap((src, k) => (src === pi ? [] : [k]))], offOwn + pi * K),
-  );
+  // Per stepAll workgroup, the channels with a nonzero decoder on its neurons, then the others,
+  // each in channel order (stepAll.wgsl projects only the first OWN_CHANNELS of its row; the
+  // others' decoders are zero on its neurons). A population's own channels bound the first list;
+  // block-structured decoders (the benchmark grid's modules) shrink it to the workgroup's modules.
+  const own = channelsOn(f32.subarray(offProj, offProj + K * stride), stride, K, ranges);
+  own.forEach((mine, w) => {
+    const listed = new Set(mine);
+    const others = Array.from({ length: K }, (_, k) => k).filter((k) => !listed.has(k));
+    words.set([...mine, ...others], offOwn + w * K);
+  });
   const priorities = [...new Set(populations.map((p) => p.priority))].sort((a, b) => a - b);
 
   const maxPulse = Math.max(
@@ -263,7 +279,7 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
         : 1,
       ENCODER_RUNS: runs ? 1 : 0,
       CHANNELS: K,
-      OWN_CHANNELS: Math.max(...own.map((mine) => mine.length)),
+      OWN_CHANNELS: own.reduce((most, mine) => Math.max(most, mine.length), 0),
     },
   };
 }
