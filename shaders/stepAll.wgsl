@@ -73,9 +73,12 @@
 // population has pulse synapses): every per-neuron word a quad reads or writes (V, gExp,
 // nextAllowed, spikeCount, F, b, selfW, its encoder run, each own channel's decoders) is one vec4
 // access, since every per-neuron section starts on a vec4 (bindings.wgsl's N'), and one Philox call
-// gives the quad's four draws. On llvmpipe a vec4 access costs one lane loop, like a word's, so this
-// cuts the step's lane loops about fourfold; the arithmetic is step_core's, shared with the scalar
-// path, so both give the same bits.
+// gives the quad's four draws. llvmpipe still loops over the lanes once per component of a vec4,
+// so the gain there is the address arithmetic and bounds checks of three words in four, and three
+// Philox calls in four (README, Performance: 4–18 % of the step at 10⁶); a part switch
+// (splitArrays.wgsl) is paid once per vec4. The arithmetic is step_core's, shared with the scalar
+// path, so both give the same bits. Pulse synapses keep the scalar path: their history bits are per
+// neuron, and SwiftShader had not compiled a pulse quad path with arrays in parts after two minutes.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
