@@ -11,9 +11,10 @@
 // Within a trial, workgroups belong to one population each: population p is cut into spans of
 // WORKGROUP_SIZE·NEURONS_PER_INVOCATION neurons counted from the multiple of 4 at or below its
 // start (workgroup_range; the host's gpuNetwork.workgroupRanges), in population order, and
-// workgroup w's population follows from w and the populations alone. So the population, its parameters, I_ext and (with SHARED_ENCODERS) its
-// encoder sum are workgroup-uniform: read once per invocation, not per neuron (the J values of c[t]
-// are still read per neuron: holding them would take a private array of override length).
+// workgroup w's population follows from w and the populations alone. So the population, its
+// parameters, I_ext and (with SHARED_ENCODERS) its encoder sum are workgroup-uniform: read once per
+// invocation, not per neuron (the J values of c[t] are still read per neuron: holding them would
+// take a private array of override length).
 // One invocation = NEURONS_PER_INVOCATION neurons of its workgroup's range [begin, stop): i = begin
 // + lane + m·WORKGROUP_SIZE (m = 0, 1, … while i < stop; adjacent lanes touch adjacent neurons),
 // or, on the vector path (QUADS), quads of neurons 4q … 4q + 3 (q = first quad + lane +
@@ -27,9 +28,9 @@
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
 // ĝ_i[t−1] is recomputed from the trace (gExp or pulseOpen) and s_i[t−1] is bit 31 of nextAllowed
 // (SPIKED_BIT), so per neuron the kernel touches V, the trace, nextAllowed, spikeCount and its
-// constants (F, b, selfW, its encoder row or run, its population's decoders) and nothing else: on
-// software adapters every per-neuron storage access is a loop over the SIMD lanes, and it is their
-// number that sets the step's time.
+// constants (F, b, selfW, its encoder row or run, the decoders its workgroup projects) and nothing
+// else: on software adapters every per-neuron storage access is a loop over the SIMD lanes, and it
+// is their number that sets the step's time.
 // Projection: only the channels k (latent channels, then report-only readouts) with a nonzero
 // decoder on the workgroup's neurons, in slots 0 … OWN_CHANNELS − 1 of its row of `own`
 // (gpuNetwork.ts; slots past its own count name channels whose decoders are zero on its neurons
@@ -62,9 +63,9 @@
 // a workgroup covers a whole population, 2 at 10⁶ neurons, where a workgroup covers copies of
 // one or two modules).
 //
-// Dispatch: trials × Σ_p ⌈size_p / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups
-// (pipelines.ts's allWorkgroups per trial) in slices, each slice's first workgroup in `slice` (software adapters abort on
-// very large dispatches). WORKGROUP_SIZE (override, a power of two) is chosen by the host within
+// Dispatch: trials × Σ_p ⌈(size_p + start_p mod 4) / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉
+// workgroups (pipelines.ts's allWorkgroups per trial) in slices, each slice's first workgroup in
+// `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE (override, a power of two) is chosen by the host within
 // the device's limits: 256 fills a workgroup on every adapter seen; the tree takes 9 barriers per
 // four slots. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
 // software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
