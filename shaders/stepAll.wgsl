@@ -79,7 +79,8 @@
 // Philox calls in four (README, Performance: 4–18 % of the step at 10⁶); a part switch
 // (splitArrays.wgsl) is paid once per vec4. The arithmetic is step_core's, shared with the scalar
 // path, so both give the same bits. Pulse synapses keep the scalar path: their history bits are per
-// neuron, and SwiftShader had not compiled a pulse quad path with arrays in parts after two minutes.
+// neuron anyway, and a pulse quad path tried once did not finish the split-arrays test on
+// SwiftShader within its 120 s (the test's worker then crashed); not pursued.
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
