@@ -48,6 +48,12 @@ export interface WebGpuBenchOptions {
    * per step.
    */
   maxRowSeconds?: number;
+  /**
+   * Neurons per invocation of the engine's `all` and rate step kernels (default: the engine's
+   * choice, 1 on a GPU and 32 on a software adapter); a multiple of 4 turns on stepAll's vector
+   * path (whole quads per vec4 access), so a GPU run can compare 1 and 4 side by side.
+   */
+  neuronsPerInvocation?: number;
   /** A device to use (the caller keeps it); otherwise one is acquired and released. */
   gpu?: GpuDevice;
   /** Called with each output line as soon as it is known (adapter first, then the table). */
@@ -77,6 +83,8 @@ export interface WebGpuBenchReport {
   /** How the adapter was reached ('browser', 'vulkan', 'swiftshader', 'opengl'). */
   path: string;
   featureLevel: string;
+  /** The low-rank rows' neurons per invocation, when the caller chose it (null: the engine's default). */
+  neuronsPerInvocation: number | null;
   /** Median of submit → mapAsync of a 4-byte buffer: the cost of one host sync. */
   roundTripSeconds: number;
   rows: WebGpuBenchRow[];
@@ -407,13 +415,19 @@ function ratios(rows: WebGpuBenchRow[]): { name: string; value: number }[] {
 }
 
 export function describeBenchAdapter(
-  report: Pick<WebGpuBenchReport, 'adapter' | 'path' | 'featureLevel'>,
+  report: Pick<WebGpuBenchReport, 'adapter' | 'path' | 'featureLevel'> &
+    Partial<Pick<WebGpuBenchReport, 'neuronsPerInvocation'>>,
 ): string {
   const a = report.adapter;
+  const perInvocation = report.neuronsPerInvocation;
   return (
     `adapter: ${a.description || '(no description)'} [vendor '${a.vendor}', architecture '${a.architecture}'] ` +
     `via ${report.path}, ${report.featureLevel} feature level, software: ${a.software}` +
-    (a.software ? ' (CPU emulation: these times are not GPU performance)' : '')
+    (a.software ? ' (CPU emulation: these times are not GPU performance)' : '') +
+    (perInvocation
+      ? `; low-rank rows at ${perInvocation} neurons per invocation` +
+        (perInvocation % 4 === 0 ? ' (stepAll vector path)' : '')
+      : '')
   );
 }
 
@@ -424,7 +438,8 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
     );
   }
   const gpu = options.gpu ?? (await acquireDevice());
-  const engine = await WebGpuEngine.create({ gpu }).catch((err) => {
+  const { neuronsPerInvocation } = options;
+  const engine = await WebGpuEngine.create({ gpu, neuronsPerInvocation }).catch((err) => {
     if (!options.gpu) gpu.release();
     throw err;
   });
@@ -433,6 +448,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
     adapter: gpu.adapterInfo,
     path: gpu.path,
     featureLevel: gpu.featureLevel,
+    neuronsPerInvocation: neuronsPerInvocation ?? null,
     roundTripSeconds: 0,
     rows: [],
     skipped: [],

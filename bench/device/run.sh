@@ -8,6 +8,10 @@
 #
 #   bash bench/device/run.sh                 # the default device grid (below)
 #   bash bench/device/run.sh --sizes 100 --ranks 2 --repetitions 1   # any `bench --grid` flags instead
+#   bash bench/device/run.sh --bench --sizes 1e6,1e7 --per-invocation 4
+#       # `latentspike bench --backend webgpu` with these flags instead of the grid: its table in
+#       # $OUT/bench.txt, its log in $OUT/bench.log (e.g. stepAll's vector path at 4 neurons per
+#       # invocation against the GPU default of 1: run it with and without --per-invocation)
 #
 # Environment: LATENTSPIKE_DEVICE_SECONDS (default 420): the grid is stopped with SIGINT after this
 # long, keeping every finished point (then exit 124); LATENTSPIKE_WEBGPU_PATH forces an adapter path
@@ -19,7 +23,9 @@ ARCHIVE="${LATENTSPIKE_ARCHIVE:-$HERE/build/latentspike-device.tar.xz}"
 OUT="${OUT:-$PWD/out/device-grid}"
 SECONDS_BUDGET="${LATENTSPIKE_DEVICE_SECONDS:-420}"
 mkdir -p "$OUT"
+# --bench keeps its own log, so one device call can run the grid and then the bench into one $OUT.
 LOG="$OUT/run.log"
+[ "${1:-}" = "--bench" ] && LOG="$OUT/bench.log"
 : >"$LOG"
 say() { echo "$*" | tee -a "$LOG" >&2; }
 
@@ -53,6 +59,18 @@ if [ -z "${VK_DRIVER_FILES:-}${VK_ICD_FILENAMES:-}" ]; then
 fi
 command -v nvidia-smi >/dev/null && nvidia-smi -L 2>&1 | tee -a "$LOG" >&2
 say "Vulkan driver manifest: ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-none set}}; adapter path: ${LATENTSPIKE_WEBGPU_PATH:-automatic}"
+
+if [ "${1:-}" = "--bench" ]; then
+  shift
+  say "latentspike bench --backend webgpu $* (stopped after ${SECONDS_BUDGET} s)"
+  timeout -s INT -k 60 "$SECONDS_BUDGET" "$U/bin/node" "$U/app/latentspike.js" bench --backend webgpu "$@" \
+    > >(tee "$OUT/bench.txt" | tee -a "$LOG") 2> >(tee -a "$LOG" >&2)
+  STATUS=$?
+  wait
+  say "exit $STATUS; results in $OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
+  rm -rf "$U"
+  exit "$STATUS"
+fi
 
 # Default device grid: WebGPU only (the CPU engine is measured on the development machine), every
 # rank and rule, N = 10² … 10⁷ (one-per-step and sequential to 10⁵), baselines to 16 384.

@@ -9,7 +9,6 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { AdapterInfo } from '../../src/engine/engine.ts';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
-import { nodeShaderLoader, type ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
 import type { GpuDevice } from '../../src/engine/webgpu/device.ts';
 import type { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
 import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
@@ -61,13 +60,6 @@ export interface GridSummary {
   failed: number;
   interrupted: boolean;
   files: string[];
-}
-
-/** WGSL for Node: $LATENTSPIKE_SHADER_DIR when set (the packed device bundle), else shaders/. */
-export function gridShaderLoader(): ShaderLoader {
-  const dir = process.env.LATENTSPIKE_SHADER_DIR;
-  if (!dir) return nodeShaderLoader;
-  return async (name) => readFileSync(join(dir, `${name}.wgsl`), 'utf8');
 }
 
 export function hostFacts(): Record<string, string | number> {
@@ -182,7 +174,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
     const { WebGpuEngine } = await import('../../src/engine/webgpu/webgpuEngine.ts');
     const gpu = await acquireDevice();
     const meter = meterDeviceMemory(gpu.device);
-    const engine = await WebGpuEngine.create({ gpu, shaderLoader: gridShaderLoader() });
+    const engine = await WebGpuEngine.create({ gpu });
     const adapter = adapterFacts(gpu.adapterInfo, gpu.path);
     emit(
       `webgpu: ${adapter.description} via ${gpu.path}, ${gpu.featureLevel} feature level, software: ${adapter.software}` +
@@ -224,7 +216,6 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
         repetitions: settings.repetitions,
         steps: settings.steps,
         gpu: g.gpu,
-        shaderLoader: gridShaderLoader(),
       };
       g.meter.reset();
       const row =

@@ -27,6 +27,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       repetitions: { type: 'string' },
       steps: { type: 'string' },
       'max-row-seconds': { type: 'string' },
+      'per-invocation': { type: 'string' },
       peer: { type: 'string' },
       targets: { type: 'string' },
       threads: { type: 'string' },
@@ -49,7 +50,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   const onLine = (l: string) => process.stderr.write(`${l}\n`);
 
   if (backend === 'cpu') {
-    for (const option of ['dense-sizes', 'max-row-seconds'] as const) {
+    for (const option of ['dense-sizes', 'max-row-seconds', 'per-invocation'] as const) {
       if (values[option] !== undefined) throw new UsageError(`--${option}: only with --backend webgpu`);
     }
     const sizes = parseSizes('sizes', values.sizes ?? '1e4,1e5,1e6');
@@ -63,8 +64,17 @@ export async function benchCommand(args: string[]): Promise<number> {
   const sizes = parseSizes('sizes', values.sizes ?? '1e3,1e4,1e5,1e6');
   const denseSizes = parseSizes('dense-sizes', values['dense-sizes'] ?? '4096,16384');
   const maxRowSeconds = parsePositiveInt('max-row-seconds', values['max-row-seconds'], 120)!;
+  const neuronsPerInvocation = parsePositiveInt('per-invocation', values['per-invocation'], undefined);
   const { runWebGpuBench, formatWebGpuBench } = await import('../../bench/webgpuBench.ts');
-  const report = await runWebGpuBench({ sizes, denseSizes, repetitions, steps, maxRowSeconds, onLine });
+  const report = await runWebGpuBench({
+    sizes,
+    denseSizes,
+    repetitions,
+    steps,
+    maxRowSeconds,
+    neuronsPerInvocation,
+    onLine,
+  });
   process.stdout.write(`${formatWebGpuBench(report)}\n`);
   return 0;
 }
@@ -72,7 +82,7 @@ export async function benchCommand(args: string[]): Promise<number> {
 /** `--peer brian2 [--sizes …] [--targets numpy,cython,cpp_standalone] [--steps S] [--repetitions R]`. */
 async function peerBench(values: Record<string, string | boolean | undefined>): Promise<number> {
   if (values.peer !== 'brian2') throw new UsageError(`--peer: only brian2 (got "${values.peer}")`);
-  for (const option of ['backend', 'dense-sizes'] as const) {
+  for (const option of ['backend', 'dense-sizes', 'per-invocation'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option}: not with --peer`);
   }
   const { BRIAN2_TARGETS } = await import('../../bench/peers/brian2.ts');
@@ -158,7 +168,14 @@ export function gridSizes(maxN: number): number[] {
 
 /** `--grid`: bench/grid/run.ts; options and defaults in README (Benchmark grid). */
 async function gridBench(values: Record<string, string | boolean | undefined>): Promise<number> {
-  for (const option of ['backend', 'peer', 'targets', 'dense-sizes', 'max-row-seconds'] as const) {
+  for (const option of [
+    'backend',
+    'peer',
+    'targets',
+    'dense-sizes',
+    'max-row-seconds',
+    'per-invocation',
+  ] as const) {
     if (values[option] !== undefined) {
       throw new UsageError(`--${option}: not with --grid${option === 'backend' ? ' (use --backends)' : ''}`);
     }

@@ -29,6 +29,7 @@ Usage:
   latentspike run NAME|RUN.json [--backend cpu|webgpu|auto] [--threads N|auto] [--seeds N] [--trials N] [--out DIR]
   latentspike list
   latentspike bench --backend cpu|webgpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200] [--threads 1|N|auto]
+                    (webgpu: [--dense-sizes 4096,16384] [--max-row-seconds 120] [--per-invocation N])
   latentspike bench --peer brian2 [--sizes 1e3,1e4,1e5,1e6] [--targets numpy,cython,cpp_standalone]
   latentspike bench --grid [--max-n 1e3] [--ranks 1,2,8,32] [--backends cpu,webgpu,browser] [--out out/bench-grid] (README: Benchmark grid)
   latentspike table [--out FILE] [--backend ...]

@@ -51,6 +51,18 @@ describe('latentspike CLI', () => {
     expect(threads.stderr).toMatch(/--threads: must be a positive integer \(got "two"\)/);
   });
 
+  it('bench --per-invocation takes a positive integer and only the WebGPU bench', () => {
+    const bad = cli('bench', '--backend', 'webgpu', '--per-invocation', '0');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--per-invocation: must be a positive integer \(got "0"\)/);
+    const cpu = cli('bench', '--backend', 'cpu', '--per-invocation', '4');
+    expect(cpu.status).toBe(2);
+    expect(cpu.stderr).toMatch(/--per-invocation: only with --backend webgpu/);
+    expect(cli('bench', '--grid', '--per-invocation', '4').stderr).toMatch(
+      /--per-invocation: not with --grid/,
+    );
+  });
+
   it('run writes metrics, result and plots, and prints the paper’s values beside ours', () => {
     const dir = tmp();
     const r = cli('run', 'fig5', '--backend', 'cpu', '--out', dir);

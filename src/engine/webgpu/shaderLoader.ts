@@ -7,10 +7,16 @@
 /** Returns the text of shaders/<name>.wgsl. */
 export type ShaderLoader = (name: string) => Promise<string>;
 
-/** Node: reads the file next to the repository's other shaders. */
+/**
+ * Node: reads the file from $LATENTSPIKE_SHADER_DIR when set (the packed device bundle,
+ * bench/device/run.sh, where this module is bundled away from shaders/), else from the
+ * repository's shaders/.
+ */
 export const nodeShaderLoader: ShaderLoader = async (name) => {
   const { readFile } = await import('node:fs/promises');
-  return readFile(new URL(`../../../shaders/${name}.wgsl`, import.meta.url), 'utf8');
+  const dir = process.env.LATENTSPIKE_SHADER_DIR;
+  const file = `${name}.wgsl`;
+  return readFile(dir ? `${dir}/${file}` : new URL(`../../../shaders/${file}`, import.meta.url), 'utf8');
 };
 
 export function defaultShaderLoader(): ShaderLoader {
