@@ -99,9 +99,14 @@ fn integrate_voltage(dtl: f32, v: f32, ff: f32, r: f32) -> f32 {
   return v + dtl * ((-v + ff) + r / dtl);
 }
 
+/** The Philox key of the run's noise: (seed mod 2^32, floor(seed / 2^32)). */
+fn noise_key() -> vec2<u32> {
+  return vec2<u32>(params.seed_lo, params.seed_hi);
+}
+
 /** The voltage noise of neuron i at step t: noise_scale·ξ(seed, trial, i, t) (philox.wgsl). */
 fn voltage_noise(scale: f32, i: u32, t: u32, trial: u32) -> f32 {
-  return scale * philox_standard_normal(vec2<u32>(params.seed_lo, params.seed_hi), trial, i, t);
+  return scale * philox_standard_normal(noise_key(), trial, i, t);
 }
 
 /** MODEL.md §3 phase 3 with the noise of the population, when it has any. */

@@ -64,10 +64,10 @@
 // one or two modules).
 //
 // Dispatch: trials × Σ_p ⌈(size_p + start_p mod 4) / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉
-// workgroups (pipelines.ts's allWorkgroups per trial) in slices, each slice's first workgroup in
-// `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE (override, a power of two) is chosen by the host within
-// the device's limits: 256 fills a workgroup on every adapter seen; the tree takes 9 barriers per
-// four slots. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
+// workgroups (gpuNetwork.ts's allWorkgroups per trial) in slices, each slice's first workgroup in
+// `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE (override, a power of
+// two) is chosen by the host within the device's limits: 256 fills a workgroup on every adapter
+// seen; the tree takes 9 barriers per four slots. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
 // software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
 // (pipelines.ts): fewer, fuller workgroups cut the barriers per step by that factor.
 // QUADS (override; the host sets it where NEURONS_PER_INVOCATION is a multiple of 4 and no
@@ -98,7 +98,7 @@ override SHARED_ENCODERS: bool = false;
 override ENCODER_RUNS: bool = false;
 override RECORD_SPIKES: bool = true;
 override CHANNELS: u32 = 4u;
-/** The vector path (header): set by the host where NEURONS_PER_INVOCATION is a multiple of 4 and no population has pulse synapses. */
+/** The vector path (header): set where NEURONS_PER_INVOCATION is a multiple of 4 and no population has pulse synapses. */
 override QUADS: bool = false;
 override OWN_CHANNELS: u32 = 4u;
 /**
@@ -199,10 +199,6 @@ fn step_core(i: u32, t: u32, s: Shared, v: f32, allowed: u32, ff: f32, g: f32, s
 fn exponential_trace(pop: Population, g_exp: f32, fired: bool) -> f32 {
   let decayed = g_exp - pop.decay_dt * g_exp;
   return select(decayed, decayed + pop.rate, fired);
-}
-
-fn noise_key() -> vec2<u32> {
-  return vec2<u32>(params.seed_lo, params.seed_hi);
 }
 
 struct Updated {
@@ -510,7 +506,7 @@ fn main(
       }
     }
     // Edge neurons exist only in a population's first and last workgroups.
-    if (cover.edges > 0u && lid.x < cover.edges) {
+    if (lid.x < cover.edges) {
       let i = edge_neuron(cover, begin, lid.x);
       let u = update_neuron(i, t, s);
       for (var g = 0u; g < HELD; g++) {
