@@ -87,6 +87,7 @@ describe('buildGpuNetwork', () => {
     const f32 = new Float32Array(g.consts.buffer);
     const words = g.consts;
     const ranges = net.populations.flatMap((p) => workgroupRanges(p.start, p.size, span));
+    expect(g.allWorkgroups).toBe(ranges.length);
     let skippedNonzero = 0;
     let listedZero = 0;
     ranges.forEach(([a, b], w) => {

@@ -32,6 +32,11 @@ export interface GpuNetwork {
   populations: PopulationParams[];
   /** stepAll.wgsl's specialisation for this network (the run adds RECORD_SPIKES). */
   stepAll: Omit<StepAllConstants, 'RECORD_SPIKES'>;
+  /**
+   * stepAll's workgroups per trial (workgroupRanges over the populations, in order): the rows of its
+   * channel table here, and of partials (params.workgroups) in a run, so the two cannot disagree.
+   */
+  allWorkgroups: number;
 }
 
 /** `words` rounded up to a multiple of 4: where the next vec4-aligned section may start. */
@@ -83,10 +88,15 @@ export function workgroupRanges(start: number, size: number, span: number): [num
 /**
  * Encoder runs (stepAll.wgsl's ENCODER_RUNS): maximal blocks of consecutive neurons of one
  * population with the same encoder row in f32. runOf[i] is neuron i's run, first[r] the first neuron
- * of run r. Null when some workgroup of `shape` covers more runs than it has lanes (one lane sums a
- * run), or when every recurrent population is one run (SHARED_ENCODERS, no tables needed).
+ * of run r. Null when some range of `ranges` (stepAll's workgroups) covers more runs than `lanes`
+ * (one lane sums a run), or when every recurrent population is one run (SHARED_ENCODERS, no tables
+ * needed).
  */
-function encoderRuns(net: CompiledNetwork, shape: AllShape): { runOf: Uint32Array; first: number[] } | null {
+function encoderRuns(
+  net: CompiledNetwork,
+  lanes: number,
+  ranges: [number, number][],
+): { runOf: Uint32Array; first: number[] } | null {
   const { N, L, encoders, populations } = net;
   const sameRow = (i: number, j: number) => {
     for (let l = 0; l < L; l++) {
@@ -104,11 +114,7 @@ function encoderRuns(net: CompiledNetwork, shape: AllShape): { runOf: Uint32Arra
     }
     shared &&= !p.recurrence || runOf[p.start] === first.length - 1;
   }
-  const fits = populations.every((p) =>
-    workgroupRanges(p.start, p.size, shape.span).every(
-      ([a, stop]) => runOf[stop - 1] - runOf[a] + 1 <= shape.lanes,
-    ),
-  );
+  const fits = ranges.every(([a, stop]) => runOf[stop - 1] - runOf[a] + 1 <= lanes);
   return fits && !shared ? { runOf, first } : null;
 }
 
@@ -145,7 +151,7 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   const offRuns = quadAligned(offOwn + ranges.length * K);
   // Runs replace L loads per neuron by two (its run, the run's sum) plus L per lane: they pay where
   // a lane covers several neurons (software adapters) and L > 2.
-  const runs = shape && shape.span > shape.lanes && L > 2 ? encoderRuns(net, shape) : null;
+  const runs = shape && shape.span > shape.lanes && L > 2 ? encoderRuns(net, shape.lanes, ranges) : null;
   const words = new Uint32Array(quadAligned(offRuns + (runs ? stride + runs.first.length : 0)));
   const f32 = new Float32Array(words.buffer);
 
@@ -281,6 +287,7 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
       CHANNELS: K,
       OWN_CHANNELS: own.reduce((most, mine) => Math.max(most, mine.length), 0),
     },
+    allWorkgroups: ranges.length,
   };
 }
 

@@ -12,7 +12,7 @@ import { createBindGroupLayouts } from './layout.ts';
 import { partShift } from './resources.ts';
 import { compileShader, composeShader } from './shaders.ts';
 import type { ShaderLoader } from './shaderLoader.ts';
-import { workgroupRanges, type AllShape } from './gpuNetwork.ts';
+import type { AllShape } from './gpuNetwork.ts';
 
 /** Preferred invocations per workgroup of the per-step kernels: a power of two within the limits. */
 const PREFERRED_WORKGROUP_SIZE = 256;
@@ -154,16 +154,6 @@ export class Pipelines {
   stepWorkgroups(kernel: StepKernel, N: number): number {
     const perInvocation = kernel === 'stepRate' ? this.neuronsPerInvocation : 1;
     return Math.ceil(N / (this.workgroupSize * perInvocation));
-  }
-
-  /**
-   * Workgroups of stepAll per trial (one row of partials each): every population its own
-   * (gpuNetwork.ts's workgroupRanges), in population order, so that a workgroup's population is
-   * uniform (stepAll.wgsl).
-   */
-  allWorkgroups(populations: readonly { start: number; size: number }[]): number {
-    const { span } = this.allShape;
-    return populations.reduce((sum, p) => sum + workgroupRanges(p.start, p.size, span).length, 0);
   }
 
   /** stepAll's workgroups: their lanes and the neurons they cover (gpuNetwork.ts's encoder runs). */

@@ -138,8 +138,7 @@ export class TrialRunner {
   ) {
     const [first, second] = kernelsOf(net);
     // Workgroups of the step's first kernel per trial: the rows of partials it writes (params.workgroups).
-    const workgroups =
-      first === 'stepAll' ? pipelines.allWorkgroups(net.populations) : pipelines.stepWorkgroups(first, net.N);
+    const workgroups = first === 'stepAll' ? gpuNet.allWorkgroups : pipelines.stepWorkgroups(first, net.N);
     const K = gpuNet.K;
     const trialStateBytes = gpuNet.stateWords * 4;
     const rowBytes = Math.max(K, 3) * 4;
