@@ -62,33 +62,31 @@ say "Vulkan driver manifest: ${VK_DRIVER_FILES:-${VK_ICD_FILENAMES:-none set}}; 
 
 if [ "${1:-}" = "--bench" ]; then
   shift
-  say "latentspike bench --backend webgpu $* (stopped after ${SECONDS_BUDGET} s)"
-  timeout -s INT -k 60 "$SECONDS_BUDGET" "$U/bin/node" "$U/app/latentspike.js" bench --backend webgpu "$@" \
-    > >(tee "$OUT/bench.txt" | tee -a "$LOG") 2> >(tee -a "$LOG" >&2)
-  STATUS=$?
-  wait
-  say "exit $STATUS; results in $OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
-  rm -rf "$U"
-  exit "$STATUS"
+  set -- bench --backend webgpu "$@"
+  TABLE="$OUT/bench.txt"
+else
+  # Default device grid: WebGPU only (the CPU engine is measured on the development machine), every
+  # rank and rule, N = 10² … 10⁷ (one-per-step and sequential to 10⁵), baselines to 16 384.
+  if [ "$#" -eq 0 ]; then
+    set -- --backends webgpu --max-n 1e7 --serial-max-n 1e5 --dense-max-n 16384 --repetitions 5 --steps 101 \
+      --max-point-seconds 40
+  fi
+  WORK="$U/grid"
+  mkdir -p "$WORK"
+  [ -n "${LATENTSPIKE_RESUME:-}" ] && [ -f "$LATENTSPIKE_RESUME" ] && cp "$LATENTSPIKE_RESUME" "$WORK/grid.json"
+  set -- bench --grid --out "$WORK" "$@"
+  TABLE=/dev/null # the grid writes its own files
 fi
-
-# Default device grid: WebGPU only (the CPU engine is measured on the development machine), every
-# rank and rule, N = 10² … 10⁷ (one-per-step and sequential to 10⁵), baselines to 16 384.
-if [ "$#" -eq 0 ]; then
-  set -- --backends webgpu --max-n 1e7 --serial-max-n 1e5 --dense-max-n 16384 --repetitions 5 --steps 101 \
-    --max-point-seconds 40
-fi
-WORK="$U/grid"
-mkdir -p "$WORK"
-[ -n "${LATENTSPIKE_RESUME:-}" ] && [ -f "$LATENTSPIKE_RESUME" ] && cp "$LATENTSPIKE_RESUME" "$WORK/grid.json"
-say "latentspike bench --grid $* (stopped after ${SECONDS_BUDGET} s)"
-timeout -s INT -k 60 "$SECONDS_BUDGET" "$U/bin/node" "$U/app/latentspike.js" bench --grid --out "$WORK" "$@" \
-  > >(tee -a "$LOG") 2> >(tee -a "$LOG" >&2)
+say "latentspike $* (stopped after ${SECONDS_BUDGET} s)"
+timeout -s INT -k 60 "$SECONDS_BUDGET" "$U/bin/node" "$U/app/latentspike.js" "$@" \
+  > >(tee "$TABLE" | tee -a "$LOG") 2> >(tee -a "$LOG" >&2)
 STATUS=$?
 wait
-for f in grid.json grid.csv grid.md; do [ -f "$WORK/$f" ] && cp "$WORK/$f" "$OUT/"; done
-ls "$WORK"/*.svg >/dev/null 2>&1 && tar -C "$WORK" -czf "$OUT/plots.tar.gz" $(cd "$WORK" && ls *.svg)
-[ "$STATUS" -eq 124 ] && say "stopped after ${SECONDS_BUDGET} s (LATENTSPIKE_DEVICE_SECONDS): finished points are kept"
+if [ -n "${WORK:-}" ]; then
+  for f in grid.json grid.csv grid.md; do [ -f "$WORK/$f" ] && cp "$WORK/$f" "$OUT/"; done
+  ls "$WORK"/*.svg >/dev/null 2>&1 && tar -C "$WORK" -czf "$OUT/plots.tar.gz" $(cd "$WORK" && ls *.svg)
+  [ "$STATUS" -eq 124 ] && say "stopped after ${SECONDS_BUDGET} s (LATENTSPIKE_DEVICE_SECONDS): finished points are kept"
+fi
 say "exit $STATUS; results in $OUT: $(cd "$OUT" && ls | tr '\n' ' ')"
 rm -rf "$U"
 exit "$STATUS"
