@@ -13,7 +13,7 @@
 // | 1/3           | control       | read_write | array<Control>     | [trials]: step counter t, spike events this chunk (atomic) |
 // | 1/4, 1/5      | state_1, state_2 | read_write | array<u32>      | split runs only: the further parts of state (splitArrays.wgsl) |
 // | 2/0           | events        | read_write | array<vec2<u32>>   | [trials][event_capacity]: (step, global neuron) |
-// | 2/1           | latentRecord  | read_write | array<f32>         | [trials][samples][K], sample k is t = k·every |
+// | 2/1           | latentRecord  | read_write | array<f32>         | [trials][record_window][K], a ring: sample s (t = s·every) in row s mod record_window, pulled by the host (latentRecord.ts) before it is overwritten |
 //
 // [trials]: the trials of the batch running together (params.trial is the first one's index in
 // the run): all of them on the batched paths (smallNetwork.wgsl, and stepAll/stepRate + latents),
@@ -96,12 +96,12 @@ struct Params {
   steps_per_dispatch: u32, // small-network kernel: steps one dispatch may run
   trial_words: u32,    // words of state per trial (stride of state's [trials] sections)
   step_event_bound: u32, // most events one step can add (1 one-per-step, N otherwise)
-  record_stride: u32,  // words of latentRecord per trial
+  record_stride: u32,  // words of latentRecord per trial: record_window · K
   record_spikes: u32,
   off_own: u32,        // stepAll: own-channel order per workgroup, [W][K] (gpuNetwork.ts)
   off_runs: u32,       // stepAll with ENCODER_RUNS: u32 runOf[N], first[runs] (gpuNetwork.ts)
   stride: u32,         // N': N rounded up to a multiple of 4, the words of a per-neuron section
-  _pad1: u32,
+  record_window: u32,  // rows per trial of the latentRecord ring: sample s in row s mod record_window
   _pad2: u32,
   pops: array<Population, MAX_POPULATIONS>,
 }

@@ -219,7 +219,8 @@ fn better(a: Candidate, b: Candidate) -> bool {
 /**
  * MODEL.md §6, the end of step t for one trial (one invocation calls it): with the step's
  * s_k = Σ_i proj[k][i]·ĝ_i at latent[latent_base + k], y_k ← e^{−λ_r·dt}·y_k + s_k (readout_decay
- * is 0 for the rate model: y = D·r, unfiltered), recorded when t is on the grid.
+ * is 0 for the rate model: y = D·r, unfiltered), recorded when t is on the grid, in the trial's
+ * ring of record_window rows (the host pulls each row before the ring comes round to it).
  */
 fn finish_readout(latent_base: u32, record_base: u32, t: u32) {
   let record = params.record_latents != 0u && t % params.every == 0u;
@@ -228,7 +229,7 @@ fn finish_readout(latent_base: u32, record_base: u32, t: u32) {
     let y = params.readout_decay * latent[at] + latent[latent_base + k];
     latent[at] = y;
     if (record) {
-      latentRecord[record_base + (t / params.every) * params.k + k] = y;
+      latentRecord[record_base + ((t / params.every) % params.record_window) * params.k + k] = y;
     }
   }
 }

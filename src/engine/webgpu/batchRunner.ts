@@ -17,7 +17,8 @@ import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { Pipelines } from './pipelines.ts';
-import { readBuffer, readRanges } from './readback.ts';
+import { LatentRecord } from './latentRecord.ts';
+import { readBuffer, readGroups, readRanges } from './readback.ts';
 import {
   BATCH_BYTES,
   createRunResources,
@@ -26,7 +27,7 @@ import {
   type RunResources,
   type RunSizes,
 } from './resources.ts';
-import { eventTrains, latentSeries, readCountsAndSeries, runBatches, spikeCounts } from './results.ts';
+import { eventTrains, readCounts, runBatches, spikeCounts } from './results.ts';
 
 /** Steps one dispatch runs per trial: keeps a single dispatch short on a real GPU's watchdog. */
 const STEPS_PER_DISPATCH = 256;
@@ -48,6 +49,17 @@ function stepsPerDispatch(chunkSteps: number | undefined): number {
   return 1;
 }
 
+/**
+ * Dispatches per submit for `lanes` lanes (trials × lanes per trial): LANE_STEPS_PER_SUBMIT lane-steps,
+ * and no more than RunOptions.chunkSteps steps.
+ */
+function dispatchesPerSubmit(lanes: number, perDispatch: number, chunkSteps: number | undefined): number {
+  return Math.min(
+    Math.max(1, Math.floor(LANE_STEPS_PER_SUBMIT / (lanes * perDispatch))),
+    Math.max(1, Math.floor((chunkSteps ?? Infinity) / perDispatch)),
+  );
+}
+
 /** The small-network kernel runs every model and rule but the `all` rule. */
 export function batchable(net: CompiledNetwork): boolean {
   return net.model === 'rate' || net.spikeRule !== 'all';
@@ -65,31 +77,40 @@ export class BatchRunner {
     /** Event slots per trial per submit. */
     private readonly eventCapacity: number,
     private readonly stepEventBound: number,
-    /**
-     * Steps per dispatch, and at most how many a submit may run (RunOptions.chunkSteps): fewer only
-     * when a trial stops early to keep its events from overflowing.
-     */
+    /** Rows per trial of the latent record's ring (latentRecord.ts). */
+    private readonly recordWindow: number,
+    /** Steps per dispatch (stepsPerDispatch). */
     private readonly stepsPerDispatch: number,
-    private readonly maxChunkSteps: number,
+    /** RunOptions.chunkSteps: at most this many steps per submit. */
+    private readonly chunkSteps: number | undefined,
   ) {}
 
   /**
-   * The buffers a run of `net` on this path allocates (shared with WebGpuEngine.bindingError);
-   * `maxTrials` caps the trials per batch.
+   * The buffers a run of `net` on this path allocates, with `workgroupSize` lanes per trial (shared
+   * with WebGpuEngine.bindingError); `maxTrials` caps the trials per batch.
    */
   static sizes(
     gpu: GpuDevice,
     pipelines: Pipelines,
     net: CompiledNetwork,
     gpuNet: GpuNetwork,
-    maxTrials?: number,
+    workgroupSize: number,
+    options: { chunkSteps?: number; maxTrials?: number } = {},
   ) {
     const { limits } = gpu.device;
+    const { chunkSteps, maxTrials } = options;
     const recordSpikes = net.record.spikes && net.model === 'spiking';
     const stepEventBound = recordSpikes ? (net.spikeRule === 'one-per-step' ? 1 : net.N) : 0;
     const eventCapacity = recordSpikes ? Math.max(stepEventBound, Math.min(EVENT_SLOTS_PER_TRIAL, net.S)) : 0;
+    // Samples are pulled after every submit; one trial alone runs the most steps in a submit.
+    const perDispatch = stepsPerDispatch(chunkSteps);
+    const recordWindow = LatentRecord.window(
+      net,
+      gpuNet,
+      dispatchesPerSubmit(workgroupSize, perDispatch, chunkSteps) * perDispatch,
+    );
     const stateBytes = gpuNet.stateWords * 4;
-    const perTrial = stateBytes + 4 * (2 * gpuNet.K + gpuNet.scalars.record_stride) + 8 * eventCapacity;
+    const perTrial = stateBytes + 4 * (2 * gpuNet.K + recordWindow * gpuNet.K) + 8 * eventCapacity;
     const batchSize = Math.max(
       1,
       Math.min(
@@ -106,11 +127,11 @@ export class BatchRunner {
       partialsBytes: 4,
       trials: batchSize,
       eventsBytes: batchSize * eventCapacity * 8,
-      latentRecordBytes: batchSize * gpuNet.scalars.record_stride * 4,
+      latentRecordBytes: batchSize * recordWindow * gpuNet.K * 4,
       maxWorkgroups: batchSize,
       workgroupSize: pipelines.workgroupSize,
     };
-    return { sizes, batchSize, eventCapacity, stepEventBound };
+    return { sizes, batchSize, eventCapacity, stepEventBound, recordWindow };
   }
 
   static async create(
@@ -122,13 +143,13 @@ export class BatchRunner {
     options: { chunkSteps?: number; maxTrials?: number } = {},
   ): Promise<BatchRunner> {
     const { device } = gpu;
-    const { chunkSteps, maxTrials } = options;
-    const { sizes, batchSize, eventCapacity, stepEventBound } = BatchRunner.sizes(
+    const { sizes, batchSize, eventCapacity, stepEventBound, recordWindow } = BatchRunner.sizes(
       gpu,
       pipelines,
       net,
       gpuNet,
-      maxTrials,
+      workgroupSize,
+      options,
     );
     const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
     if (plan instanceof Error) throw plan;
@@ -147,8 +168,9 @@ export class BatchRunner {
       batchSize,
       eventCapacity,
       stepEventBound,
-      stepsPerDispatch(chunkSteps),
-      chunkSteps ?? Infinity,
+      recordWindow,
+      stepsPerDispatch(options.chunkSteps),
+      options.chunkSteps,
     );
   }
 
@@ -196,6 +218,8 @@ export class BatchRunner {
           steps_per_dispatch: perDispatch,
           step_event_bound: this.stepEventBound,
           record_spikes: this.stepEventBound > 0 ? 1 : 0,
+          record_window: this.recordWindow,
+          record_stride: this.recordWindow * K,
         },
         gpuNet.populations,
       ),
@@ -207,24 +231,20 @@ export class BatchRunner {
     for (let b = 0; b < trials; b++) {
       res.state.write(b * trialWords * 4, state);
       queue.writeBuffer(res.latent, b * 2 * K * 4, latent);
-      if (net.record.latents)
-        queue.writeBuffer(res.latentRecord, b * gpuNet.scalars.record_stride * 4, gpuNet.y0);
       control[2 * b] = 1;
     }
     queue.writeBuffer(res.control, 0, control);
+    const record = new LatentRecord(net, gpuNet, trials, this.recordWindow);
 
-    const lanes = trials * this.workgroupSize;
-    const perSubmit = Math.min(
-      Math.max(1, Math.floor(LANE_STEPS_PER_SUBMIT / (lanes * perDispatch))),
-      Math.max(1, Math.floor(this.maxChunkSteps / perDispatch)),
-    );
+    const perSubmit = dispatchesPerSubmit(trials * this.workgroupSize, perDispatch, this.chunkSteps);
     const chunks = Array.from({ length: trials }, () => [] as { events: Uint32Array; count: number }[]);
     // The batch's first trial's recordings up to its step, read while the queue is idle.
     const partial = async (step: number): Promise<TrialResult> => {
       if (this.destroyed) throw abortError();
       const trialSoFar: TrialResult = {
-        ...(await readCountsAndSeries(device, net, gpuNet, res.state, res.latentRecord)),
+        spikeCounts: await readCounts(device, net, gpuNet, res.state),
         spikes: net.record.spikes ? eventTrains(net, chunks[0], false) : null,
+        ...record.series(0),
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };
@@ -246,7 +266,7 @@ export class BatchRunner {
       queue.submit([encoder.finish()]);
       control.set(new Uint32Array(await readBuffer(device, res.control, 0, 8 * trials)));
       this.gpu.throwIfFailed();
-      await this.collectEvents(control, chunks);
+      await this.collect(control, chunks, record);
       let done = 0;
       let finished = true;
       for (let b = 0; b < trials; b++) {
@@ -261,40 +281,42 @@ export class BatchRunner {
     }
 
     const words = new Uint32Array(await readRanges(device, res.state.ranges(0, trials * trialWords * 4)));
-    const record = net.record.latents
-      ? new Float32Array(
-          await readBuffer(device, res.latentRecord, 0, trials * gpuNet.scalars.record_stride * 4),
-        )
-      : null;
     this.gpu.throwIfFailed();
     const countsAt = gpuNet.scalars.st_count;
-    const stride = gpuNet.scalars.record_stride;
     return Array.from({ length: trials }, (_, b) => ({
       spikeCounts: spikeCounts(
         net,
         words.subarray(b * trialWords + countsAt, b * trialWords + countsAt + net.N),
       ),
       spikes: net.record.spikes ? eventTrains(net, chunks[b], false) : null,
-      ...latentSeries(net, gpuNet, record && record.subarray(b * stride, (b + 1) * stride)),
+      ...record.series(b),
     }));
   }
 
-  /** Pulls every trial's events of the last submit (control[2b + 1] of them) in one gather. */
-  private async collectEvents(
+  /**
+   * Pulls every trial's events of the last submit (control[2b + 1] of them) and the latent samples
+   * it wrote (up to its step counter control[2b]) in one gather.
+   */
+  private async collect(
     control: Uint32Array,
     chunks: { events: Uint32Array; count: number }[][],
+    record: LatentRecord,
   ): Promise<void> {
-    if (this.stepEventBound === 0) return;
     const trials = chunks.length;
-    const ranges = Array.from({ length: trials }, (_, b) => ({
+    const eventRanges = Array.from({ length: trials }, (_, b) => ({
       source: this.resources.events,
       offset: b * this.eventCapacity * 8,
-      size: control[2 * b + 1] * 8,
+      size: this.stepEventBound > 0 ? control[2 * b + 1] * 8 : 0,
     }));
-    const gathered = new Uint32Array(await readRanges(this.gpu.device, ranges));
+    const samples = record.pull(this.resources.latentRecord, (b) =>
+      record.samplesThrough(control[2 * b] - 1),
+    );
+    const [eventBytes, sampleBytes] = await readGroups(this.gpu.device, [eventRanges, samples.ranges]);
+    samples.store(new Float32Array(sampleBytes));
+    const gathered = new Uint32Array(eventBytes);
     let at = 0;
     for (let b = 0; b < trials; b++) {
-      const count = control[2 * b + 1];
+      const count = eventRanges[b].size / 8;
       if (count > 0) chunks[b].push({ events: gathered.subarray(at, at + 2 * count), count });
       at += 2 * count;
     }

@@ -13,7 +13,14 @@ const fr = Math.fround;
 
 /** Params fields that depend on how a run is dispatched, not on the network (set by the runners). */
 export type RunScalar =
-  'trial' | 'event_capacity' | 'workgroups' | 'steps_per_dispatch' | 'step_event_bound' | 'record_spikes';
+  | 'trial'
+  | 'event_capacity'
+  | 'workgroups'
+  | 'steps_per_dispatch'
+  | 'step_event_bound'
+  | 'record_spikes'
+  | 'record_window'
+  | 'record_stride';
 
 export interface GpuNetwork {
   /** Neurons, channels + readouts. */
@@ -236,7 +243,6 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
       beta: net.beta,
       s: S,
       trial_words: sections.words,
-      record_stride: net.record.latents ? samples * K : 0,
       stride,
       off_bias: off.bias,
       off_self_w: off.selfW,

@@ -70,7 +70,7 @@ export const PARAMS_FIELDS = {
   off_own: 'u32',
   off_runs: 'u32',
   stride: 'u32',
-  _pad1: 'u32',
+  record_window: 'u32',
   _pad2: 'u32',
 } as const satisfies Record<string, FieldType>;
 

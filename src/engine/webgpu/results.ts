@@ -1,12 +1,12 @@
 // GPU words → a TrialResult's parts, shared by the per-step and the batched paths: spike events
-// split by population, spike counts, latent and readout series; and the loop over a run's batches
-// of trials.
+// split by population and spike counts (latent and readout series: latentRecord.ts); and the loop
+// over a run's batches of trials.
 
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { RunnerGate } from '../checkpoint.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GpuNetwork } from './gpuNetwork.ts';
-import { readGroups } from './readback.ts';
+import { readRanges } from './readback.ts';
 import type { PartedBuffer } from './resources.ts';
 
 /**
@@ -46,41 +46,15 @@ export function spikeCounts(net: CompiledNetwork, counts: Uint32Array): Int32Arr
   return net.populations.map((p) => Int32Array.from(counts.subarray(p.start, p.start + p.size)));
 }
 
-/**
- * A trial's spike counts, latents and readouts so far (for a paused run's partial result), read
- * from its state buffer's counter words and its latent record in one submit; spike trains are the
- * caller's, from the events it already holds.
- */
-export async function readCountsAndSeries(
+/** The batch's first trial's spike counts so far (a paused run's partial result). */
+export async function readCounts(
   device: GPUDevice,
   net: CompiledNetwork,
   gpuNet: GpuNetwork,
   state: PartedBuffer,
-  latentRecord: GPUBuffer,
-): Promise<Pick<TrialResult, 'spikeCounts' | 'latents' | 'readouts'>> {
-  const [counts, record] = await readGroups(device, [
-    state.ranges(gpuNet.scalars.st_count * 4, net.N * 4),
-    [{ source: latentRecord, offset: 0, size: net.record.latents ? gpuNet.scalars.record_stride * 4 : 0 }],
-  ]);
-  return {
-    spikeCounts: spikeCounts(net, new Uint32Array(counts)),
-    ...latentSeries(net, gpuNet, net.record.latents ? new Float32Array(record) : null),
-  };
-}
-
-/** Latent channels and readouts from one trial's record [samples][K] (null when not recorded). */
-export function latentSeries(
-  net: CompiledNetwork,
-  gpuNet: GpuNetwork,
-  record: Float32Array | null,
-): Pick<TrialResult, 'latents' | 'readouts'> {
-  if (!record) return { latents: null, readouts: null };
-  const { K, samples } = gpuNet;
-  const column = (k: number) => Float64Array.from({ length: samples }, (_, s) => record[s * K + k]);
-  return {
-    latents: net.channels.map((_, l) => column(l)),
-    readouts: net.readouts.map((_, r) => column(net.L + r)),
-  };
+): Promise<Int32Array[]> {
+  const counts = await readRanges(device, state.ranges(gpuNet.scalars.st_count * 4, net.N * 4));
+  return spikeCounts(net, new Uint32Array(counts));
 }
 
 /**

@@ -6,8 +6,8 @@
 //   `one-per-step`  stepDelta.wgsl, selectOne.wgsl
 //   `sequential`    stepDelta.wgsl, spikeSequential.wgsl
 //   rate model      stepRate.wgsl, latents.wgsl
-// Only the chunk's spike events come back between chunks; latent traces accumulate on the GPU and
-// are pulled once per batch.
+// Between chunks the chunk's spike events and latent samples come back (the samples from a ring
+// of two chunks' rows, latentRecord.ts); spike counts are pulled once per batch.
 //
 // Trials: under the `all` rule and the rate model the trials run in batches, every trial of a
 // batch in the same dispatches (stepAll/stepRate run trials × workgroups workgroups, latents.wgsl
@@ -20,9 +20,10 @@
 // Chunks are pipelined (CHUNKS_IN_FLIGHT = 2): chunk k+1 is submitted before the host waits for
 // chunk k, and chunk k+2 as soon as chunk k's control words (step counters, event counts) are read,
 // so the GPU always has the next chunk queued. Chunks alternate between two event buffers; chunk
-// k's events (each trial's count·8 bytes, known once its control words are read) are copied into
-// a staging buffer of a small pool (one per slot, grown on demand, reused) by a copy submitted
-// before chunk k+2, which reuses the event buffer, and mapped while chunk k+1 runs.
+// k's events (each trial's count·8 bytes, known once its control words are read) and latent
+// samples are copied into a staging buffer of a small pool (one per slot, grown on demand, reused)
+// by a copy submitted before chunk k+2, which reuses the event buffer and the samples' ring rows,
+// and mapped while chunk k+1 runs.
 
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
@@ -32,7 +33,8 @@ import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
 import type { Pipelines, StepKernel } from './pipelines.ts';
-import { readGroups, type BufferRange } from './readback.ts';
+import { LatentRecord } from './latentRecord.ts';
+import { readGroups, StagingPool } from './readback.ts';
 import {
   BATCH_BYTES,
   createRunResources,
@@ -41,46 +43,13 @@ import {
   type RunResources,
   type RunSizes,
 } from './resources.ts';
-import { eventTrains, latentSeries, readCountsAndSeries, runBatches, spikeCounts } from './results.ts';
+import { eventTrains, readCounts, runBatches, spikeCounts } from './results.ts';
 
 /** Neuron-updates per command buffer (over a batch's trials): bounds one submit's length and the spike-event buffer. */
 const NEURON_STEPS_PER_CHUNK = 1 << 22;
 const MAX_STEPS_PER_CHUNK = 1024;
 /** Chunks submitted ahead of the host: one running, one queued behind it. */
 const CHUNKS_IN_FLIGHT = 2;
-
-/** A MAP_READ buffer per pipeline slot, reused across chunks and grown to the largest read. */
-class StagingPool {
-  private readonly buffers: (GPUBuffer | null)[];
-
-  constructor(
-    private readonly device: GPUDevice,
-    private readonly label: string,
-    slots: number,
-  ) {
-    this.buffers = Array.from({ length: slots }, () => null);
-  }
-
-  /** Slot `slot`'s buffer, at least `bytes` long (the previous one is destroyed when too small). */
-  get(slot: number, bytes: number): GPUBuffer {
-    const current = this.buffers[slot];
-    if (current && current.size >= bytes) return current;
-    current?.destroy();
-    let size = 4096;
-    while (size < bytes) size *= 2;
-    const buffer = this.device.createBuffer({
-      label: `${this.label}[${slot}]`,
-      size,
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
-    this.buffers[slot] = buffer;
-    return buffer;
-  }
-
-  destroy(): void {
-    this.buffers.forEach((b) => b?.destroy());
-  }
-}
 
 /** A submitted chunk: its first step, length, pipeline slot and the map of its control words. */
 interface InFlight {
@@ -121,8 +90,11 @@ export class TrialRunner {
     private readonly stepsPerChunk: number,
     /** Event slots per trial per chunk. */
     private readonly eventCapacity: number,
+    /** Rows per trial of the latent record's ring (latentRecord.ts). */
+    private readonly recordWindow: number,
     private readonly controlStaging: GPUBuffer[],
-    private readonly eventStaging: StagingPool,
+    /** Per pipeline slot: a retired chunk's events and latent samples leave through it. */
+    private readonly chunkStaging: StagingPool,
   ) {}
 
   /**
@@ -142,7 +114,8 @@ export class TrialRunner {
     const K = gpuNet.K;
     const trialStateBytes = gpuNet.stateWords * 4;
     const rowBytes = Math.max(K, 3) * 4;
-    const perTrial = trialStateBytes + 2 * K * 4 + workgroups * rowBytes + gpuNet.scalars.record_stride * 4;
+    // The latent record's ring (at most two chunks' samples) is left out: a few KiB per trial.
+    const perTrial = trialStateBytes + 2 * K * 4 + workgroups * rowBytes;
     const batchSize =
       second === 'latents'
         ? Math.max(
@@ -162,6 +135,8 @@ export class TrialRunner {
     // A neuron spikes at most once per step under every rule, so this capacity cannot overflow;
     // the kernels still count past it and the host checks.
     const eventCapacity = net.record.spikes && net.model === 'spiking' ? net.N * stepsPerChunk : 0;
+    // Samples are pulled when a chunk retires, while the next one runs: two chunks' worth at most.
+    const recordWindow = LatentRecord.window(net, gpuNet, CHUNKS_IN_FLIGHT * stepsPerChunk);
     const sizes: RunSizes = {
       consts: gpuNet.consts,
       stateBytes: batchSize * trialStateBytes,
@@ -170,12 +145,12 @@ export class TrialRunner {
       trials: batchSize,
       eventsBytes: batchSize * eventCapacity * 8,
       eventSets: eventCapacity > 0 ? CHUNKS_IN_FLIGHT : 1,
-      latentRecordBytes: batchSize * gpuNet.scalars.record_stride * 4,
+      latentRecordBytes: batchSize * recordWindow * K * 4,
       neurons: net.N,
       maxWorkgroups: batchSize * workgroups,
       workgroupSize: pipelines.workgroupSize,
     };
-    return { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity };
+    return { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity, recordWindow };
   }
 
   static async create(
@@ -186,7 +161,7 @@ export class TrialRunner {
     options: { chunkSteps?: number; maxTrials?: number } = {},
   ): Promise<TrialRunner> {
     const { device } = gpu;
-    const { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity } = TrialRunner.sizes(
+    const { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity, recordWindow } = TrialRunner.sizes(
       gpu,
       pipelines,
       net,
@@ -219,8 +194,9 @@ export class TrialRunner {
       batchSize,
       stepsPerChunk,
       eventCapacity,
+      recordWindow,
       controlStaging,
-      new StagingPool(device, 'WebGpuEngine.eventStaging', CHUNKS_IN_FLIGHT),
+      new StagingPool(device, 'WebGpuEngine.chunkStaging', CHUNKS_IN_FLIGHT),
     );
   }
 
@@ -231,7 +207,7 @@ export class TrialRunner {
     this.destroyed = true;
     this.resources.destroy();
     this.controlStaging.forEach((b) => b.destroy());
-    this.eventStaging.destroy();
+    this.chunkStaging.destroy();
   }
 
   /** Every trial of the run, batch after batch. */
@@ -257,7 +233,6 @@ export class TrialRunner {
     const { queue } = device;
     const { K } = gpuNet;
     const trialStateBytes = gpuNet.stateWords * 4;
-    const recordBytes = gpuNet.scalars.record_stride * 4;
     queue.writeBuffer(
       res.params,
       0,
@@ -270,6 +245,8 @@ export class TrialRunner {
           steps_per_dispatch: 0,
           step_event_bound: 0,
           record_spikes: this.eventCapacity > 0 ? 1 : 0,
+          record_window: this.recordWindow,
+          record_stride: this.recordWindow * K,
         },
         gpuNet.populations,
       ),
@@ -279,8 +256,8 @@ export class TrialRunner {
     for (let b = 0; b < trials; b++) {
       res.state.write(b * trialStateBytes, state);
       queue.writeBuffer(res.latent, b * 2 * K * 4, latent);
-      if (net.record.latents) queue.writeBuffer(res.latentRecord, b * recordBytes, gpuNet.y0);
     }
+    const record = new LatentRecord(net, gpuNet, trials, this.recordWindow);
 
     const [first, second] = this.kernels;
     // latents.wgsl finishes every trial of the batch (a workgroup each); the delta rules' spike
@@ -288,8 +265,9 @@ export class TrialRunner {
     const secondWorkgroups = kernelsOf(net)[1] === 'latents' ? trials : 1;
     const raw: EventChunk[][] = Array.from({ length: trials }, () => []);
     const inFlight: InFlight[] = [];
-    // Event reads submitted but not yet collected, in chunk order: every trial's events of a chunk.
-    const eventReads: Promise<EventChunk[] | null>[] = [];
+    // Reads submitted but not yet collected, in chunk order: every trial's events of a chunk, and
+    // the latent samples it wrote (stored into `record` when collected, in that order).
+    const chunkReads: Promise<{ events: EventChunk[]; storeSamples: () => void }>[] = [];
     let submitted = 0;
     let nextT0 = 1;
 
@@ -344,39 +322,33 @@ export class TrialRunner {
           );
         }
       }
-      const total = counts.reduce((a, c) => a + c, 0);
-      if (total > 0) {
-        const bytes = total * 8;
-        const staging = this.eventStaging.get(slot, bytes);
-        const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.events' });
-        let at = 0;
-        counts.forEach((count, b) => {
-          const region = b * this.eventCapacity * 8;
-          if (count > 0) encoder.copyBufferToBuffer(res.eventSets[slot], region, staging, at, count * 8);
-          at += count * 8;
-        });
-        queue.submit([encoder.finish()]);
-        eventReads.push(
-          quiet(
-            staging.mapAsync(GPUMapMode.READ, 0, bytes).then(() => {
-              const events = new Uint32Array(staging.getMappedRange(0, bytes).slice(0));
-              staging.unmap();
-              let from = 0;
-              return counts.map((count) => ({ events: events.subarray(from, (from += 2 * count)), count }));
-            }),
-          ),
-        );
-      } else {
-        eventReads.push(Promise.resolve(null));
-      }
+      const eventRanges = counts.map((count, b) => ({
+        source: res.eventSets[slot],
+        offset: b * this.eventCapacity * 8,
+        size: count * 8,
+      }));
+      const samples = record.pull(res.latentRecord, () => record.samplesThrough(t0 + steps - 1));
+      chunkReads.push(
+        quiet(
+          this.chunkStaging.read(slot, [eventRanges, samples.ranges]).then(([eventBytes, sampleBytes]) => {
+            const events = new Uint32Array(eventBytes);
+            let from = 0;
+            return {
+              events: counts.map((count) => ({ events: events.subarray(from, (from += 2 * count)), count })),
+              storeSamples: () => samples.store(new Float32Array(sampleBytes)),
+            };
+          }),
+        ),
+      );
       progress(trials * (t0 + steps - 1));
     };
 
-    // Events of every retired chunk, in order; at most `keep` reads left pending.
+    // Events and samples of every retired chunk, in order; at most `keep` reads left pending.
     const collect = async (keep: number) => {
-      while (eventReads.length > keep) {
-        const read = await eventReads.shift()!;
-        read?.forEach((chunk, b) => chunk.count > 0 && raw[b].push(chunk));
+      while (chunkReads.length > keep) {
+        const { events, storeSamples } = await chunkReads.shift()!;
+        events.forEach((chunk, b) => chunk.count > 0 && raw[b].push(chunk));
+        storeSamples();
       }
     };
 
@@ -399,8 +371,9 @@ export class TrialRunner {
       if (this.destroyed) throw abortError();
       await drain();
       const trialSoFar: TrialResult = {
-        ...(await readCountsAndSeries(device, net, gpuNet, res.state, res.latentRecord)),
+        spikeCounts: await readCounts(device, net, gpuNet, res.state),
         spikes: trains(0),
+        ...record.series(0),
       };
       return cutToStep(trialSoFar, step, net.record.every);
     };
@@ -417,31 +390,28 @@ export class TrialRunner {
         }
         // At most one read is pending here, of the other slot's staging buffer.
         await retire();
-        // The previous chunk's events were copied after this one finished: ready or nearly.
+        // The previous chunk's reads were copied after this one finished: ready or nearly.
         await collect(1);
         if (signal?.aborted) throw abortError();
       }
       await collect(0);
     } catch (err) {
       // Leave no map pending on buffers the caller is about to destroy.
-      await Promise.allSettled([...inFlight.map((c) => c.mapped), ...eventReads]);
+      await Promise.allSettled([...inFlight.map((c) => c.mapped), ...chunkReads]);
       throw err;
     }
 
-    const countRanges = Array.from({ length: trials }, (_, b) =>
-      res.state.ranges(b * trialStateBytes + gpuNet.scalars.st_count * 4, net.N * 4),
+    const counts = await readGroups(
+      device,
+      Array.from({ length: trials }, (_, b) =>
+        res.state.ranges(b * trialStateBytes + gpuNet.scalars.st_count * 4, net.N * 4),
+      ),
     );
-    const recordRange: BufferRange[] = [
-      { source: res.latentRecord, offset: 0, size: net.record.latents ? trials * recordBytes : 0 },
-    ];
-    const read = await readGroups(device, [...countRanges, recordRange]);
-    const record = net.record.latents ? new Float32Array(read[trials]) : null;
     this.gpu.throwIfFailed();
-    const stride = gpuNet.scalars.record_stride;
     return Array.from({ length: trials }, (_, b) => ({
-      spikeCounts: spikeCounts(net, new Uint32Array(read[b])),
+      spikeCounts: spikeCounts(net, new Uint32Array(counts[b])),
       spikes: trains(b),
-      ...latentSeries(net, gpuNet, record && record.subarray(b * stride, (b + 1) * stride)),
+      ...record.series(b),
     }));
   }
 }

@@ -126,8 +126,9 @@ export class WebGpuEngine implements Engine {
   bindingError(net: CompiledNetwork): string | null {
     const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const maxTrials = this.maxTrialsPerBatch;
-    const { sizes } = this.batchWorkgroupSize(net)
-      ? BatchRunner.sizes(this.gpu, this.pipelines, net, gpuNet, maxTrials)
+    const size = this.batchWorkgroupSize(net);
+    const { sizes } = size
+      ? BatchRunner.sizes(this.gpu, this.pipelines, net, gpuNet, size, { maxTrials })
       : TrialRunner.sizes(this.gpu, this.pipelines, net, gpuNet, { maxTrials });
     const plan = planBindings(this.gpu.device.limits, sizes, this.pipelines.maxPartBytes);
     return plan instanceof Error ? plan.message : null;
