@@ -16,6 +16,8 @@ export interface TinyOptions {
   readout?: boolean;
   /** Extra readouts beyond `readout`'s one (alternating sources I, E), to make K > 4. */
   extraReadouts?: number;
+  /** Latents recorded every this many steps (default 1). */
+  every?: number;
 }
 
 /** A deterministic spread in [lo, hi] over n neurons. */
@@ -80,7 +82,7 @@ export function tinyEINetwork(o: TinyOptions): CompiledNetwork {
       }),
     ],
     readoutLeak: 100,
-    record: { spikes: true, latents: true, every: 1 },
+    record: { spikes: true, latents: true, every: o.every ?? 1 },
     meta: {},
   };
   return compileNetwork(spec);

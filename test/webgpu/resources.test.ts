@@ -4,7 +4,12 @@
 
 import { describe, expect, it } from 'vitest';
 import { MAX_PARTS, SPLIT_STORAGE_BUFFERS } from '../../src/engine/webgpu/layout.ts';
-import { planBindings, type RunSizes } from '../../src/engine/webgpu/resources.ts';
+import { planBindings, stateCapacity, type RunSizes } from '../../src/engine/webgpu/resources.ts';
+import { stateSections, type GpuNetwork } from '../../src/engine/webgpu/gpuNetwork.ts';
+import type { GpuDevice } from '../../src/engine/webgpu/device.ts';
+import type { Pipelines } from '../../src/engine/webgpu/pipelines.ts';
+import { TrialRunner } from '../../src/engine/webgpu/trialRunner.ts';
+import type { CompiledNetwork } from '../../src/model/compile.ts';
 
 const MiB = 2 ** 20;
 /** llvmpipe's limits (WEBGPU_WITHOUT_A_GPU.md). */
@@ -97,5 +102,51 @@ describe('planBindings', () => {
     const error = planBindings(limits, sizes({ eventsBytes: 200 * MiB }));
     expect((error as Error).message).toMatch(/spike events \(per chunk\) buffer needs 209715200 bytes/);
     expect((error as Error).message).toMatch(/limit of 134217728 bytes .*maxBufferSize 2147483648\)/);
+  });
+
+  // The spike-event buffer and the latent record are bound whole. The record is a ring of two
+  // chunks' samples (latentRecord.ts); a chunk's events take 8 bytes per neuron and step, and past
+  // 2^22 neurons a chunk is one step, while the state takes at least 28 bytes per neuron in at most
+  // MAX_PARTS.state parts: so at the most neurons the state can hold, the events still fit.
+  it.each([
+    ['llvmpipe', limits],
+    [
+      'SwiftShader',
+      { ...limits, maxStorageBufferBindingSize: 1024 * MiB, maxStorageBuffersPerShaderStage: 12 },
+    ],
+    [
+      'a GPU (4 GiB − 4)',
+      { ...limits, maxStorageBufferBindingSize: 4 * 1024 * MiB - 4, maxBufferSize: 4 * 1024 * MiB },
+    ],
+    ['no splitting (8 buffers)', { ...limits, maxStorageBuffersPerShaderStage: 8 }],
+  ])('%s: the per-chunk event buffer fits wherever the state does', (_, deviceLimits) => {
+    const device = { limits: deviceLimits as GPUSupportedLimits } as GPUDevice;
+    const pipelines = { maxPartBytes: undefined, workgroupSize: 256 } as unknown as Pipelines;
+    const capacity = stateCapacity(device.limits);
+    // The last: about the most neurons whose state the device can bind (quads round N up).
+    for (const N of [1000, 2 ** 22 - 1, 2 ** 22 + 1, Math.floor(capacity / 28) - 4]) {
+      const stride = Math.ceil(N / 4) * 4;
+      const stateWords = stateSections(N, stride, 0).words;
+      expect(stateWords * 4).toBeLessThanOrEqual(capacity);
+      const net = {
+        N,
+        S: 10_000,
+        trials: 1,
+        model: 'spiking',
+        spikeRule: 'all',
+        record: { spikes: true, latents: true, every: 1 },
+      } as CompiledNetwork;
+      const gpuNet = {
+        N,
+        K: 2,
+        samples: 10_000,
+        stateWords,
+        allWorkgroups: Math.ceil(N / 8192),
+        consts: { byteLength: 64 },
+      } as unknown as GpuNetwork;
+      const { sizes: run } = TrialRunner.sizes({ device } as GpuDevice, pipelines, net, gpuNet);
+      expect(run.eventsBytes).toBeGreaterThanOrEqual(N * 8);
+      expect(planBindings(device.limits, { ...run, consts: sizes({}).consts })).not.toBeInstanceOf(Error);
+    }
   });
 });

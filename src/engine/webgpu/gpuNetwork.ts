@@ -51,9 +51,10 @@ const quadAligned = (words: number) => Math.ceil(words / 4) * 4;
 
 /**
  * Section offsets within the state buffer, in words (bindings.wgsl, group 1 binding 0): per-neuron
- * sections of `stride` (N rounded up to 4) words each, so each starts on a vec4.
+ * sections of `stride` (N rounded up to 4) words each, so each starts on a vec4. Every network has
+ * all seven (V … spike counts), so a trial's state is never under 28 bytes per neuron.
  */
-function stateSections(N: number, stride: number, pulseWords: number) {
+export function stateSections(N: number, stride: number, pulseWords: number) {
   return {
     st_v: 0,
     st_ghat: stride,
