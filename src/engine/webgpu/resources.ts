@@ -56,7 +56,7 @@ export interface BindingPlan {
 }
 
 /**
- * Bytes of per-trial buffers (state, latents, partials, latent record) a batch of trials may take:
+ * Bytes of per-trial buffers (state, latents, partials, latent-record ring) a batch of trials may take:
  * trials run together up to it. Below the 128 MiB every device binds, so of those arrays only
  * state, which may be split, can need parts.
  */
@@ -98,7 +98,8 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
  * Which arrays of a run are split and into how many parts, or an Error that names the buffer, the
  * bytes it needs (per neuron), the limit and the device field behind it, when the run cannot be
  * bound: an array that is never split (spike events, latent record, partials) above the device's
- * binding limit; consts or state above MAX_PARTS parts; or a split run on a device whose
+ * binding limit (a guard: the runners size the event buffer within what the state's parts allow,
+ * and the record as a ring of a few chunks' samples, test/webgpu/resources.test.ts); consts or state above MAX_PARTS parts; or a split run on a device whose
  * maxStorageBuffersPerShaderStage cannot take the parts' extra bindings.
  */
 export function planBindings(
