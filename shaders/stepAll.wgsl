@@ -27,10 +27,11 @@
 //   4. spike if V ≥ 1 and t ≥ nextAllowed (then nextAllowed = t + wait), then the synaptic trace:
 //      pulse: pulses opened at t − pwsteps close, ĝ = open·(1/pwsteps); exponential: ĝ = dt·g
 // ĝ_i[t−1] is recomputed from the trace (gExp or pulseOpen) and s_i[t−1] is bit 31 of nextAllowed
-// (SPIKED_BIT), so per neuron the kernel touches V, the trace, nextAllowed, spikeCount and its
-// constants (F, b, selfW, its encoder row or run, the decoders its workgroup projects) and nothing
-// else: on software adapters every per-neuron storage access is a loop over the SIMD lanes, and it
-// is their number that sets the step's time.
+// (SPIKED_BIT), so per neuron the kernel touches V, the trace and its constants (F, b, selfW, its
+// encoder row or run, the decoders its workgroup projects) every step, nextAllowed and spikeCount
+// only around a spike (one now, or at t − 1: SPIKED_BIT to clear; on the vector path, in the
+// quad), and nothing else: on software adapters every per-neuron storage access is a loop over the
+// SIMD lanes, and it is their number that sets the step's time; on a GPU, the bytes moved.
 // Projection: only the channels k (latent channels, then report-only readouts) with a nonzero
 // decoder on the workgroup's neurons, in slots 0 … OWN_CHANNELS − 1 of its row of `own`
 // (gpuNetwork.ts; slots past its own count name channels whose decoders are zero on its neurons
@@ -239,7 +240,10 @@ fn update_neuron(i: u32, t: u32, s: Shared) -> Updated {
   let ff = feedforward(i, s.drive, s.current);
   let stepped = step_core(i, t, s, v, allowed, ff, g, self_w, run, xi);
   set_state_f32(base + params.st_v + i, stepped.v);
-  set_state_u32(base + params.st_next + i, stepped.allowed);
+  // nextAllowed changes only around a spike (one now, or SPIKED_BIT to clear): most steps skip it.
+  if (stepped.allowed != allowed) {
+    set_state_u32(base + params.st_next + i, stepped.allowed);
+  }
   let fired = stepped.fired;
   if (fired) {
     set_state_u32(base + params.st_count + i, state_u32(base + params.st_count + i) + 1u);
@@ -313,9 +317,16 @@ fn update_quad(q: u32, t: u32, s: Shared) -> UpdatedQuad {
   let d = step_core(i + 3u, t, s, v.w, allowed.w, ff.w, g.w, self_w.w, run.w, xi.w);
   let fired = vec4<bool>(a.fired, b.fired, c.fired, d.fired);
   set_state_f32x4(at + params.st_v, vec4<f32>(a.v, b.v, c.v, d.v));
-  set_state_u32x4(at + params.st_next, vec4<u32>(a.allowed, b.allowed, c.allowed, d.allowed));
-  let count = state_u32x4(at + params.st_count);
-  set_state_u32x4(at + params.st_count, count + select(vec4<u32>(0u), vec4<u32>(1u), fired));
+  // nextAllowed and spikeCount change only around a spike (as in update_neuron): a quad with none
+  // now and none at t − 1 neither reads nor writes them.
+  let next_allowed = vec4<u32>(a.allowed, b.allowed, c.allowed, d.allowed);
+  if (any(next_allowed != allowed)) {
+    set_state_u32x4(at + params.st_next, next_allowed);
+  }
+  if (any(fired)) {
+    let count = state_u32x4(at + params.st_count);
+    set_state_u32x4(at + params.st_count, count + select(vec4<u32>(0u), vec4<u32>(1u), fired));
+  }
   let trace = vec4<f32>(
     exponential_trace(pop, g_exp.x, a.fired),
     exponential_trace(pop, g_exp.y, b.fired),
