@@ -17,7 +17,7 @@ import type { Synapse } from '../../src/model/spec.ts';
 import { fig12bRun } from '../../src/experiments/presets/fig12.ts';
 import { figS2Run } from '../../src/experiments/presets/figS2.ts';
 import { tryAcquireDevice } from './gpu.ts';
-import { tinyEINetwork } from './networks.ts';
+import { tinyEINetwork, truncated } from './networks.ts';
 import { events, relativeDifference } from './compare.ts';
 
 const gpu = await tryAcquireDevice();
@@ -118,29 +118,13 @@ describe.skipIf(!gpu)('WebGpuEngine: trials batched as run one at a time', () =>
   });
 
   it('the rate model on the per-step path: 3 trials in batches of 2 and of 3 (fig12b, first 300 steps)', async () => {
-    const run = fig12bRun();
-    const input = run.input as { dims: number; samples: number[][] };
-    const net = compileNetwork(
-      parseRunFile({
-        ...run,
-        steps: 300,
-        trials: 3,
-        input: { ...input, samples: input.samples.map((x) => x.slice(0, 300)) },
-      }),
-    );
+    const net = compileNetwork(parseRunFile({ ...truncated(fig12bRun(), 300), trials: 3 }));
     await expectBatchesSame('fig12b[:300] per-step', net, 2, { batchSmallNetworks: false }, 1e-4);
   });
 
   it('the small-network kernel: figS2 (noisy, one-per-step), 5 trials in batches of 2 and of 5', async () => {
     const run = figS2Run(0.1, true, 0, 5);
-    const input = run.input as { dims: number; samples: number[][] };
-    const net = compileNetwork(
-      parseRunFile({
-        ...run,
-        steps: 3000,
-        input: { ...input, samples: input.samples.map((x) => x.slice(0, 3000)) },
-      }),
-    );
+    const net = compileNetwork(parseRunFile(truncated(run, 3000)));
     await expectBatchesSame('figS2[:3000] batched', net, 2, {});
   });
 });

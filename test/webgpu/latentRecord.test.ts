@@ -18,7 +18,7 @@ import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import { fig5Run } from '../../src/experiments/presets/fig5.ts';
 import { tryAcquireDevice } from './gpu.ts';
-import { tinyEINetwork } from './networks.ts';
+import { tinyEINetwork, truncated } from './networks.ts';
 
 describe('LatentRecord ring (no GPU)', () => {
   const net = tinyEINetwork({
@@ -117,16 +117,8 @@ describe.skipIf(!gpu)('LatentRecord ring on the device', () => {
 
   it('batched small-network path (fig5): 4-row rings give the bits of the whole record', async () => {
     // fig5 cut to 1500 steps, every 2: rings of ⌈7 / 2⌉ = 4 rows against 750 samples.
-    const run = fig5Run();
-    const input = run.input as { dims: number; samples: number[][] };
-    const net = compileNetwork(
-      parseRunFile({
-        ...run,
-        steps: 1500,
-        input: { ...input, samples: input.samples.map((x) => x.slice(0, 1500)) },
-        record: { ...run.record, every: 2 },
-      }),
-    );
+    const run = truncated(fig5Run(), 1500);
+    const net = compileNetwork(parseRunFile({ ...run, record: { ...run.record, every: 2 } }));
     const whole = await engine!.run(net);
     const ringed = await engine!.run(net, { chunkSteps: 7 });
     expect(ringed.trials[0].latents).toEqual(whole.trials[0].latents);

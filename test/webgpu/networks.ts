@@ -2,6 +2,7 @@
 // these tests depend only on the model types and compileNetwork.
 
 import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
+import type { RunFileJson } from '../../src/model/runFile.ts';
 import type { NetworkSpec, PopulationSpec, Synapse } from '../../src/model/spec.ts';
 
 export interface TinyOptions {
@@ -86,4 +87,10 @@ export function tinyEINetwork(o: TinyOptions): CompiledNetwork {
     meta: {},
   };
   return compileNetwork(spec);
+}
+
+/** A preset's run cut to its first `steps` input samples (a short horizon for the slow paths). */
+export function truncated(run: RunFileJson, steps: number): RunFileJson {
+  const input = run.input as { dims: number; samples: number[][] };
+  return { ...run, steps, input: { ...input, samples: input.samples.map((x) => x.slice(0, steps)) } };
 }

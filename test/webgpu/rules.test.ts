@@ -26,7 +26,7 @@ import { fig12Run, fig12bRun } from '../../src/experiments/presets/fig12.ts';
 import { figS2Run } from '../../src/experiments/presets/figS2.ts';
 import { spikeCountCV } from '../../src/analysis/firing.ts';
 import { tryAcquireDevice } from './gpu.ts';
-import { tinyEINetwork } from './networks.ts';
+import { tinyEINetwork, truncated } from './networks.ts';
 import { events, relativeDifference } from './compare.ts';
 
 const gpu = await tryAcquireDevice();
@@ -41,12 +41,6 @@ afterAll(() => {
 });
 
 const compile = (run: RunFileJson): CompiledNetwork => compileNetwork(parseRunFile(run));
-
-/** The run cut to its first `steps` samples (a short horizon for the per-step path). */
-function truncated(run: RunFileJson, steps: number): RunFileJson {
-  const input = run.input as { dims: number; samples: number[][] };
-  return { ...run, steps, input: { ...input, samples: input.samples.map((x) => x.slice(0, steps)) } };
-}
 
 /** max |Δy| / max(1, max |y|) over every latent series and sample. */
 function latentDifference(a: TrialResult, b: TrialResult): number {

@@ -18,7 +18,7 @@ import type { SpikeRule, Synapse } from '../../src/model/spec.ts';
 import { fig5Run } from '../../src/experiments/presets/fig5.ts';
 import { fig12bRun } from '../../src/experiments/presets/fig12.ts';
 import { tryAcquireDevice } from './gpu.ts';
-import { tinyEINetwork } from './networks.ts';
+import { tinyEINetwork, truncated } from './networks.ts';
 import { events, relativeDifference } from './compare.ts';
 
 /** Parts of 8 KiB: a few hundred neurons' constants and state take 2–4 parts. */
@@ -124,15 +124,7 @@ describe.skipIf(!gpu)('WebGpuEngine with constants and state split into parts', 
   );
 
   it('the rate model on the per-step path (fig12b, first 400 steps)', async () => {
-    const run = fig12bRun();
-    const input = run.input as { dims: number; samples: number[][] };
-    const net = compileNetwork(
-      parseRunFile({
-        ...run,
-        steps: 400,
-        input: { ...input, samples: input.samples.map((x) => x.slice(0, 400)) },
-      }),
-    );
+    const net = compileNetwork(parseRunFile(truncated(fig12bRun(), 400)));
     const partBytes = fewestParts(net);
     const engine = await WebGpuEngine.create({
       gpu: gpu!,
