@@ -13,7 +13,7 @@
 // on software adapters a barrier costs a coroutine switch per SIMD group). Invocation 0 then
 // finishes the readout with model.wgsl's finish_readout (y_k = e^{−λ_r·dt}·y_k + s_k;
 // readout_decay = 0 makes it y = D·r for the rate model), which records y at t = 0 mod every in
-// the trial's latentRecord rows, and advances the trial's step counter control[b].t, so a chunk of
+// the trial's latentRecord ring, and advances the trial's step counter control[b].t, so a chunk of
 // steps is a list of dispatches with no host writes in between. Each trial has its own counter,
 // written only by its own workgroup here and read by its step-kernel workgroups in the next
 // dispatch: no workgroup of one dispatch reads what another writes.

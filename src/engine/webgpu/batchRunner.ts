@@ -2,8 +2,9 @@
 // The batched path for networks that fit one workgroup (smallNetwork.wgsl): a batch of trials runs
 // as one workgroup per trial, each dispatch advancing every trial by up to STEPS_PER_DISPATCH
 // steps, so e.g. figS2's 1000 trials of 50 neurons are one GPU job instead of 1000 × 7500 × 2
-// dispatches. Between submits only the trials' (t, event count) words and their new events come
-// back; spike counts, final state and latent traces are pulled once per batch.
+// dispatches. Between submits only the trials' (t, event count) words, their new events and the
+// latent samples they wrote (from a ring of one submit's rows, latentRecord.ts) come back; spike
+// counts and final state are pulled once per batch.
 //
 // Each trial has its own event slots per submit; a trial whose slots could overflow within the next
 // step stops early, and the next submit resumes it from its own step counter, so a burst of spikes
