@@ -301,8 +301,8 @@ export class TrialRunner {
       nextT0 += steps;
     };
 
-    // The oldest chunk's control words; its events' copy is submitted (before any later chunk can
-    // reuse its event buffer) and collected later.
+    // The oldest chunk's control words; the copy of its events and latent samples is submitted
+    // (before any later chunk can reuse its event buffer or ring rows) and collected later.
     const retire = async () => {
       const { t0, steps, slot, control, mapped } = inFlight.shift()!;
       await mapped;
