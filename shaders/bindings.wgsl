@@ -96,12 +96,12 @@ struct Params {
   steps_per_dispatch: u32, // small-network kernel: steps one dispatch may run
   trial_words: u32,    // words of state per trial (stride of state's [trials] sections)
   step_event_bound: u32, // most events one step can add (1 one-per-step, N otherwise)
-  record_stride: u32,  // words of latentRecord per trial: record_window · K
   record_spikes: u32,
   off_own: u32,        // stepAll: own-channel order per workgroup, [W][K] (gpuNetwork.ts)
   off_runs: u32,       // stepAll with ENCODER_RUNS: u32 runOf[N], first[runs] (gpuNetwork.ts)
   stride: u32,         // N': N rounded up to a multiple of 4, the words of a per-neuron section
   record_window: u32,  // rows per trial of the latentRecord ring: sample s in row s mod record_window
+  _pad1: u32,
   _pad2: u32,
   pops: array<Population, MAX_POPULATIONS>,
 }

@@ -83,7 +83,7 @@ fn main(
   storageBarrier();
   if (lid.x == 0u) {
     let t = control[b].t;
-    finish_readout(latent_base, b * params.record_stride, t);
+    finish_readout(b, t);
     control[b].t = t + 1u;
   }
 }

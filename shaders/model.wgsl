@@ -217,12 +217,14 @@ fn better(a: Candidate, b: Candidate) -> bool {
 }
 
 /**
- * MODEL.md §6, the end of step t for one trial (one invocation calls it): with the step's
- * s_k = Σ_i proj[k][i]·ĝ_i at latent[latent_base + k], y_k ← e^{−λ_r·dt}·y_k + s_k (readout_decay
+ * MODEL.md §6, the end of step t for trial b of the batch (one invocation calls it): with the
+ * step's s_k = Σ_i proj[k][i]·ĝ_i at latent[b·2K + k], y_k ← e^{−λ_r·dt}·y_k + s_k (readout_decay
  * is 0 for the rate model: y = D·r, unfiltered), recorded when t is on the grid, in the trial's
  * ring of record_window rows (the host pulls each row before the ring comes round to it).
  */
-fn finish_readout(latent_base: u32, record_base: u32, t: u32) {
+fn finish_readout(b: u32, t: u32) {
+  let latent_base = b * 2u * params.k;
+  let record_base = b * params.record_window * params.k;
   let record = params.record_latents != 0u && t % params.every == 0u;
   for (var k = 0u; k < params.k; k++) {
     let at = latent_base + params.k + k;

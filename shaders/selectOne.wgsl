@@ -42,6 +42,6 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
     }
   }
   set_single_increment(0u, best.index, fired);
-  finish_readout(0u, 0u, t);
+  finish_readout(0u, t);
   control[0].t = t + 1u;
 }

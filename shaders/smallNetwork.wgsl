@@ -42,7 +42,6 @@ fn main(
   let lane = lid.x;
   let base = b * params.trial_words;
   let latent_base = b * 2u * params.k;
-  let record_base = b * params.record_stride;
   let event_base = b * params.event_capacity;
   let trial = params.trial + b;
   if (lane == 0u) {
@@ -105,7 +104,7 @@ fn main(
       }
     }
     if (lane == 0u) {
-      finish_readout(latent_base, record_base, t);
+      finish_readout(b, t);
     }
     t = t + 1u;
   }

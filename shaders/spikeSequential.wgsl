@@ -24,7 +24,7 @@ fn main(@builtin(local_invocation_id) lid: vec3<u32>) {
     if (params.record_spikes != 0u) {
       atomicStore(&control[0].events, first_event + spikes);
     }
-    finish_readout(0u, 0u, t);
+    finish_readout(0u, t);
     control[0].t = t + 1u;
   }
 }

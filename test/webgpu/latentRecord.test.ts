@@ -57,7 +57,7 @@ describe('LatentRecord ring (no GPU)', () => {
           for (let k = 0; k < K; k++) ring[(b * window + row) * K + k] = y(b, t[b], k);
         }
       });
-      const { ranges, store } = record.pull(fakeBuffer, (b) => record.samplesThrough(t[b] - 1));
+      const { ranges, store } = record.pull(fakeBuffer, (b) => t[b] - 1);
       const words = ranges.flatMap((r) => Array.from(ring.subarray(r.offset / 4, (r.offset + r.size) / 4)));
       store(Float32Array.from(words));
     }
@@ -74,7 +74,8 @@ describe('LatentRecord ring (no GPU)', () => {
 
   it('refuses a pull of more samples than the ring holds', () => {
     const record = new LatentRecord(net, gpuNet, 1, 4);
-    expect(() => record.pull({} as GPUBuffer, () => 6)).toThrow(/samples 1…5 .* ring's 4 rows/);
+    // Through step 15 at every 3: samples 1 … 5, five rows.
+    expect(() => record.pull({} as GPUBuffer, () => 15)).toThrow(/samples 1…5 .* ring's 4 rows/);
   });
 
   it('holds no rows when latents are not recorded', () => {

@@ -220,7 +220,6 @@ export class BatchRunner {
           step_event_bound: this.stepEventBound,
           record_spikes: this.stepEventBound > 0 ? 1 : 0,
           record_window: this.recordWindow,
-          record_stride: this.recordWindow * K,
         },
         gpuNet.populations,
       ),
@@ -295,8 +294,9 @@ export class BatchRunner {
   }
 
   /**
-   * Pulls every trial's events of the last submit (control[2b + 1] of them) and the latent samples
-   * it wrote (up to its step counter control[2b]) in one gather.
+   * Pulls every trial's events of the last submit (control[2b + 1] of them: 0 when spikes are not
+   * recorded, smallNetwork.wgsl counts none) and the latent samples it wrote (up to its step
+   * counter control[2b]) in one gather.
    */
   private async collect(
     control: Uint32Array,
@@ -307,17 +307,15 @@ export class BatchRunner {
     const eventRanges = Array.from({ length: trials }, (_, b) => ({
       source: this.resources.events,
       offset: b * this.eventCapacity * 8,
-      size: this.stepEventBound > 0 ? control[2 * b + 1] * 8 : 0,
+      size: control[2 * b + 1] * 8,
     }));
-    const samples = record.pull(this.resources.latentRecord, (b) =>
-      record.samplesThrough(control[2 * b] - 1),
-    );
+    const samples = record.pull(this.resources.latentRecord, (b) => control[2 * b] - 1);
     const [eventBytes, sampleBytes] = await readGroups(this.gpu.device, [eventRanges, samples.ranges]);
     samples.store(new Float32Array(sampleBytes));
     const gathered = new Uint32Array(eventBytes);
     let at = 0;
     for (let b = 0; b < trials; b++) {
-      const count = eventRanges[b].size / 8;
+      const count = control[2 * b + 1];
       if (count > 0) chunks[b].push({ events: gathered.subarray(at, at + 2 * count), count });
       at += 2 * count;
     }

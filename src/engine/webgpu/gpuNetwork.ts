@@ -19,8 +19,7 @@ export type RunScalar =
   | 'steps_per_dispatch'
   | 'step_event_bound'
   | 'record_spikes'
-  | 'record_window'
-  | 'record_stride';
+  | 'record_window';
 
 export interface GpuNetwork {
   /** Neurons, channels + readouts. */

@@ -54,23 +54,23 @@ export class LatentRecord {
   }
 
   /** Samples a trial holds once it has run step t (t = 0 … S − 1). */
-  samplesThrough(t: number): number {
+  private samplesThrough(t: number): number {
     return Math.min(this.gpuNet.samples, Math.floor(t / this.net.record.every) + 1);
   }
 
   /**
-   * The ranges of the ring `source` holding each trial's samples not yet asked for, up to
-   * upTo(b) samples for trial b, in trial order; `store` takes their words, read in that order.
-   * Pulls must be stored in the order they were made.
+   * The ranges of the ring `source` holding each trial's samples not yet asked for, through the
+   * last step trial b has run, lastStep(b), in trial order; `store` takes their words, read in that
+   * order. Pulls must be stored in the order they were made.
    */
   pull(
     source: GPUBuffer,
-    upTo: (trial: number) => number,
+    lastStep: (trial: number) => number,
   ): { ranges: BufferRange[]; store(words: Float32Array): void } {
     const { K } = this.gpuNet;
     const pieces: Asked[] = [];
     this.asked.forEach((from, trial) => {
-      const to = upTo(trial);
+      const to = this.samplesThrough(lastStep(trial));
       if (to - from > this.window) {
         throw new Error(
           `LatentRecord: trial ${trial} wrote samples ${from}…${to - 1} since its last pull, more than its ring's ${this.window} rows`,

@@ -65,12 +65,12 @@ export const PARAMS_FIELDS = {
   steps_per_dispatch: 'u32',
   trial_words: 'u32',
   step_event_bound: 'u32',
-  record_stride: 'u32',
   record_spikes: 'u32',
   off_own: 'u32',
   off_runs: 'u32',
   stride: 'u32',
   record_window: 'u32',
+  _pad1: 'u32',
   _pad2: 'u32',
 } as const satisfies Record<string, FieldType>;
 

@@ -246,7 +246,6 @@ export class TrialRunner {
           step_event_bound: 0,
           record_spikes: this.eventCapacity > 0 ? 1 : 0,
           record_window: this.recordWindow,
-          record_stride: this.recordWindow * K,
         },
         gpuNet.populations,
       ),
@@ -327,7 +326,7 @@ export class TrialRunner {
         offset: b * this.eventCapacity * 8,
         size: count * 8,
       }));
-      const samples = record.pull(res.latentRecord, () => record.samplesThrough(t0 + steps - 1));
+      const samples = record.pull(res.latentRecord, () => t0 + steps - 1);
       chunkReads.push(
         quiet(
           this.chunkStaging.read(slot, [eventRanges, samples.ranges]).then(([eventBytes, sampleBytes]) => {
