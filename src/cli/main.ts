@@ -18,6 +18,7 @@ import { runCommand } from './runCommand.ts';
 import { benchCommand } from './benchCommand.ts';
 import { tableCommand } from './tableCommand.ts';
 import { scaleCommand } from './scaleCommand.ts';
+import { studyCommand } from './studyCommand.ts';
 
 export class UsageError extends Error {}
 
@@ -34,6 +35,8 @@ Usage:
   latentspike bench --grid [--max-n 1e3] [--ranks 1,2,8,32] [--backends cpu,webgpu,browser] [--out out/bench-grid] (README: Benchmark grid)
   latentspike table [--out FILE] [--backend ...]
   latentspike scale [--sizes 1e2,...,1e7] [--backend cpu|webgpu|auto] [--threads N|auto] [--function fig5|tutorial] [--steps S] [--sigma 0.01] [--max-seconds 300] [--out DIR]
+
+  latentspike study run|worker|plan|point|collect|query|export|report|compare …  (latentspike study help)
 
 Presets: ${PRESETS.map((p) => p.name).join(', ')}`;
 
@@ -178,6 +181,8 @@ export async function main(argv: string[]): Promise<number> {
         return await tableCommand(rest);
       case 'scale':
         return await scaleCommand(rest);
+      case 'study':
+        return await studyCommand(rest);
       case undefined:
       case 'help':
       case '--help':

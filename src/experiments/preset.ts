@@ -40,4 +40,6 @@ export interface Preset {
   metrics(runs: SimulatedRun[], options: PresetOptions): Metric[];
   /** Plots of the first seed. */
   plots(runs: SimulatedRun[]): Plot[];
+  /** The function y^E should follow, of input dimension 0, where the preset approximates one. */
+  target?: (x: number) => number;
 }

@@ -4,7 +4,7 @@ import { eiRun } from '../networks.ts';
 import { linspace } from '../inputs.ts';
 import type { RunFileJson } from '../../model/runFile.ts';
 import type { Preset } from '../preset.ts';
-import { fig5Accuracy, fig5LatentPlot, fig5Populations } from './fig5.ts';
+import { fig5Accuracy, fig5LatentPlot, fig5Populations, fig5Target } from './fig5.ts';
 import { raster, totalSpikes, window } from '../figures.ts';
 
 const VARIANTS = {
@@ -35,6 +35,7 @@ function spikingPreset(variant: 'a' | 'c', paper?: { rmse: number; E: number; I:
     name: `fig12${variant}`,
     title: `fig12${variant} — fig5's network with pulse synapses (all rule)`,
     runs: ({ seed }) => [fig12Run(variant, seed)],
+    target: fig5Target,
     metrics: ([sim]) => {
       const a = fig5Accuracy(sim);
       return [

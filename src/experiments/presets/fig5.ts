@@ -42,6 +42,9 @@ export function fig5Run(): RunFileJson {
 }
 
 /** RMSE and mean error of y^E and |y^I| against fig5's target, over `range` (default: after the cut). */
+/** fig5's target y^E(x) (the paper's boundary intersection, interpolated). */
+export const fig5Target = (x: number): number => interpolate(FIG5_TARGET.x, FIG5_TARGET.yE, x);
+
 export function fig5Accuracy(sim: SimulatedRun, range = window(sim)) {
   const targetE = (k: number) => interpolate(FIG5_TARGET.x, FIG5_TARGET.yE, inputAt(sim, k));
   const targetI = (k: number) => interpolate(FIG5_TARGET.x, FIG5_TARGET.yI, inputAt(sim, k));
@@ -84,6 +87,7 @@ export const fig5: Preset = {
   name: 'fig5',
   title: 'fig5 — 3 E + 3 I approximate a zigzag as a difference of convex functions',
   runs: () => [fig5Run()],
+  target: fig5Target,
   metrics: ([sim]) => {
     const a = fig5Accuracy(sim);
     return [

@@ -100,6 +100,7 @@ export const tutorial: Preset = {
   name: 'tutorial',
   title: 'tutorial — f(x) = 3 + sin(1.1x) + 0.6 sin(2.3x + 0.5) with 50 E + 50 I',
   runs: ({ seed }) => [tutorialRun(seed)],
+  target: tutorialTarget,
   metrics: ([sim]) => functionMetrics(sim, tutorialConstruction(), tutorialTarget),
   plots: ([sim]) => tutorialPlots(sim),
 };

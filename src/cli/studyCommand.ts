@@ -1,0 +1,403 @@
+// `latentspike study …`: declared scaling studies (src/study, docs/studies.md).
+//   run STUDY --out DIR      the points not yet done, on local processes or through --queue
+//   worker --queue URL       take points from the queue (any number of machines)
+//   plan STUDY               the points in run order (index, id, neurons, parameters)
+//   point STUDY --index I --out DIR/shards, collect DIR     index mode for batch schedulers
+//   query DIR "SQL", export DIR --format F, report DIR, compare DIR_A DIR_B
+// Exit codes: 0 done, 2 bad input (nothing run), 1 some point failed, 130 interrupted.
+
+import { availableParallelism } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { RunFileError } from '../model/errors.ts';
+import { readStudyFile } from '../study/studyFile.ts';
+import { studyPoints } from '../study/points.ts';
+import { readStudyJson, runStudy, STUDY_JSON, type StudyEvents } from '../study/coordinator.ts';
+import {
+  EXPORT_FORMATS,
+  exportPoints,
+  query,
+  readRows,
+  toCsv,
+  writeRecords,
+  type ExportFormat,
+} from '../study/database.ts';
+import { METRIC_COLUMNS } from '../study/metrics.ts';
+import { runPointIsolated, serveChild } from '../study/pool.ts';
+import type { PointRecord, ResultRow, Study, StudyPoint } from '../study/types.ts';
+import { interruptSignal, parsePositiveInt, UsageError } from './main.ts';
+import { writeFileAtomic } from './files.ts';
+import { progressBar, type Progress } from './progress.ts';
+
+const USAGE = `latentspike study — declared scaling studies (docs/studies.md)
+
+  study run STUDY.yaml --out DIR [--workers N] [--retries N] [--max-n N] [--queue redis://HOST:PORT]
+  study worker --queue redis://HOST:PORT [--workers N] [--threads N]
+  study plan STUDY.yaml [--max-n N]
+  study point STUDY.yaml --index I --out DIR/shards [--max-n N]
+  study collect DIR
+  study query DIR "SQL"
+  study export DIR --format parquet|csv|json [--output FILE]
+  study report DIR
+  study compare DIR_A DIR_B`;
+
+const stderr = (line: string) => process.stderr.write(`${line}\n`);
+
+function parseMaxN(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 1) throw new UsageError(`--max-n: must be a number ≥ 1 (got "${value}")`);
+  return Math.floor(n);
+}
+
+function loadStudy(
+  positionals: string[],
+  command: string,
+  maxN?: number,
+): { study: Study; points: StudyPoint[] } {
+  if (positionals.length !== 1) throw new UsageError(`study ${command}: give exactly one study file`);
+  const { study, maxNeurons } = readStudyFile(positionals[0]);
+  return { study, points: studyPoints(study, maxN ?? maxNeurons) };
+}
+
+const describe = (p: StudyPoint): string =>
+  `N = ${p.neurons}  ${Object.entries(p.params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ')}`;
+
+function summary(r: PointRecord): string {
+  if (r.status !== 'done') return `${r.status}: ${r.error}`;
+  const m = r.metrics;
+  const show = (k: string) => (typeof m[k] === 'number' ? `${k} ${m[k].toPrecision(3)}` : null);
+  return [
+    `${r.provenance.wall_seconds.toFixed(1)} s`,
+    show('rmse_target'),
+    show('rate_e'),
+    show('us_per_step'),
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+/**
+ * Progress of a study on stderr: one line per finished point, and a bar over points whose label
+ * names the points in flight with each one's time estimate (from the finished points' seconds
+ * per neuron-step).
+ */
+function studyProgress(total: number): StudyEvents & { close(): void } {
+  let finished = 0;
+  let secondsPerUnit: number | null = null;
+  let units = 0;
+  let seconds = 0;
+  const running = new Map<string, { point: StudyPoint; fraction: number }>();
+  let bar: Progress = progressBar('study');
+  const cost = (p: StudyPoint) => p.neurons * Math.max(1, Number(p.params.steps ?? 1));
+  const update = () =>
+    bar.update((finished + [...running.values()].reduce((s, r) => s + r.fraction, 0)) / Math.max(1, total));
+  return {
+    planned(skipped, pending) {
+      total = pending.length;
+      if (skipped > 0) stderr(`study: ${skipped} point(s) already done, ${pending.length} to run`);
+      else stderr(`study: ${pending.length} point(s) to run`);
+    },
+    started(point) {
+      running.set(point.id, { point, fraction: 0 });
+      const estimate =
+        secondsPerUnit === null ? '' : ` (est. ${(secondsPerUnit * cost(point)).toFixed(1)} s)`;
+      bar.done();
+      stderr(`[${point.index}] start ${describe(point)}${estimate}`);
+      bar = progressBar(`study ${finished}/${total}`);
+    },
+    progress(point, fraction) {
+      const r = running.get(point.id);
+      if (r) r.fraction = fraction;
+      update();
+    },
+    retrying(record, attempt) {
+      stderr(`[${record.index}] failed (${record.error}); attempt ${attempt}`);
+    },
+    recorded(record, point) {
+      running.delete(record.id);
+      finished++;
+      if (record.status === 'done' && point) {
+        units += cost(point);
+        seconds += record.provenance.wall_seconds;
+        secondsPerUnit = seconds / units;
+      }
+      bar.done();
+      stderr(`[${record.index}] ${finished}/${total} ${summary(record)}`);
+      bar = progressBar(`study ${finished}/${total}`);
+      update();
+    },
+    close() {
+      bar.done();
+    },
+  };
+}
+
+async function runSubcommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      workers: { type: 'string' },
+      retries: { type: 'string' },
+      'max-n': { type: 'string' },
+      queue: { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  if (!values.out) throw new UsageError('study run: --out DIR is required');
+  const { study, points } = loadStudy(positionals, 'run', parseMaxN(values['max-n']));
+  if (values.retries !== undefined) {
+    const retries = Number(values.retries);
+    if (!Number.isInteger(retries) || retries < 0)
+      throw new UsageError(`--retries: must be an integer ≥ 0 (got "${values.retries}")`);
+    study.settings.retries = retries;
+  }
+  const cores = availableParallelism();
+  const workers = parsePositiveInt('workers', values.workers, cores)!;
+  const threads = parsePositiveInt(
+    'threads',
+    values.threads,
+    study.settings.threads ?? Math.max(1, Math.floor(cores / workers)),
+  )!;
+  if (values.queue) (await import('../study/queue.ts')).parseQueueUrl(values.queue);
+  const { signal, dispose } = interruptSignal();
+  const progress = studyProgress(points.length);
+  try {
+    const outcome = await runStudy(values.out, study, points, {
+      workers,
+      threads,
+      signal,
+      queue: values.queue,
+      events: progress,
+    });
+    progress.close();
+    stderr(
+      `study ${study.name}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.refused} refused, ` +
+        `${outcome.skipped} already done (of ${outcome.points}); results in ${join(values.out, 'results.duckdb')}`,
+    );
+    if (outcome.interrupted) {
+      stderr('interrupted: finished points are kept; run the same command again to continue');
+      return 130;
+    }
+    return outcome.failed > 0 ? 1 : 0;
+  } finally {
+    dispose();
+  }
+}
+
+async function workerSubcommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { queue: { type: 'string' }, workers: { type: 'string' }, threads: { type: 'string' } },
+  });
+  if (!values.queue) throw new UsageError('study worker: --queue redis://HOST:PORT is required');
+  const { parseQueueUrl, runStudyWorker } = await import('../study/queue.ts');
+  parseQueueUrl(values.queue);
+  const workers = parsePositiveInt('workers', values.workers, availableParallelism())!;
+  const threads = parsePositiveInt(
+    'threads',
+    values.threads,
+    Math.max(1, Math.floor(availableParallelism() / workers)),
+  )!;
+  const { signal, dispose } = interruptSignal();
+  try {
+    stderr(
+      `study worker: ${workers} at once on ${values.queue} (Ctrl-C finishes the points in flight, then stops)`,
+    );
+    await runStudyWorker({ url: values.queue, workers, threads, signal, log: stderr });
+    return 0;
+  } finally {
+    dispose();
+  }
+}
+
+function planSubcommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { 'max-n': { type: 'string' } },
+  });
+  const { study, points } = loadStudy(positionals, 'plan', parseMaxN(values['max-n']));
+  process.stdout.write(`# ${study.name}: ${points.length} points (index id neurons parameters)\n`);
+  for (const p of points) process.stdout.write(`${p.index} ${p.id} ${describe(p)}\n`);
+  return 0;
+}
+
+async function pointSubcommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      index: { type: 'string' },
+      out: { type: 'string' },
+      'max-n': { type: 'string' },
+      threads: { type: 'string' },
+    },
+  });
+  if (!values.out) throw new UsageError('study point: --out DIR/shards is required');
+  const { study, points } = loadStudy(positionals, 'point', parseMaxN(values['max-n']));
+  const index = Number(values.index);
+  if (values.index === undefined || !Number.isInteger(index) || index < 0 || index >= points.length)
+    throw new UsageError(
+      `--index: must be an integer in 0…${points.length - 1} (got "${values.index ?? ''}")`,
+    );
+  const point = points[index];
+  const shard = join(values.out, `${point.id}.json`);
+  if (
+    existsSync(shard) &&
+    (JSON.parse(readFileSync(shard, 'utf8')) as { record: PointRecord }).record.status === 'done'
+  ) {
+    stderr(`point ${index} (${point.id}) is already done: ${shard}`);
+    return 0;
+  }
+  const { signal, dispose } = interruptSignal();
+  try {
+    stderr(`[${index}] ${describe(point)}`);
+    const threads = parsePositiveInt('threads', values.threads, availableParallelism())!;
+    const record = await runPointIsolated(study, point, { signal, threads });
+    writeFileAtomic(shard, JSON.stringify({ study, record }));
+    stderr(`[${index}] ${summary(record)} → ${shard}`);
+    return record.status === 'failed' ? 1 : 0;
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') {
+      stderr('interrupted: nothing written');
+      return 130;
+    }
+    throw e;
+  } finally {
+    dispose();
+  }
+}
+
+async function collectSubcommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 1)
+    throw new UsageError('study collect: give the study folder (it holds shards/)');
+  const dir = positionals[0];
+  const shards = join(dir, 'shards');
+  if (!existsSync(shards))
+    throw new RunFileError(shards, 'no shards here (study point … --out DIR/shards writes them)');
+  const files = readdirSync(shards).filter((f) => f.endsWith('.json'));
+  const parsed = files.map(
+    (f) => JSON.parse(readFileSync(join(shards, f), 'utf8')) as { study: Study; record: PointRecord },
+  );
+  if (parsed.length === 0) throw new RunFileError(shards, 'no shard files (*.json) yet');
+  const names = new Set(parsed.map((s) => s.study.name));
+  if (names.size > 1) throw new RunFileError(shards, `shards of several studies: ${[...names].join(', ')}`);
+  mkdirSync(dir, { recursive: true });
+  if (!readStudyJson(dir)) writeFileAtomic(join(dir, STUDY_JSON), JSON.stringify(parsed[0].study, null, 2));
+  await writeRecords(
+    dir,
+    parsed.map((s) => s.record),
+  );
+  stderr(`study collect: ${parsed.length} point(s) from ${shards} into ${join(dir, 'results.duckdb')}`);
+  return 0;
+}
+
+async function querySubcommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 2)
+    throw new UsageError('study query: give the study folder and one SQL statement');
+  process.stdout.write(toCsv(await query(positionals[0], positionals[1])));
+  return 0;
+}
+
+async function exportSubcommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: 'string' }, output: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('study export: give the study folder');
+  const format = (values.format ?? 'parquet') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format))
+    throw new UsageError(`--format: one of ${EXPORT_FORMATS.join(', ')} (got "${values.format}")`);
+  const file = values.output ?? join(positionals[0], `points.${format}`);
+  await exportPoints(positionals[0], format, file);
+  stderr(`wrote ${file}`);
+  return 0;
+}
+
+/** The study and its rows; a folder without study.json is bad input. */
+async function loadResults(
+  dir: string,
+): Promise<{ study: Study; rows: ResultRow[]; metricColumns: string[] }> {
+  const study = readStudyJson(dir);
+  if (!study) throw new RunFileError(dir, `no ${STUDY_JSON} here: not a study folder`);
+  const rows = await readRows(dir);
+  const present = new Set(rows.flatMap((r) => Object.keys(r).filter((k) => r[k] !== null)));
+  const metricColumns = [
+    ...METRIC_COLUMNS.filter((m) => present.has(m)),
+    ...[...present].filter((k) => k.startsWith('preset_')).sort(),
+  ];
+  return { study, rows, metricColumns };
+}
+
+async function reportSubcommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('study report: give the study folder');
+  const dir = positionals[0];
+  const out = values.out ?? dir;
+  const { studyReport } = await import('../study/report.ts');
+  const report = studyReport(await loadResults(dir));
+  for (const plot of report.plots) writeFileAtomic(join(out, `${plot.name}.svg`), plot.svg);
+  writeFileAtomic(join(out, 'report.md'), report.markdown);
+  writeFileAtomic(join(out, 'report.html'), report.html);
+  stderr(`wrote report.md, report.html and ${report.plots.length} plot(s) to ${out}/`);
+  return 0;
+}
+
+async function compareSubcommand(args: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length !== 2) throw new UsageError('study compare: give two study folders');
+  const { compareStudies } = await import('../study/compare.ts');
+  const [a, b] = await Promise.all(positionals.map(loadResults));
+  const metricColumns = a.metricColumns.filter((m) => b.metricColumns.includes(m));
+  const { text, matched } = compareStudies(a, b, metricColumns);
+  process.stdout.write(
+    `# ${basename(positionals[1])} / ${basename(positionals[0])} (${dirname(positionals[0])})\n${text}\n`,
+  );
+  return matched > 0 ? 0 : 1;
+}
+
+export async function studyCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'run':
+      return runSubcommand(rest);
+    case 'worker':
+      return workerSubcommand(rest);
+    case 'plan':
+      return planSubcommand(rest);
+    case 'point':
+      return pointSubcommand(rest);
+    case 'collect':
+      return collectSubcommand(rest);
+    case 'query':
+      return querySubcommand(rest);
+    case 'export':
+      return exportSubcommand(rest);
+    case 'report':
+      return reportSubcommand(rest);
+    case 'compare':
+      return compareSubcommand(rest);
+    case 'child':
+      return process.exit(await serveChild());
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return sub === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`study: unknown subcommand "${sub}"\n\n${USAGE}`);
+  }
+}

@@ -1,0 +1,74 @@
+// Admission of a point before it allocates: its host memory need, estimated from the run file
+// alone, against what the machine can give (the cgroup's limit, the kernel's available memory).
+// The per-neuron figure covers the spec's, the compiled network's and the engine's arrays (bytes
+// per neuron measured for the scale recipe: docs/studies.md); recordings grow with steps, trials
+// and the recorded neurons and are counted from the run file.
+
+import { readFileSync } from 'node:fs';
+import { freemem } from 'node:os';
+import type { RunFileJson } from '../model/runFile.ts';
+
+/** Host bytes per neuron (all copies of the constants and the state, f64), plus latents per neuron. */
+const BYTES_PER_NEURON = 160;
+const BYTES_PER_NEURON_LATENT = 24;
+/** A process's own footprint before any network (Node, tsx, the engine's code). */
+const PROCESS_BYTES = 200 * 2 ** 20;
+/** Spike events are budgeted at this mean rate (Hz) when trains are recorded: 8 bytes each. */
+const BUDGET_RATE_HZ = 100;
+
+export interface MemoryNeed {
+  bytes: number;
+  /** What the bytes are for, largest first, for the refusal message. */
+  parts: { what: string; bytes: number }[];
+}
+
+export function estimatePointMemory(run: RunFileJson, neurons: number, recordSpikes: boolean): MemoryNeed {
+  const K = run.latents.length;
+  const J = run.input.samples?.length ?? run.input.keyframes?.x.length ?? 1;
+  const trials = run.trials ?? 1;
+  const every = run.record?.every ?? 1;
+  const samples = Math.ceil(run.steps / every) + 1;
+  const parts = [
+    {
+      what: 'network constants and state',
+      bytes: neurons * (BYTES_PER_NEURON + BYTES_PER_NEURON_LATENT * (K + J)),
+    },
+    { what: 'input', bytes: run.steps * J * 8 * 2 },
+    { what: 'latent recordings', bytes: run.record?.latents === false ? 0 : trials * K * samples * 8 * 2 },
+    {
+      what: 'spike recordings',
+      bytes: recordSpikes ? trials * neurons * run.steps * run.dt * BUDGET_RATE_HZ * 8 : trials * neurons * 4,
+    },
+    { what: 'process', bytes: PROCESS_BYTES },
+  ].sort((a, b) => b.bytes - a.bytes);
+  return { bytes: parts.reduce((s, p) => s + p.bytes, 0), parts };
+}
+
+function readNumber(path: string): number | null {
+  try {
+    const v = Number(readFileSync(path, 'utf8').trim());
+    return Number.isFinite(v) ? v : null; // "max" (no limit) is not a number
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes this process may still allocate: the kernel's available memory, within the cgroup's limit. */
+export function availableMemory(): number {
+  const limit = readNumber('/sys/fs/cgroup/memory.max');
+  const used = readNumber('/sys/fs/cgroup/memory.current');
+  const cgroupLeft = limit !== null && used !== null ? limit - used : Infinity;
+  return Math.min(freemem(), cgroupLeft);
+}
+
+export const gib = (bytes: number): string => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+/** Null when the point fits; otherwise why it does not, naming the need and what is available. */
+export function admission(need: MemoryNeed, available = availableMemory()): string | null {
+  if (need.bytes <= available) return null;
+  const top = need.parts
+    .slice(0, 2)
+    .map((p) => `${p.what} ${gib(p.bytes)}`)
+    .join(', ');
+  return `does not fit in memory: needs about ${gib(need.bytes)} (${top}), ${gib(available)} available`;
+}
