@@ -12,7 +12,7 @@ import type { RunFileJson } from '../model/runFile.ts';
 const BYTES_PER_NEURON = 160;
 const BYTES_PER_NEURON_LATENT = 24;
 /** A process's own footprint before any network (Node, tsx, the engine's code). */
-const PROCESS_BYTES = 200 * 2 ** 20;
+const PROCESS_BYTES = 120 * 2 ** 20;
 /** Spike events are budgeted at this mean rate (Hz) when trains are recorded: 8 bytes each. */
 const BUDGET_RATE_HZ = 100;
 
