@@ -87,9 +87,13 @@ function summary(r: PointRecord): string {
  */
 function studyProgress(total: number): StudyEvents & { close(): void } {
   let finished = 0;
-  let secondsPerUnit: number | null = null;
+  // Wall time ≈ a process's start-up (the quickest point so far) + seconds per neuron-step.
+  let startup = Infinity;
   let units = 0;
   let seconds = 0;
+  const estimate = (p: StudyPoint): number | null =>
+    units > 0 ? startup + (Math.max(0, seconds - startup * doneCount) / units) * cost(p) : null;
+  let doneCount = 0;
   const running = new Map<string, { point: StudyPoint; fraction: number }>();
   let bar: Progress = progressBar('study');
   const cost = (p: StudyPoint) => p.neurons * Math.max(1, Number(p.params.steps ?? 1));
@@ -103,10 +107,9 @@ function studyProgress(total: number): StudyEvents & { close(): void } {
     },
     started(point) {
       running.set(point.id, { point, fraction: 0 });
-      const estimate =
-        secondsPerUnit === null ? '' : ` (est. ${(secondsPerUnit * cost(point)).toFixed(1)} s)`;
+      const est = estimate(point);
       bar.done();
-      stderr(`[${point.index}] start ${describe(point)}${estimate}`);
+      stderr(`[${point.index}] start ${describe(point)}${est === null ? '' : ` (est. ${est.toFixed(1)} s)`}`);
       bar = progressBar(`study ${finished}/${total}`);
     },
     progress(point, fraction) {
@@ -123,7 +126,8 @@ function studyProgress(total: number): StudyEvents & { close(): void } {
       if (record.status === 'done' && point) {
         units += cost(point);
         seconds += record.provenance.wall_seconds;
-        secondsPerUnit = seconds / units;
+        startup = Math.min(startup, record.provenance.wall_seconds);
+        doneCount++;
       }
       bar.done();
       stderr(`[${record.index}] ${finished}/${total} ${summary(record)}`);

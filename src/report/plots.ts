@@ -112,6 +112,32 @@ function markerCircles(
   return out;
 }
 
+/**
+ * Capped vertical bars from low[i] to high[i]. On a log scale an end at or below zero lies below
+ * every drawable value, so the bar runs to the scale's low end (the clip path cuts it at the frame).
+ */
+function errorBars(
+  x: ArrayLike<number>,
+  low: ArrayLike<number>,
+  high: ArrayLike<number>,
+  xs: Scale,
+  ys: Scale,
+  color: string,
+): string {
+  if (x.length > MAX_MARKERS) return '';
+  const end = (v: number): number => (ys.log && v <= 0 ? ys.range[0] : ys.map(v));
+  const CAP = 3;
+  let d = '';
+  for (let i = 0; i < x.length; i++) {
+    const px = xs.map(x[i]);
+    const p0 = end(low[i]);
+    const p1 = end(high[i]);
+    if (!Number.isFinite(px) || !Number.isFinite(p0) || !Number.isFinite(p1)) continue;
+    d += `M${fmt(px)} ${fmt(p0)}V${fmt(p1)}M${fmt(px - CAP)} ${fmt(p0)}h${2 * CAP}M${fmt(px - CAP)} ${fmt(p1)}h${2 * CAP}`;
+  }
+  return d === '' ? '' : `<path d="${d}" ${strokeAttrs(color, 1.2, false)}/>`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Line plot
 
@@ -125,6 +151,9 @@ export interface LineSeries {
   width?: number;
   /** Draw a dot at every point (sparse sweeps only: skipped above 1000 points). */
   markers?: boolean;
+  /** Error bars, drawn when both are given: a capped bar from low[i] to high[i] at x[i] (sparse sweeps only). */
+  low?: ArrayLike<number>;
+  high?: ArrayLike<number>;
 }
 
 export interface LinePlotOptions {
@@ -145,12 +174,21 @@ export interface LinePlotOptions {
   height?: number;
 }
 
+/** The values a series puts on its y axis: the line and its error bars. */
+function yValues(s: LineSeries): ArrayLike<number>[] {
+  return [s.y, ...(s.low && s.high ? [s.low, s.high] : [])];
+}
+
 export function linePlot(options: LinePlotOptions): string {
   const { title, subtitle, xLabel, yLabel, series, logX = false, logY = false, secondaryY } = options;
   const width = options.width ?? 820;
   const height = options.height ?? 460;
   const right = secondaryY?.series ?? [];
-  for (const s of [...series, ...right]) checkLengths(`linePlot series '${s.name}'`, s.x, s.y);
+  for (const s of [...series, ...right]) {
+    checkLengths(`linePlot series '${s.name}'`, s.x, s.y);
+    if (s.low) checkLengths(`linePlot series '${s.name}' low`, s.x, s.low);
+    if (s.high) checkLengths(`linePlot series '${s.name}' high`, s.x, s.high);
+  }
 
   // Colours cycle over both axes so a secondary series never repeats a primary one's colour.
   const colorOf = (s: LineSeries, i: number): string => s.color ?? PALETTE[i % PALETTE.length];
@@ -178,7 +216,7 @@ export function linePlot(options: LinePlotOptions): string {
     options.yRange ??
     paddedDomain(
       extent(
-        series.map((s) => s.y),
+        series.flatMap((s) => yValues(s)),
         logY,
       ),
       logY,
@@ -189,7 +227,7 @@ export function linePlot(options: LinePlotOptions): string {
     ? (secondaryY.range ??
       paddedDomain(
         extent(
-          right.map((s) => s.y),
+          right.flatMap((s) => yValues(s)),
           y2Log,
         ),
         y2Log,
@@ -223,6 +261,7 @@ export function linePlot(options: LinePlotOptions): string {
     const d = polylinePath(s.x, s.y, xs, yScale);
     if (d !== '') lines.push(`<path d="${d}" ${strokeAttrs(color, s.width ?? 1.6, s.dashed)}/>`);
     if (s.markers) lines.push(markerCircles(s.x, s.y, xs, yScale, color));
+    if (s.low && s.high) lines.push(errorBars(s.x, s.low, s.high, xs, yScale, color));
   };
   series.forEach((s, i) => draw(s, colorOf(s, i), ys));
   if (secondaryY && y2Domain && y2Ticks) {

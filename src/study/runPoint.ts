@@ -81,11 +81,7 @@ function targetOf(study: Study): ((x: number) => number) | null {
 }
 
 /** A preset's own metrics as extra columns, `preset_` + the metric's name in snake case. */
-function presetMetrics(
-  study: Study,
-  sim: Parameters<NonNullable<ReturnType<typeof findPreset>>['metrics']>[0][0],
-  seed: number,
-): Metrics {
+function presetMetrics(study: Study, sim: SimulatedRun, seed: number): Metrics {
   if (study.base.kind !== 'preset' || study.base.index !== 0) return {};
   const preset = findPreset(study.base.name);
   if (!preset || preset.runs({ seed }).length !== 1) return {};
