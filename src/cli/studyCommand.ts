@@ -33,7 +33,7 @@ import { progressBar, type Progress } from './progress.ts';
 const USAGE = `latentspike study — declared scaling studies (docs/studies.md)
 
   study run STUDY.yaml --out DIR [--workers N] [--retries N] [--max-n N] [--queue redis://HOST:PORT]
-  study worker --queue redis://HOST:PORT [--workers N] [--threads N]
+  study worker --queue redis://HOST:PORT [--workers N] [--threads N] [--lock-seconds 30]
   study plan STUDY.yaml [--max-n N]
   study point STUDY.yaml --index I --out DIR/shards [--max-n N]
   study collect DIR
@@ -197,7 +197,12 @@ async function runSubcommand(args: string[]): Promise<number> {
 async function workerSubcommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { queue: { type: 'string' }, workers: { type: 'string' }, threads: { type: 'string' } },
+    options: {
+      queue: { type: 'string' },
+      workers: { type: 'string' },
+      threads: { type: 'string' },
+      'lock-seconds': { type: 'string' },
+    },
   });
   if (!values.queue) throw new UsageError('study worker: --queue redis://HOST:PORT is required');
   const { parseQueueUrl, runStudyWorker } = await import('../study/queue.ts');
@@ -213,7 +218,9 @@ async function workerSubcommand(args: string[]): Promise<number> {
     stderr(
       `study worker: ${workers} at once on ${values.queue} (Ctrl-C finishes the points in flight, then stops)`,
     );
-    await runStudyWorker({ url: values.queue, workers, threads, signal, log: stderr });
+    // A worker that stops renewing its claim (killed, machine lost) gives its point back after this.
+    const lockSeconds = parsePositiveInt('lock-seconds', values['lock-seconds'], 30)!;
+    await runStudyWorker({ url: values.queue, workers, threads, signal, log: stderr, lockDuration: lockSeconds * 1000 });
     return 0;
   } finally {
     dispose();
@@ -353,7 +360,7 @@ async function reportSubcommand(args: string[]): Promise<number> {
   const out = values.out ?? dir;
   const { studyReport } = await import('../study/report.ts');
   const report = studyReport(await loadResults(dir));
-  for (const plot of report.plots) writeFileAtomic(join(out, `${plot.name}.svg`), plot.svg);
+  for (const plot of report.plots) writeFileAtomic(join(out, plot.name), plot.svg);
   writeFileAtomic(join(out, 'report.md'), report.markdown);
   writeFileAtomic(join(out, 'report.html'), report.html);
   stderr(`wrote report.md, report.html and ${report.plots.length} plot(s) to ${out}/`);
