@@ -1,21 +1,26 @@
-// `latentspike scale`: the scaling study (src/experiments/scale). report.json is rewritten after
-// every finished size, so Ctrl-C (or a crash at a size too large) keeps the sizes already done;
-// report.md and the SVG plots follow at the end, interrupted or not (exit code 130 when interrupted).
-// Options and defaults: --sizes 1e2,…,1e7, --function fig5|tutorial (fig5), --backend (auto),
-// --steps 2000, --dt 1e-4, --sigma 0.01, --jitter 1 (spike jumps), --every 10, --seed 0,
-// --max-seconds 300 (per-size budget, see study.ts), --out out/scale.
+// `latentspike scale`: the scaling study as a short alias of `study run` (studies/scale.yaml is the
+// default as a file). The sizes become the redundancy axis (m = round(N / base size)), so every
+// size is a point of a study in --out: resumable, in results.duckdb, with report.md, report.html
+// and one plot per metric. Options: --sizes 1e2,…,1e7, --function fig5|tutorial (fig5), --backend
+// cpu|webgpu|auto, --steps 2000, --dt 1e-4, --sigma 0.01, --jitter 1 (spike jumps), --every 10,
+// --seed 0, --workers 1, --threads N (default: every core), --out out/scale.
 
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../engine/select.ts';
-import { SCALE_FUNCTIONS, scaleFunction, type ScaleFunctionName } from '../experiments/scale/functions.ts';
-import { runScaleStudy, type ScaleReport } from '../experiments/scale/study.ts';
-import { scaleMarkdown, scalePlots, scaleTable } from '../experiments/scale/report.ts';
-import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './main.ts';
-import { progressBar, type Progress } from './progress.ts';
-import { writeFileAtomic } from './files.ts';
+import {
+  SCALE_FUNCTIONS,
+  baseSize,
+  scaleFunction,
+  type ScaleFunctionName,
+} from '../experiments/scale/functions.ts';
+import { studyPoints } from '../study/points.ts';
+import { STUDY_FORMAT, type Study, type StudyBackend } from '../study/types.ts';
+import { parseBackend, parsePositiveInt, UsageError } from './main.ts';
+import { runStudyCommand } from './studyCommand.ts';
 
 const DEFAULT_SIZES = '1e2,1e3,1e4,1e5,1e6,1e7';
+
 function parseSizes(text: string): number[] {
   return text.split(',').map((s) => {
     const n = Number(s);
@@ -32,18 +37,26 @@ function parseNonNegative(name: string, value: string | undefined, fallback: num
   return v;
 }
 
-function parsePositive(name: string, value: string | undefined, fallback: number): number {
-  const v = parseNonNegative(name, value, fallback);
-  if (v === 0) throw new UsageError(`--${name}: must be > 0`);
-  return v;
-}
-
 function parseFunction(value: string | undefined): ScaleFunctionName {
   const v = value ?? 'fig5';
-  if (!(SCALE_FUNCTIONS as readonly string[]).includes(v)) {
+  if (!(SCALE_FUNCTIONS as readonly string[]).includes(v))
     throw new UsageError(`--function: one of ${SCALE_FUNCTIONS.join(', ')} (got "${v}")`);
-  }
   return v as ScaleFunctionName;
+}
+
+/** `auto` is WebGPU where an adapter exists, else the CPU engine (said on stderr). */
+async function studyBackend(choice: string | undefined): Promise<StudyBackend> {
+  const backend = parseBackend(choice);
+  if (backend !== 'auto') return backend;
+  try {
+    const { WebGpuEngine } = await import('../engine/webgpu/webgpuEngine.ts');
+    (await WebGpuEngine.create()).dispose();
+    process.stderr.write('backend: webgpu\n');
+    return 'webgpu';
+  } catch (e) {
+    process.stderr.write(`backend: cpu — WebGPU unavailable: ${(e as Error).message}\n`);
+    return 'cpu';
+  }
 }
 
 export async function scaleCommand(args: string[]): Promise<number> {
@@ -58,71 +71,57 @@ export async function scaleCommand(args: string[]): Promise<number> {
       jitter: { type: 'string' },
       dt: { type: 'string' },
       every: { type: 'string' },
-      'max-seconds': { type: 'string' },
       seed: { type: 'string' },
       out: { type: 'string' },
       threads: { type: 'string' },
+      workers: { type: 'string' },
     },
   });
   const fn = scaleFunction(parseFunction(values.function));
-  const dt = parsePositive('dt', values.dt, 1e-4);
+  const dt = parseNonNegative('dt', values.dt, 1e-4);
+  if (dt === 0) throw new UsageError('--dt: must be > 0');
   const steps = parsePositiveInt('steps', values.steps, 2000)!;
   if (steps * dt <= 0.06)
     throw new UsageError(`--steps: ${steps} steps of ${dt} s do not outlast the 50 ms init cut`);
-  const options = {
-    fn,
-    sizes: parseSizes(values.sizes ?? DEFAULT_SIZES),
-    steps,
-    dt,
-    sigma: parseNonNegative('sigma', values.sigma, 0.01),
-    jitter: parseNonNegative('jitter', values.jitter, 1),
-    seed: parseNonNegative('seed', values.seed, 0),
-    every: parsePositiveInt('every', values.every, 10)!,
-    maxSeconds: parsePositive('max-seconds', values['max-seconds'], 300),
+  const seed = parseNonNegative('seed', values.seed, 0);
+  if (!Number.isInteger(seed)) throw new UsageError('--seed: must be an integer');
+  const copies = [
+    ...new Set(
+      parseSizes(values.sizes ?? DEFAULT_SIZES).map((n) => Math.max(1, Math.round(n / baseSize(fn)))),
+    ),
+  ];
+  const study: Study = {
+    format: STUDY_FORMAT,
+    name: `scale-${fn.name}`,
+    base: { kind: 'scale', function: fn.name },
+    axes: [
+      { name: 'redundancy', path: null, values: copies },
+      {
+        name: 'sigmaV',
+        path: 'populations.*.sigmaV',
+        values: [parseNonNegative('sigma', values.sigma, 0.01)],
+      },
+      { name: 'dt', path: 'dt', values: [dt] },
+      { name: 'seed', path: null, values: [seed] },
+    ],
+    zip: [],
+    sample: null,
+    settings: {
+      backend: await studyBackend(values.backend),
+      steps,
+      trials: null,
+      threads: null,
+      jitter: parseNonNegative('jitter', values.jitter, 1),
+      every: parsePositiveInt('every', values.every, 10)!,
+      retries: 0,
+    },
   };
-  if (!Number.isInteger(options.seed)) throw new UsageError('--seed: must be an integer');
-  const outDir = values.out ?? join('out', 'scale');
-  const stderr = (line: string) => process.stderr.write(`${line}\n`);
-  const engine = await createEngine(parseBackend(values.backend), stderr, {
-    threads: parseThreads(values.threads),
-  });
-  const { signal, dispose } = interruptSignal();
-  const writeJson = (report: ScaleReport) =>
-    writeFileAtomic(join(outDir, 'report.json'), JSON.stringify(report, null, 2));
-  let bar: Progress | null = null;
-  let barSize = 0;
-  try {
-    const report = await runScaleStudy(engine, {
-      ...options,
-      signal,
-      onProgress: (neurons, fraction) => {
-        if (neurons !== barSize) {
-          bar = progressBar(`N = ${neurons}`);
-          barSize = neurons;
-        }
-        bar!.update(fraction);
-      },
-      onRow: (row, partial) => {
-        bar?.done();
-        stderr(
-          `N = ${row.neurons}: ${row.steps} steps, RMSE ${row.rmseE.toPrecision(3)}, ` +
-            `${row.microsecondsPerStep.toPrecision(4)} µs/step, peak RSS ${(row.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
-        );
-        writeJson(partial);
-      },
-    });
-    writeJson(report);
-    writeFileAtomic(join(outDir, 'report.md'), scaleMarkdown(report));
-    for (const plot of scalePlots(report)) writeFileAtomic(join(outDir, `${plot.name}.svg`), plot.svg);
-    process.stdout.write(`${scaleTable(report.rows)}\n`);
-    stderr(`wrote report.json, report.md, accuracy.svg, time.svg to ${outDir}/`);
-    if (report.interrupted) {
-      stderr(`interrupted: ${report.rows.length} of ${options.sizes.length} sizes finished and were kept`);
-      return 130;
-    }
-    return 0;
-  } finally {
-    dispose();
-    engine.dispose();
-  }
+  const out = values.out ?? join('out', 'scale');
+  const workers = parsePositiveInt('workers', values.workers, 1)!;
+  const threads = parsePositiveInt(
+    'threads',
+    values.threads,
+    Math.max(1, Math.floor(availableParallelism() / workers)),
+  )!;
+  return runStudyCommand(study, studyPoints(study), { out, workers, threads, report: true });
 }

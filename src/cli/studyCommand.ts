@@ -32,7 +32,7 @@ import { progressBar, type Progress } from './progress.ts';
 
 const USAGE = `latentspike study — declared scaling studies (docs/studies.md)
 
-  study run STUDY.yaml --out DIR [--workers N] [--retries N] [--max-n N] [--queue redis://HOST:PORT]
+  study run STUDY.yaml --out DIR [--workers N] [--threads N] [--retries N] [--max-n N] [--report] [--queue redis://HOST:PORT]
   study worker --queue redis://HOST:PORT [--workers N] [--threads N] [--lock-seconds 30]
   study plan STUDY.yaml [--max-n N]
   study point STUDY.yaml --index I --out DIR/shards [--max-n N]
@@ -151,6 +151,7 @@ async function runSubcommand(args: string[]): Promise<number> {
       'max-n': { type: 'string' },
       queue: { type: 'string' },
       threads: { type: 'string' },
+      report: { type: 'boolean' },
     },
   });
   if (!values.out) throw new UsageError('study run: --out DIR is required');
@@ -169,21 +170,46 @@ async function runSubcommand(args: string[]): Promise<number> {
     study.settings.threads ?? Math.max(1, Math.floor(cores / workers)),
   )!;
   if (values.queue) (await import('../study/queue.ts')).parseQueueUrl(values.queue);
+  return runStudyCommand(study, points, {
+    out: values.out,
+    workers,
+    threads,
+    queue: values.queue,
+    report: values.report === true,
+  });
+}
+
+export interface StudyCommandOptions {
+  out: string;
+  workers: number;
+  threads: number;
+  queue?: string;
+  /** Write report.md, report.html and the plots into `out` when the run ends (interrupted or not). */
+  report: boolean;
+}
+
+/** `study run` once its study is known (also what `latentspike scale` runs). */
+export async function runStudyCommand(
+  study: Study,
+  points: StudyPoint[],
+  o: StudyCommandOptions,
+): Promise<number> {
   const { signal, dispose } = interruptSignal();
   const progress = studyProgress(points.length);
   try {
-    const outcome = await runStudy(values.out, study, points, {
-      workers,
-      threads,
+    const outcome = await runStudy(o.out, study, points, {
+      workers: o.workers,
+      threads: o.threads,
       signal,
-      queue: values.queue,
+      queue: o.queue,
       events: progress,
     });
     progress.close();
     stderr(
       `study ${study.name}: ${outcome.done} done, ${outcome.failed} failed, ${outcome.refused} refused, ` +
-        `${outcome.skipped} already done (of ${outcome.points}); results in ${join(values.out, 'results.duckdb')}`,
+        `${outcome.skipped} already done (of ${outcome.points}); results in ${join(o.out, 'results.duckdb')}`,
     );
+    if (o.report && outcome.done + outcome.skipped > 0) await writeReport(o.out, o.out);
     if (outcome.interrupted) {
       stderr('interrupted: finished points are kept; run the same command again to continue');
       return 130;
@@ -220,7 +246,14 @@ async function workerSubcommand(args: string[]): Promise<number> {
     );
     // A worker that stops renewing its claim (killed, machine lost) gives its point back after this.
     const lockSeconds = parsePositiveInt('lock-seconds', values['lock-seconds'], 30)!;
-    await runStudyWorker({ url: values.queue, workers, threads, signal, log: stderr, lockDuration: lockSeconds * 1000 });
+    await runStudyWorker({
+      url: values.queue,
+      workers,
+      threads,
+      signal,
+      log: stderr,
+      lockDuration: lockSeconds * 1000,
+    });
     return 0;
   } finally {
     dispose();
@@ -349,6 +382,15 @@ async function loadResults(
   return { study, rows, metricColumns };
 }
 
+async function writeReport(dir: string, out: string): Promise<void> {
+  const { studyReport } = await import('../study/report.ts');
+  const report = studyReport(await loadResults(dir));
+  for (const plot of report.plots) writeFileAtomic(join(out, plot.name), plot.svg);
+  writeFileAtomic(join(out, 'report.md'), report.markdown);
+  writeFileAtomic(join(out, 'report.html'), report.html);
+  stderr(`wrote report.md, report.html and ${report.plots.length} plot(s) to ${out}/`);
+}
+
 async function reportSubcommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -356,14 +398,7 @@ async function reportSubcommand(args: string[]): Promise<number> {
     options: { out: { type: 'string' } },
   });
   if (positionals.length !== 1) throw new UsageError('study report: give the study folder');
-  const dir = positionals[0];
-  const out = values.out ?? dir;
-  const { studyReport } = await import('../study/report.ts');
-  const report = studyReport(await loadResults(dir));
-  for (const plot of report.plots) writeFileAtomic(join(out, plot.name), plot.svg);
-  writeFileAtomic(join(out, 'report.md'), report.markdown);
-  writeFileAtomic(join(out, 'report.html'), report.html);
-  stderr(`wrote report.md, report.html and ${report.plots.length} plot(s) to ${out}/`);
+  await writeReport(positionals[0], values.out ?? positionals[0]);
   return 0;
 }
 

@@ -38,7 +38,10 @@ function columnsOf(
     { name: 'status', type: 'VARCHAR', value: r.status },
     { name: 'error', type: 'VARCHAR', value: r.error },
     ...Object.entries(r.params).map(([name, value]) => ({ name, type: typed(value), value })),
-    ...Object.entries(r.metrics).map(([name, value]) => ({ name, type: 'DOUBLE' as const, value })),
+    // An axis named like a metric (steps, trials) is the metric: its column holds the axis value.
+    ...Object.entries(r.metrics)
+      .filter(([name]) => !(name in r.params))
+      .map(([name, value]) => ({ name, type: 'DOUBLE' as const, value })),
     ...Object.entries(p)
       .filter(([name]) => !(name in r.metrics))
       .map(([name, value]) => ({

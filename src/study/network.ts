@@ -10,9 +10,12 @@ import { RunFileError } from '../model/errors.ts';
 import { findPreset } from '../experiments/presets/index.ts';
 import { scaleFunction } from '../experiments/scale/functions.ts';
 import { checkScaleSpec, redundantSpec, scaleBaseRun } from '../experiments/scale/network.ts';
-import { SPIKE_TRAIN_LIMIT } from '../experiments/scale/study.ts';
 import { withField, withSteps } from './overrides.ts';
+import { correctSpikeCost } from '../construct/spikeCost.ts';
 import type { AxisValue, Study } from './types.ts';
+
+/** Spike trains (ISI CV, synchrony) are recorded up to this many neurons; above, only counts. */
+export const SPIKE_TRAIN_LIMIT = 100_000;
 
 /** The scale recipe's settings where the study gives none (as `latentspike scale`). */
 export const SCALE_DEFAULTS = { steps: 2000, dt: 1e-4, sigmaV: 0.01, every: 10 } as const;
@@ -20,7 +23,7 @@ export const SCALE_DEFAULTS = { steps: 2000, dt: 1e-4, sigmaV: 0.01, every: 10 }
 export interface PointNetwork {
   /** The base (m = 1) run file with the point's values: what was validated. */
   baseRun: RunFileJson;
-  /** The base network, parsed. */
+  /** The base network, parsed: the boundaries as constructed (before any spike-cost correction). */
   base: NetworkSpec;
   /** The network the point simulates (the base copied `redundancy` times). */
   spec: NetworkSpec;
@@ -96,12 +99,16 @@ export function pointNetwork(
   const recorded =
     neurons > SPIKE_TRAIN_LIMIT ? { ...baseRun, record: { ...baseRun.record, spikes: false } } : baseRun;
   const base = parseRunFile(recorded);
+  // The correction moves where the network holds y^E, not where it should: `base` keeps the intended
+  // boundaries (the metrics' geometry), the simulated network gets the corrected encoders.
+  const correction = num(params.costCorrection) ?? 0;
+  const simulated = correction === 0 ? base : parseRunFile(correctSpikeCost(recorded, correction));
   if (redundancy === 1 || validateOnly) {
     if (redundancy > 1) copyable(base);
-    return { baseRun, base, spec: base, redundancy };
+    return { baseRun, base, spec: simulated, redundancy };
   }
   const jitter = num(params.jitter) ?? study.settings.jitter;
-  const spec = redundantSpec(base, redundancy, jitter);
+  const spec = redundantSpec(simulated, redundancy, jitter);
   checkScaleSpec(spec);
   return { baseRun, base, spec, redundancy };
 }

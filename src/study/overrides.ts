@@ -6,6 +6,7 @@
 
 import { RunFileError } from '../model/errors.ts';
 import type { RunFileJson } from '../model/runFile.ts';
+import { BUILTIN_AXES } from './types.ts';
 
 /** Population fields an axis may name bare (`sigmaV` is short for `populations.*.sigmaV`). */
 const POPULATION_FIELDS = [
@@ -31,7 +32,7 @@ export function resolveAxisPath(name: string, where: string): string {
   if (name.includes('.') && name.split('.').every((s) => s.length > 0)) return name;
   throw new RunFileError(
     where,
-    `unknown axis; a built-in axis (redundancy, seed, backend, threads, jitter, trials), a run-file field ` +
+    `unknown axis; a built-in axis (${BUILTIN_AXES.join(', ')}), a run-file field ` +
       `(${[...ROOT_FIELDS, ...POPULATION_FIELDS].join(', ')}) or a run-file path such as populations.0.synapse.widthMs`,
   );
 }

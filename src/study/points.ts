@@ -52,11 +52,11 @@ function identity(study: Study): unknown {
     base.kind === 'runFile'
       ? { runFile: createHash('sha256').update(JSON.stringify(base.run)).digest('hex') }
       : base;
-  const { packageVersion, gitCommit } = codeVersion();
+  const { packageVersion, sourceHash } = codeVersion();
   return {
     base: baseId,
     settings: { ...settings, retries: undefined },
-    code: `${packageVersion}+${gitCommit}`,
+    code: `${packageVersion}+${sourceHash}`,
   };
 }
 

@@ -66,7 +66,9 @@ export function runPointIsolated(
       const how = signal
         ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (out of memory?)' : ''}`
         : `exited with code ${code}`;
-      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+      // The error's own line says more than the stack under it.
+      const lines = stderr.trim().split('\n');
+      const tail = lines.find((l) => /Error\b|error:/.test(l))?.trim() ?? lines.slice(-2).join(' | ');
       resolve(failedRecord(study, point, `the point's process ${how}${tail ? `: ${tail}` : ''}`, startedAt));
     });
     child.send({ study, point, threads: options.threads } satisfies ChildRequest);

@@ -1,9 +1,12 @@
 // Where a point ran and with what code (beNNch's metadata with every result). The code version —
-// package version and git commit — is also half of every point's id, so a point is redone when
-// the code changes and never twice for the same code.
+// the package version and a hash of the code that computes results (src/, shaders/, the locked
+// dependencies) — is half of every point's id: a point is redone when that code changes, and
+// never twice for the same code, whatever happens to docs, tests or git history meanwhile.
 
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, hostname, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +26,8 @@ function git(args: string[]): string | null {
 
 export interface CodeVersion {
   packageVersion: string;
+  /** sha256 (16 hex digits) of src/, shaders/ and package-lock.json. */
+  sourceHash: string;
   gitCommit: string;
   gitDirty: boolean;
 }
@@ -35,11 +40,33 @@ export function codeVersion(): CodeVersion {
     const commit = git(['rev-parse', 'HEAD']);
     cached = {
       packageVersion: pkg.version,
+      sourceHash: sourceHash(),
       gitCommit: commit ?? 'unknown',
       gitDirty: commit !== null && (git(['status', '--porcelain', '--untracked-files=no']) ?? '') !== '',
     };
   }
   return cached;
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    return e.isDirectory() ? filesUnder(path) : e.isFile() ? [path] : [];
+  });
+}
+
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const files = [
+    ...filesUnder(join(ROOT, 'src')),
+    ...filesUnder(join(ROOT, 'shaders')),
+    join(ROOT, 'package-lock.json'),
+  ];
+  for (const file of files.filter(existsSync).sort()) {
+    hash.update(file.slice(ROOT.length)).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 16);
 }
 
 /** The machine's part of a point's provenance. */

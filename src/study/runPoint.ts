@@ -12,9 +12,8 @@ import { scaleFunction } from '../experiments/scale/functions.ts';
 import { isAbortError } from '../experiments/runner.ts';
 import { admission, estimatePointMemory } from './admission.ts';
 import { pointMetrics, type Metrics } from './metrics.ts';
-import { pointNetwork } from './network.ts';
+import { pointNetwork, SPIKE_TRAIN_LIMIT } from './network.ts';
 import { codeVersion, machine } from './provenance.ts';
-import { SPIKE_TRAIN_LIMIT } from '../experiments/scale/study.ts';
 import type { PointRecord, PointStatus, Provenance, Study, StudyBackend, StudyPoint } from './types.ts';
 
 export interface RunPointOptions {

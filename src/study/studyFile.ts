@@ -216,7 +216,7 @@ function checkBuiltin(name: string, values: AxisValue[], path: string): AxisValu
       if (!Number.isInteger(v) || v < 0 || v > 2 ** 53)
         fail(`${path}[${i}]`, `must be an integer ≥ 0 (got ${v})`);
     });
-  if (name === 'jitter')
+  if (name === 'jitter' || name === 'costCorrection')
     numbers.forEach((v, i) => {
       if (!(v >= 0)) fail(`${path}[${i}]`, `must be ≥ 0 (got ${v})`);
     });

@@ -11,7 +11,15 @@ export const STUDY_FORMAT = 'latentspike/study@1';
 export type AxisValue = number | string | boolean;
 
 /** Axes that are not a run-file field. */
-export const BUILTIN_AXES = ['redundancy', 'seed', 'backend', 'threads', 'jitter', 'trials'] as const;
+export const BUILTIN_AXES = [
+  'redundancy',
+  'seed',
+  'backend',
+  'threads',
+  'jitter',
+  'trials',
+  'costCorrection',
+] as const;
 export type BuiltinAxis = (typeof BUILTIN_AXES)[number];
 
 export interface StudyAxis {

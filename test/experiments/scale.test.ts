@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scaleFunction } from '../../src/experiments/scale/functions.ts';
 import { buildScaleNetwork, scaleBaseRun } from '../../src/experiments/scale/network.ts';
-import { scaleMetrics } from '../../src/experiments/scale/metrics.ts';
-import { plannedSteps, runScaleStudy, type ScaleRow } from '../../src/experiments/scale/study.ts';
-import { scaleMarkdown, scalePlots } from '../../src/experiments/scale/report.ts';
+import { pointMetrics } from '../../src/study/metrics.ts';
 import { fig5Accuracy } from '../../src/experiments/presets/fig5.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
@@ -40,64 +38,13 @@ describe('buildScaleNetwork', () => {
   });
 });
 
-describe('scale study', () => {
+describe('the scale recipe as a study point', () => {
   it('at m = 1 measures RMSE exactly as the fig5 preset does', async () => {
     const { spec, baseRun } = buildScaleNetwork({ ...common, neurons: 6 });
     const net = compileNetwork(spec);
     const result = await new CpuEngine().run(net);
-    const rmse = scaleMetrics(fn, net, result).rmseE;
-    expect(rmse).toBe(fig5Accuracy({ run: baseRun, net, result }).rmseE);
-    expect(rmse).toBeLessThan(2);
-  });
-
-  it('reports every size with finite numbers, and the plots and table name them', async () => {
-    const report = await runScaleStudy(new CpuEngine(), { ...common, sizes: [600, 60], maxSeconds: 60 });
-    expect(report.interrupted).toBe(false);
-    expect(report.rows.map((r) => r.neurons)).toEqual([60, 600]);
-    const numeric: (keyof ScaleRow)[] = [
-      'rmseE',
-      'rateE',
-      'rateI',
-      'isiCvE',
-      'isiCvI',
-      'eiCorrelation',
-      'microsecondsPerStep',
-      'neuronUpdatesPerSecond',
-      'peakRssBytes',
-    ];
-    for (const row of report.rows) {
-      expect(row.steps).toBe(700);
-      for (const key of numeric) expect(Number.isFinite(row[key]), `${key} at N = ${row.neurons}`).toBe(true);
-      expect(row.rmseE).toBeLessThan(2);
-    }
-    const md = scaleMarkdown(report);
-    expect(md).toContain('| 60 | 10 |');
-    expect(md).toContain('| 600 | 100 |');
-    expect(scalePlots(report).map((p) => p.name)).toEqual(['accuracy', 'time']);
-  });
-
-  it('keeps the sizes that finished when aborted', async () => {
-    const controller = new AbortController();
-    const report = await runScaleStudy(new CpuEngine(), {
-      ...common,
-      sizes: [6, 60],
-      maxSeconds: 60,
-      signal: controller.signal,
-      onRow: () => controller.abort(),
-    });
-    expect(report.interrupted).toBe(true);
-    expect(report.rows.map((r) => r.neurons)).toEqual([6]);
-  });
-});
-
-describe('plannedSteps', () => {
-  const options = { steps: 2000, dt: 1e-4, maxSeconds: 100 };
-  it('runs the requested steps without a prediction or within the budget', () => {
-    expect(plannedSteps(options, null)).toBe(2000);
-    expect(plannedSteps(options, 0.01)).toBe(2000);
-  });
-  it('caps to the budget, but never below the init cut plus 10 ms', () => {
-    expect(plannedSteps(options, 0.1)).toBe(1000);
-    expect(plannedSteps(options, 10)).toBe(601);
+    const metrics = pointMetrics({ net, base: spec, result, target: fn.target });
+    expect(metrics.rmse_target).toBe(fig5Accuracy({ run: baseRun, net, result }).rmseE);
+    expect(metrics.rmse_target).toBeLessThan(2);
   });
 });

@@ -167,4 +167,17 @@ describe('latentspike study', () => {
     expect(Number(row.split(',').at(-1))).toBeLessThan(400);
     expect(readdirSync(out)).toContain('results.duckdb');
   });
+
+  it('latentspike scale is a study: sizes become redundancy, results and a report in --out, reruns resume', () => {
+    const out = join(tmp(), 'scale');
+    const args = ['scale', '--sizes', '6,60', '--steps', '700', '--backend', 'cpu', '--out', out];
+    const r = cli(...args);
+    expect(r.status, r.stderr).toBe(0);
+    expect(scalar(out, "select count(*) from points where status = 'done'")).toBe('2');
+    expect(scalar(out, 'select string_agg(cast(neurons as integer), \',\' order by neurons) from points')).toBe('"6,60"');
+    for (const f of ['report.md', 'report.html', 'rmse_target.svg', 'study.json']) expect(readdirSync(out)).toContain(f);
+    expect(cli(...args).stderr).toContain('2 point(s) already done, 0 to run');
+    expect(cli('scale', '--max-seconds', '10').status).toBe(2);
+  }, 120_000);
 });
+

@@ -150,3 +150,28 @@ describe('study files', () => {
     expect(() => withField(run, 'populations.X.mu', 1)).toThrow(/no element named "X"/);
   });
 });
+
+describe('the spike-cost correction axis', () => {
+  it('raises each neuron’s encoder on its own latent by k·μ/d, and leaves the boundaries the metrics use', () => {
+    const { study } = parseStudy(
+      {
+        format: 'latentspike/study@1',
+        name: 'corrected',
+        base: { scale: { function: 'fig5' } },
+        axes: { costCorrection: [0, 1] },
+      },
+      '.',
+    );
+    const [plain, corrected] = [0, 1].map((k) => pointNetwork(study, { costCorrection: k }));
+    expect(corrected.base).toEqual(plain.base);
+    expect(plain.spec).toEqual(plain.base);
+    plain.spec.populations.forEach((p, pi) => {
+      for (let i = 0; i < p.size; i++) {
+        const d = plain.spec.latents[pi].decoder[i];
+        const shift = corrected.spec.encoders[pi][pi][i] - plain.spec.encoders[pi][pi][i];
+        expect(shift).toBeCloseTo(p.mu / d, 12);
+        expect(corrected.spec.encoders[pi][1 - pi][i]).toBe(plain.spec.encoders[pi][1 - pi][i]);
+      }
+    });
+  });
+});
