@@ -140,6 +140,16 @@ function studyProgress(total: number): StudyEvents & { close(): void } {
   };
 }
 
+/** A malformed --queue URL is bad input (exit 2). */
+async function checkQueueUrl(url: string): Promise<void> {
+  const { parseQueueUrl } = await import('../study/queue.ts');
+  try {
+    parseQueueUrl(url);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 async function runSubcommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -169,7 +179,7 @@ async function runSubcommand(args: string[]): Promise<number> {
     values.threads,
     study.settings.threads ?? Math.max(1, Math.floor(cores / workers)),
   )!;
-  if (values.queue) (await import('../study/queue.ts')).parseQueueUrl(values.queue);
+  if (values.queue) await checkQueueUrl(values.queue);
   return runStudyCommand(study, points, {
     out: values.out,
     workers,
@@ -231,8 +241,8 @@ async function workerSubcommand(args: string[]): Promise<number> {
     },
   });
   if (!values.queue) throw new UsageError('study worker: --queue redis://HOST:PORT is required');
-  const { parseQueueUrl, runStudyWorker } = await import('../study/queue.ts');
-  parseQueueUrl(values.queue);
+  await checkQueueUrl(values.queue);
+  const { runStudyWorker } = await import('../study/queue.ts');
   const workers = parsePositiveInt('workers', values.workers, availableParallelism())!;
   const threads = parsePositiveInt(
     'threads',

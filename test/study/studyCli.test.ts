@@ -144,6 +144,9 @@ describe('latentspike study', () => {
     expect(typo.status).toBe(2);
     expect(typo.stderr).toMatch(/error: step: unknown field/);
     expect(cli('study', 'query', join(dir, 'nowhere'), 'select 1').status).toBe(2);
+    const queue = cli('study', 'worker', '--queue', 'http://localhost:6379');
+    expect(queue.status).toBe(2);
+    expect(queue.stderr).toMatch(/--queue "http:\/\/localhost:6379": the scheme is not redis:\/\//);
   });
 
   it('a point too large for the machine is refused before it allocates, and recorded as such', () => {
