@@ -6,6 +6,8 @@ const LOG_EVERY_MS = 5000;
 
 export interface Progress {
   update(fraction: number): void;
+  /** A line above the bar (the bar is redrawn under it at the next update). */
+  log(line: string): void;
   done(): void;
 }
 
@@ -34,6 +36,9 @@ export function progressBar(label: string, stream: NodeJS.WriteStream = process.
         stream.write(`${render(fraction)}\n`);
         lastLog = now;
       }
+    },
+    log(line) {
+      stream.write(drawn && stream.isTTY ? `\r\x1b[K${line}\n` : `${line}\n`);
     },
     done() {
       if (drawn) stream.write(`\r${render(1)}\n`);

@@ -81,36 +81,51 @@ function summary(r: PointRecord): string {
 }
 
 /**
- * Progress of a study on stderr: one line per finished point, and a bar over points whose label
- * names the points in flight with each one's time estimate (from the finished points' seconds
- * per neuron-step).
+ * Progress of a study on stderr: a line per point started (with its time estimate) and finished,
+ * above one bar for the whole study. The bar weighs each point by its expected cost — a process's
+ * start-up plus its neuron-steps — so the big points at the end do not make the bar lie.
  */
-function studyProgress(total: number): StudyEvents & { close(): void } {
-  let finished = 0;
-  // Wall time ≈ a process's start-up (the quickest point so far) + seconds per neuron-step.
-  let startup = Infinity;
-  let units = 0;
-  let seconds = 0;
-  const estimate = (p: StudyPoint): number | null =>
-    units > 0 ? startup + (Math.max(0, seconds - startup * doneCount) / units) * cost(p) : null;
+function studyProgress(): StudyEvents & { close(): void } {
+  const work = (p: StudyPoint) => p.neurons * Math.max(1, Number(p.params.steps ?? 1));
+  // Start-up in units of work, until measured: a second is worth ~10⁷ neuron-steps on one core.
+  const startupWork = 1e7;
+  let startupSeconds = Infinity;
+  let secondsPerWork: number | null = null;
+  let doneWork = 0;
+  let doneSeconds = 0;
   let doneCount = 0;
+  let total = 0;
+  let finished = 0;
+  let totalWeight = 1;
+  let finishedWeight = 0;
   const running = new Map<string, { point: StudyPoint; fraction: number }>();
-  let bar: Progress = progressBar('study');
-  const cost = (p: StudyPoint) => p.neurons * Math.max(1, Number(p.params.steps ?? 1));
-  const update = () =>
-    bar.update((finished + [...running.values()].reduce((s, r) => s + r.fraction, 0)) / Math.max(1, total));
+  const weight = (p: StudyPoint) => startupWork + work(p);
+  const bar: Progress = progressBar('study');
+  const update = () => {
+    const inFlight = [...running.values()].reduce((sum, r) => sum + r.fraction * weight(r.point), 0);
+    bar.update(Math.min(1, (finishedWeight + inFlight) / totalWeight));
+  };
+  const estimate = (p: StudyPoint) =>
+    secondsPerWork === null ? null : startupSeconds + secondsPerWork * work(p);
   return {
     planned(skipped, pending) {
       total = pending.length;
-      if (skipped > 0) stderr(`study: ${skipped} point(s) already done, ${pending.length} to run`);
-      else stderr(`study: ${pending.length} point(s) to run`);
+      totalWeight = Math.max(
+        1,
+        pending.reduce((sum, p) => sum + weight(p), 0),
+      );
+      bar.log(
+        skipped > 0
+          ? `study: ${skipped} point(s) already done, ${total} to run`
+          : `study: ${total} point(s) to run`,
+      );
     },
     started(point) {
       running.set(point.id, { point, fraction: 0 });
       const est = estimate(point);
-      bar.done();
-      stderr(`[${point.index}] start ${describe(point)}${est === null ? '' : ` (est. ${est.toFixed(1)} s)`}`);
-      bar = progressBar(`study ${finished}/${total}`);
+      bar.log(
+        `[${point.index}] start ${describe(point)}${est === null ? '' : ` (est. ${est.toFixed(1)} s)`}`,
+      );
     },
     progress(point, fraction) {
       const r = running.get(point.id);
@@ -118,20 +133,21 @@ function studyProgress(total: number): StudyEvents & { close(): void } {
       update();
     },
     retrying(record, attempt) {
-      stderr(`[${record.index}] failed (${record.error}); attempt ${attempt}`);
+      bar.log(`[${record.index}] failed (${record.error}); attempt ${attempt}`);
     },
     recorded(record, point) {
       running.delete(record.id);
       finished++;
+      if (point) finishedWeight += weight(point);
       if (record.status === 'done' && point) {
-        units += cost(point);
-        seconds += record.provenance.wall_seconds;
-        startup = Math.min(startup, record.provenance.wall_seconds);
+        // Wall time ≈ start-up (the quickest point so far) + seconds per neuron-step.
         doneCount++;
+        doneWork += work(point);
+        doneSeconds += record.provenance.wall_seconds;
+        startupSeconds = Math.min(startupSeconds, record.provenance.wall_seconds);
+        secondsPerWork = Math.max(0, doneSeconds - startupSeconds * doneCount) / doneWork;
       }
-      bar.done();
-      stderr(`[${record.index}] ${finished}/${total} ${summary(record)}`);
-      bar = progressBar(`study ${finished}/${total}`);
+      bar.log(`[${record.index}] ${finished}/${total} ${summary(record)}`);
       update();
     },
     close() {
@@ -205,7 +221,7 @@ export async function runStudyCommand(
   o: StudyCommandOptions,
 ): Promise<number> {
   const { signal, dispose } = interruptSignal();
-  const progress = studyProgress(points.length);
+  const progress = studyProgress();
   try {
     const outcome = await runStudy(o.out, study, points, {
       workers: o.workers,
