@@ -1,7 +1,8 @@
 // Where a point ran and with what code (beNNch's metadata with every result). The code version —
-// the package version and a hash of the code that computes results (src/, shaders/, the locked
-// dependencies) — is half of every point's id: a point is redone when that code changes, and
-// never twice for the same code, whatever happens to docs, tests or git history meanwhile.
+// the package version and a hash of the code that computes results (src/ but the command line, the
+// browser app and the plots; shaders/; the locked dependencies) — is half of every point's id: a
+// point is redone when that code changes, and never twice for the same code, whatever happens to
+// the CLI, docs, tests or git history meanwhile.
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -56,10 +57,13 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** Parts of src/ that present results but do not compute them. */
+const PRESENTATION = ['cli', 'web', 'report'].map((dir) => join(ROOT, 'src', dir));
+
 function sourceHash(): string {
   const hash = createHash('sha256');
   const files = [
-    ...filesUnder(join(ROOT, 'src')),
+    ...filesUnder(join(ROOT, 'src')).filter((f) => !PRESENTATION.some((dir) => f.startsWith(dir + '/'))),
     ...filesUnder(join(ROOT, 'shaders')),
     join(ROOT, 'package-lock.json'),
   ];
