@@ -5,7 +5,7 @@
 // |---------------|---------------|------------|--------------------|--------------------------------|
 // | 0/0           | params        | uniform    | Params             | network scalars, section offsets, populations |
 // | 0/1           | consts        | read       | array<vec4<u32>>   | words, f32 bits: bias[N'] selfW[N'], u32 popOf[N'], F[J][N'], enc[N][L], proj[K][N'], drive[S][P][J+1], u32 own[W][K] (W: stepAll's workgroups per trial) runOf[N'] runFirst[R] (split runs: its first part) |
-// | 0/2           | slice         | uniform    | Slice              | dynamic offset: first workgroup of this dispatch |
+// | 0/2           | slice         | uniform    | Slice              | dynamic offset: this dispatch's first workgroup and the end of its range (dispatch_workgroup) |
 // | 0/3 … 0/5     | consts_1 …    | read       | array<u32>         | split runs only: the further parts of consts (splitArrays.wgsl) |
 // | 1/0           | state         | read_write | array<vec4<u32>>   | words [trials][trial_words]: f32 bits V[N'] ghat[N'] gExp[N'], u32 pulseOpen[N'] nextAllowed[N'] spikedPrev[N'] spikeCount[N'], pulseBits[N][pulseWords] (split runs: its first part) |
 // | 1/1           | latent        | read_write | array<f32>         | [trials][2K]: s[K] (this step's Σ proj·ĝ; s[l < L] is u_l, the drive of t+1), y[K] |
@@ -106,8 +106,11 @@ struct Params {
   pops: array<Population, MAX_POPULATIONS>,
 }
 
+// A dispatch's place in its kernel's linear range of workgroups (resources.ts writes one entry per
+// slice of a sliced dispatch, and per workgroup count of a folded one).
 struct Slice {
-  first_workgroup: u32,
+  first_workgroup: u32, // the linear index of the dispatch's workgroup (0, 0, 0)
+  end_workgroup: u32,   // workgroups at or past it are outside the range: a folded grid's tail
 }
 
 struct Control {
@@ -124,6 +127,17 @@ struct Control {
 @group(1) @binding(3) var<storage, read_write> control: array<Control>;
 @group(2) @binding(0) var<storage, read_write> events: array<vec2<u32>>;
 @group(2) @binding(1) var<storage, read_write> latentRecord: array<f32>;
+
+/**
+ * The linear index of workgroup `wid` of a dispatch over `grid` workgroups (num_workgroups): the
+ * slice's first workgroup plus the workgroup's place in the grid, x fastest. A sliced dispatch is
+ * 1-D; a folded one (adapterProfile.ts) is a 2-D or 3-D grid whose last few workgroups may lie at
+ * or past slice.end_workgroup, and a kernel returns from those at once (a uniform exit: the index
+ * is the same for every invocation of the workgroup, so the barriers after it stay legal).
+ */
+fn dispatch_workgroup(wid: vec3<u32>, grid: vec3<u32>) -> u32 {
+  return slice.first_workgroup + wid.x + grid.x * (wid.y + grid.y * wid.z);
+}
 
 // consts and state are read and written only through const_u32, state_u32 and set_state_u32 (one
 // word) and their _x4 forms (the vec4 of words index … index + 3, index a multiple of 4),

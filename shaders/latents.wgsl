@@ -2,7 +2,7 @@
 // for every trial of the batch: MODEL.md §3 phase 2 for t+1 and the §6 readout (§8 for the rate
 // model).
 //
-// One workgroup per trial b of the batch (slice.first_workgroup + workgroup id). For every k < K
+// One workgroup per trial b of the batch (bindings.wgsl's dispatch_workgroup). For every k < K
 // it sums partials[b][w][k] (f32 bits) over the step kernel's W workgroups w of that trial in
 // workgroup_sum's fixed order (each lane a strided run of w, then a pairwise tree), giving
 // s_k = Σ_i proj[k][i]·ĝ_i[t] (rate model: ĝ = r), and stores it in latent[b·2K + k]: for k < L
@@ -19,9 +19,9 @@
 // dispatch: no workgroup of one dispatch reads what another writes.
 //
 // Dispatch: one workgroup of WORKGROUP_SIZE (override, power of two; same choice and reason as
-// stepAll.wgsl) per trial of the batch, in slices. Bindings: bindings.wgsl (params, slice, latent,
-// partials, control, latentRecord). Includes model.wgsl, reduce.wgsl (and philox.wgsl, spikes.wgsl,
-// unused here).
+// stepAll.wgsl) per trial of the batch, sliced or folded as stepAll.wgsl's. Bindings:
+// bindings.wgsl (params, slice, latent, partials, control, latentRecord). Includes model.wgsl,
+// reduce.wgsl (and philox.wgsl, spikes.wgsl, unused here).
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
 
 override WORKGROUP_SIZE: u32 = 256u;
@@ -30,8 +30,12 @@ override WORKGROUP_SIZE: u32 = 256u;
 fn main(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) grid: vec3<u32>,
 ) {
-  let b = slice.first_workgroup + wid.x;
+  let b = dispatch_workgroup(wid, grid);
+  if (b >= slice.end_workgroup) {
+    return;
+  }
   let rows = b * params.workgroups;
   let latent_base = b * 2u * params.k;
   var width = 1u;

@@ -8,7 +8,7 @@
 
 /**
  * Where a workgroup of a per-step projecting kernel (stepAll, stepRate) works. Their dispatches run
- * every trial of a batch, trial-major: workgroup g = slice.first_workgroup + workgroup_id.x is
+ * every trial of a batch, trial-major: workgroup g (bindings.wgsl's dispatch_workgroup) is
  * workgroup w = g mod params.workgroups of the batch's trial b = ⌊g / params.workgroups⌋, and
  * writes row g of partials ([trials][workgroups][K]). b is uniform in the workgroup.
  */
@@ -21,8 +21,7 @@ struct BatchSlot {
   latent_base: u32, // b·2K
 }
 
-fn batch_slot(workgroup_id: u32) -> BatchSlot {
-  let g = slice.first_workgroup + workgroup_id;
+fn batch_slot(g: u32) -> BatchSlot {
   let b = g / params.workgroups;
   return BatchSlot(g, b, g - b * params.workgroups, params.trial + b, b * params.trial_words, b * 2u * params.k);
 }

@@ -4,7 +4,7 @@
 // The per-step kernels (stepDelta + selectOne / spikeSequential, stepRate + latents) do the same
 // one step per dispatch pair for any N.
 //
-// One workgroup = one trial b of the batch (slice.first_workgroup + workgroup id; noise trial
+// One workgroup = one trial b of the batch (bindings.wgsl's dispatch_workgroup; noise trial
 // index params.trial + b), its state at state[b·trial_words …], its s[K], y[K] at latent[b·2K …],
 // its step counter and event count in control[b], its events in events[b·event_capacity …].
 // Lane q owns neurons q, q + WORKGROUP_SIZE, … Per step t, until t = S, steps_per_dispatch steps,
@@ -21,8 +21,9 @@
 // Every lane keeps identical copies of t and the event count (they change only with uniform
 // values), so the loop's exits are uniform and the barriers inside are legal.
 //
-// Dispatch: one workgroup per trial, in slices (resources.ts). WORKGROUP_SIZE (override, power of
-// two) is the host's choice per adapter: one lane per neuron on a GPU (shortest steps), but a single
+// Dispatch: one workgroup per trial, sliced or folded as the adapter profile says
+// (adapterProfile.ts; workgroups past `slice`'s end return at once). WORKGROUP_SIZE (override,
+// power of two) is the host's choice per adapter: one lane per neuron on a GPU (shortest steps), but a single
 // SIMD group on a software adapter, where every barrier costs a coroutine switch per group of 4
 // lanes (measured on SwiftShader: fig6, 50 neurons, 0.5 s with 64 lanes, 2.4 s with 256).
 // Bindings: bindings.wgsl (params, consts, slice, state, latent, control, events, latentRecord).
@@ -37,8 +38,12 @@ var<workgroup> shared_control: vec2<u32>;
 fn main(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) grid: vec3<u32>,
 ) {
-  let b = slice.first_workgroup + wid.x;
+  let b = dispatch_workgroup(wid, grid);
+  if (b >= slice.end_workgroup) {
+    return;
+  }
   let lane = lid.x;
   let base = b * params.trial_words;
   let latent_base = b * 2u * params.k;

@@ -65,11 +65,13 @@
 // one or two modules).
 //
 // Dispatch: trials × Σ_p ⌈(size_p + start_p mod 4) / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉
-// workgroups (gpuNetwork.ts's allWorkgroups per trial) in slices, each slice's first workgroup in
-// `slice` (software adapters abort on very large dispatches). WORKGROUP_SIZE (override, a power of
-// two) is chosen by the host within the device's limits: 256 fills a workgroup on every adapter
-// seen; the tree takes 9 barriers per four slots. NEURONS_PER_INVOCATION (override) is 1 on GPUs (most parallelism) and more on
-// software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
+// workgroups (gpuNetwork.ts's allWorkgroups per trial), as the adapter profile shapes dispatches
+// (adapterProfile.ts): in 1-D slices (SwiftShader aborts on very large dispatches) or as one
+// dispatch folded into a 2-D or 3-D grid; the workgroup's row is bindings.wgsl's
+// dispatch_workgroup, and those past `slice`'s end return at once. WORKGROUP_SIZE (override, a
+// power of two) is chosen by the host within the device's limits: 256 fills a workgroup on every
+// adapter seen; the tree takes 9 barriers per four slots. NEURONS_PER_INVOCATION (override) is 1
+// on GPUs (most parallelism) and more on software adapters, where every barrier costs a coroutine switch per SIMD group and per workgroup
 // (pipelines.ts): fewer, fuller workgroups cut the barriers per step by that factor.
 // QUADS (override; the host sets it where NEURONS_PER_INVOCATION is a multiple of 4 and no
 // population has pulse synapses): every per-neuron word a quad reads or writes (V, gExp,
@@ -471,8 +473,13 @@ fn population_workgroups(pop: Population, span: u32) -> u32 {
 fn main(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) grid: vec3<u32>,
 ) {
-  let slot = batch_slot(wid.x);
+  let row = dispatch_workgroup(wid, grid);
+  if (row >= slice.end_workgroup) {
+    return;
+  }
+  let slot = batch_slot(row);
   let span = WORKGROUP_SIZE * NEURONS_PER_INVOCATION;
   // This workgroup's population and its place in it (the host's allWorkgroups, in reverse).
   var index = 0u;

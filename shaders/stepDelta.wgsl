@@ -13,7 +13,9 @@
 // index) with reduce.wgsl's total order and writes the best as 3 words to partials[workgroup];
 // selectOne.wgsl reduces those rows to the step's one winner.
 //
-// Dispatch: ⌈N / WORKGROUP_SIZE⌉ workgroups in slices of at most 256 (first workgroup in `slice`).
+// Dispatch: ⌈N / WORKGROUP_SIZE⌉ workgroups, sliced or folded as the adapter profile says
+// (adapterProfile.ts); workgroup w is bindings.wgsl's dispatch_workgroup, and those past
+// `slice`'s end return at once.
 // WORKGROUP_SIZE: override, a power of two, the host's choice as for stepAll.wgsl.
 // Bindings: bindings.wgsl (params, consts, slice, state, latent, partials, control).
 // Includes model.wgsl, reduce.wgsl, philox.wgsl (and spikes.wgsl, unused here).
@@ -25,8 +27,12 @@ override WORKGROUP_SIZE: u32 = 256u;
 fn main(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) grid: vec3<u32>,
 ) {
-  let w = slice.first_workgroup + wid.x;
+  let w = dispatch_workgroup(wid, grid);
+  if (w >= slice.end_workgroup) {
+    return;
+  }
   let i = w * WORKGROUP_SIZE + lid.x;
   let t = control[0].t;
   var mine = no_candidate();

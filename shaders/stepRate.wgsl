@@ -13,9 +13,9 @@
 // partials[b][workgroup][k].
 // WGSL's exp is not correctly rounded: rates differ from the CPU's f32 mode by a few ulp.
 //
-// Dispatch: trials × ⌈N / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups in slices (first
-// workgroup in `slice`). WORKGROUP_SIZE, NEURONS_PER_INVOCATION: overrides, the host's choice as for
-// stepAll.wgsl.
+// Dispatch: trials × ⌈N / (WORKGROUP_SIZE·NEURONS_PER_INVOCATION)⌉ workgroups, sliced or folded as
+// stepAll.wgsl's (the workgroup's row: bindings.wgsl's dispatch_workgroup). WORKGROUP_SIZE,
+// NEURONS_PER_INVOCATION: overrides, the host's choice as for stepAll.wgsl.
 // Bindings: bindings.wgsl (params, consts, slice, state, latent, partials, control).
 // Includes model.wgsl, reduce.wgsl (and philox.wgsl, spikes.wgsl, unused here).
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).
@@ -27,8 +27,13 @@ override NEURONS_PER_INVOCATION: u32 = 1u;
 fn main(
   @builtin(local_invocation_id) lid: vec3<u32>,
   @builtin(workgroup_id) wid: vec3<u32>,
+  @builtin(num_workgroups) grid: vec3<u32>,
 ) {
-  let slot = batch_slot(wid.x);
+  let row = dispatch_workgroup(wid, grid);
+  if (row >= slice.end_workgroup) {
+    return;
+  }
+  let slot = batch_slot(row);
   let first = slot.workgroup * WORKGROUP_SIZE * NEURONS_PER_INVOCATION + lid.x;
   let t = control[slot.batch].t;
   let k = slot_channels(SLOT_IS_CHANNEL, 0u, params.k);

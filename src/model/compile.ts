@@ -127,6 +127,11 @@ export function sampleCurrent(pop: PopulationSpec, S: number, dt: number): Float
   return out;
 }
 
+/** pwsteps: the steps a pulse of `widthMs` lasts at time step dt (MODEL.md §6). */
+export function pulseStepsOf(widthMs: number, dt: number): number {
+  return Math.trunc(widthMs / (dt * 1000));
+}
+
 function compilePopulation(p: PopulationSpec, start: number, spec: NetworkSpec): CompiledPopulation {
   const dt = spec.dt;
   const syn = p.synapse;
@@ -141,7 +146,7 @@ function compilePopulation(p: PopulationSpec, start: number, spec: NetworkSpec):
     mu: p.mu,
     synapseKind:
       syn.kind === 'delta' ? SYNAPSE_DELTA : syn.kind === 'pulse' ? SYNAPSE_PULSE : SYNAPSE_EXPONENTIAL,
-    pulseSteps: syn.kind === 'pulse' ? Math.trunc(syn.widthMs / (dt * 1000)) : 0,
+    pulseSteps: syn.kind === 'pulse' ? pulseStepsOf(syn.widthMs, dt) : 0,
     synapseRate: syn.kind === 'exponential' ? syn.rate : 0,
     synapseDecayDt: syn.kind === 'exponential' ? dt * syn.rate : 0,
     refractorySteps: Math.trunc(p.refractoryMs / (dt * 1000)),

@@ -9,10 +9,9 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
-import { buildGpuNetwork } from '../../src/engine/webgpu/gpuNetwork.ts';
+import { buildGpuNetwork, runDims } from '../../src/engine/webgpu/gpuNetwork.ts';
 import { LatentRecord } from '../../src/engine/webgpu/latentRecord.ts';
-import { Pipelines } from '../../src/engine/webgpu/pipelines.ts';
-import { defaultShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
+import { allShapeOf } from '../../src/engine/webgpu/pipelines.ts';
 import { TrialRunner } from '../../src/engine/webgpu/trialRunner.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
@@ -128,9 +127,7 @@ describe.skipIf(!gpu)('LatentRecord ring on the device', () => {
   }, 120_000);
 
   it("keeps the GPU's record buffer the same size for a run ten times longer", async () => {
-    const pipelines = await Pipelines.create(gpu!.device, defaultShaderLoader(), {
-      software: gpu!.adapterInfo.software,
-    });
+    const { shape } = engine!;
     const bytes = (steps: number) => {
       const net = tinyEINetwork({
         sizeE: 2000,
@@ -138,9 +135,9 @@ describe.skipIf(!gpu)('LatentRecord ring on the device', () => {
         steps,
         synapse: { kind: 'exponential', rate: 200 },
       });
-      const gpuNet = buildGpuNetwork(net, pipelines.allShape);
+      const gpuNet = buildGpuNetwork(net, allShapeOf(shape));
       return {
-        ring: TrialRunner.sizes(gpu!, pipelines, net, gpuNet).sizes.latentRecordBytes,
+        ring: TrialRunner.sizes(shape, runDims(net, gpuNet)).sizes.latentRecordBytes,
         whole: gpuNet.samples * gpuNet.K * 4,
       };
     };

@@ -1,15 +1,20 @@
-// GPU-free: planBindings, the check of createRunResources' inputs. consts and state larger than
-// one storage binding are split into power-of-two parts (up to MAX_PARTS of each); what cannot be
-// bound is refused with a message naming the buffer, the size and the limit.
+// GPU-free: planBindings, the check of createRunResources' inputs, and planResources, the list of
+// buffers and dispatch entries it makes. consts and state larger than one storage binding are
+// split into power-of-two parts (up to MAX_PARTS of each); what cannot be bound is refused with a
+// message naming the buffer, the size and the limit.
 
 import { describe, expect, it } from 'vitest';
 import { MAX_PARTS, SPLIT_STORAGE_BUFFERS } from '../../src/engine/webgpu/layout.ts';
-import { planBindings, stateCapacity, type RunSizes } from '../../src/engine/webgpu/resources.ts';
-import { stateSections, type GpuNetwork } from '../../src/engine/webgpu/gpuNetwork.ts';
-import type { GpuDevice } from '../../src/engine/webgpu/device.ts';
-import type { Pipelines } from '../../src/engine/webgpu/pipelines.ts';
+import {
+  planBindings,
+  planResources,
+  stateCapacity,
+  type RunSizes,
+} from '../../src/engine/webgpu/resources.ts';
+import { stateSections, type RunDims } from '../../src/engine/webgpu/gpuNetwork.ts';
+import { chooseKernelShape } from '../../src/engine/webgpu/pipelines.ts';
+import { PROFILES, type PlanLimits } from '../../src/engine/webgpu/adapterProfile.ts';
 import { TrialRunner } from '../../src/engine/webgpu/trialRunner.ts';
-import type { CompiledNetwork } from '../../src/model/compile.ts';
 
 const MiB = 2 ** 20;
 /** llvmpipe's limits (WEBGPU_WITHOUT_A_GPU.md). */
@@ -26,8 +31,7 @@ function sizes(o: {
   neurons?: number;
 }): RunSizes {
   return {
-    // planBindings reads only the constants' byteLength (hundreds of MiB here).
-    consts: { byteLength: o.constsBytes ?? 64 } as Uint32Array<ArrayBuffer>,
+    constsBytes: o.constsBytes ?? 64,
     stateBytes: o.stateBytes ?? 64,
     latentBytes: 16,
     partialsBytes: 64,
@@ -35,8 +39,7 @@ function sizes(o: {
     eventsBytes: o.eventsBytes ?? 0,
     latentRecordBytes: 16,
     neurons: o.neurons ?? 5_000_000,
-    maxWorkgroups: 1,
-    workgroupSize: 256,
+    dispatches: [1],
   };
 }
 
@@ -120,33 +123,84 @@ describe('planBindings', () => {
     ],
     ['no splitting (8 buffers)', { ...limits, maxStorageBuffersPerShaderStage: 8 }],
   ])('%s: the per-chunk event buffer fits wherever the state does', (_, deviceLimits) => {
-    const device = { limits: deviceLimits as GPUSupportedLimits } as GPUDevice;
-    const pipelines = { maxPartBytes: undefined, workgroupSize: 256 } as unknown as Pipelines;
-    const capacity = stateCapacity(device.limits);
+    const full: PlanLimits = { ...PROFILES.h200.limits!, ...deviceLimits };
+    const shape = chooseKernelShape(full, { software: true, dispatch: 'sliced' });
+    const capacity = stateCapacity(full);
     // The last: about the most neurons whose state the device can bind (quads round N up).
     for (const N of [1000, 2 ** 22 - 1, 2 ** 22 + 1, Math.floor(capacity / 28) - 4]) {
       const stride = Math.ceil(N / 4) * 4;
       const stateWords = stateSections(N, stride, 0).words;
       expect(stateWords * 4).toBeLessThanOrEqual(capacity);
-      const net = {
+      const dims: RunDims = {
         N,
+        K: 2,
         S: 10_000,
         trials: 1,
         model: 'spiking',
         spikeRule: 'all',
         record: { spikes: true, latents: true, every: 1 },
-      } as CompiledNetwork;
-      const gpuNet = {
-        N,
-        K: 2,
-        samples: 10_000,
+        constsBytes: 64,
         stateWords,
         allWorkgroups: Math.ceil(N / 8192),
-        consts: { byteLength: 64 },
-      } as unknown as GpuNetwork;
-      const { sizes: run } = TrialRunner.sizes({ device } as GpuDevice, pipelines, net, gpuNet);
+        samples: 10_000,
+      };
+      const { sizes: run } = TrialRunner.sizes(shape, dims);
       expect(run.eventsBytes).toBeGreaterThanOrEqual(N * 8);
-      expect(planBindings(device.limits, { ...run, consts: sizes({}).consts })).not.toBeInstanceOf(Error);
+      expect(planBindings(full, run)).not.toBeInstanceOf(Error);
     }
+  });
+});
+
+describe('planResources', () => {
+  const binding = { partBytes: 128 * MiB, constsParts: 1, stateParts: 1, split: false };
+  const run = (dispatches: number[]) => ({ ...sizes({}), dispatches });
+
+  it('sliced: one entry per slice of the largest dispatch, none past its range', () => {
+    const plan = planResources(run([600, 300, 2, 1]), binding, { shape: 'sliced', width: 256 });
+    expect(plan.sliceEntries).toEqual([
+      [0, 0xffffffff],
+      [256, 0xffffffff],
+      [512, 0xffffffff],
+    ]);
+    expect(plan.buffers.find((b) => b.name === 'slice')!.bytes).toBe(3 * 256);
+  });
+
+  it('folded: one entry for 1-D dispatches, one per count that folds, giving its end', () => {
+    const plan = planResources(run([70_000, 35_000, 12, 70_000]), binding, {
+      shape: 'folded',
+      width: 65_535,
+    });
+    expect(plan.sliceEntries).toEqual([
+      [0, 0xffffffff],
+      [0, 70_000],
+    ]);
+    expect([...plan.foldEntries]).toEqual([[70_000, 1]]);
+  });
+
+  it('lists every buffer with its binding, spares for the parts a split run does not use', () => {
+    const split = { partBytes: 4096, constsParts: 3, stateParts: 1, split: true };
+    const plan = planResources(
+      { ...run([1]), constsBytes: 10_000, stateBytes: 4000, controlStaging: 2 },
+      split,
+      { shape: 'folded', width: 65_535 },
+    );
+    expect(plan.buffers.map((b) => `${b.name}@${b.binding}:${b.bytes}`)).toEqual([
+      'params@0/0:1200',
+      'consts[0]@0/1:4096',
+      'consts[1]@0/3:4096',
+      'consts[2]@0/4:1808',
+      'slice@0/2:256',
+      'state@1/0:4000',
+      'latent@1/1:16',
+      'partials@1/2:64',
+      'control@1/3:16',
+      'events0@2/0:16',
+      'latentRecord@2/1:16',
+      'constsSpare[3]@0/5:16',
+      'stateSpare[1]@1/4:16',
+      'stateSpare[2]@1/5:16',
+      'controlStaging[0]@null:16',
+      'controlStaging[1]@null:16',
+    ]);
   });
 });

@@ -15,15 +15,16 @@ import type { CompiledNetwork } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
 import { cutToStep, type RunnerGate } from '../checkpoint.ts';
 import type { GpuDevice } from './device.ts';
-import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
+import { initialLatent, initialState, runDims, type GpuNetwork, type RunDims } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
-import type { Pipelines } from './pipelines.ts';
+import { fitsOneWorkgroup, smallLanes, type KernelShape, type Pipelines } from './pipelines.ts';
 import { LatentRecord } from './latentRecord.ts';
 import { readBuffer, readGroups, readRanges } from './readback.ts';
 import {
   BATCH_BYTES,
   createRunResources,
   planBindings,
+  planResources,
   stateCapacity,
   type RunResources,
   type RunSizes,
@@ -62,8 +63,23 @@ function dispatchesPerSubmit(lanes: number, perDispatch: number, chunkSteps: num
 }
 
 /** The small-network kernel runs every model and rule but the `all` rule. */
-export function batchable(net: CompiledNetwork): boolean {
+export function batchable(net: Pick<CompiledNetwork, 'model' | 'spikeRule'>): boolean {
   return net.model === 'rate' || net.spikeRule !== 'all';
+}
+
+/**
+ * The small-network kernel's lanes per trial when a network of these dimensions takes the batched
+ * path, else null: it must be batchable and fit one workgroup, and `batchSmallNetworks` (default
+ * true) not turned off; `batchLanes` (WebGpuEngineOptions) overrides the adapter's choice.
+ */
+export function smallNetworkLanes(
+  shape: KernelShape,
+  dims: Pick<RunDims, 'N' | 'model' | 'spikeRule'>,
+  options: { batchSmallNetworks?: boolean; batchLanes?: number } = {},
+): number | null {
+  if (options.batchSmallNetworks === false || !batchable(dims) || !fitsOneWorkgroup(shape, dims.N))
+    return null;
+  return options.batchLanes ?? smallLanes(shape, dims.N);
 }
 
 export class BatchRunner {
@@ -87,52 +103,62 @@ export class BatchRunner {
   ) {}
 
   /**
-   * The buffers a run of `net` on this path allocates, with `workgroupSize` lanes per trial (shared
-   * with WebGpuEngine.bindingError); `maxTrials` caps the trials per batch.
+   * The buffers a run of these dimensions allocates on this path, with `workgroupSize` lanes per
+   * trial (shared with WebGpuEngine.bindingError and plan.ts); `maxTrials` caps the trials per batch.
    */
   static sizes(
-    gpu: GpuDevice,
-    pipelines: Pipelines,
-    net: CompiledNetwork,
-    gpuNet: GpuNetwork,
+    shape: KernelShape,
+    dims: RunDims,
     workgroupSize: number,
     options: { chunkSteps?: number; maxTrials?: number } = {},
   ) {
-    const { limits } = gpu.device;
     const { chunkSteps, maxTrials } = options;
-    const recordSpikes = net.record.spikes && net.model === 'spiking';
-    const stepEventBound = recordSpikes ? (net.spikeRule === 'one-per-step' ? 1 : net.N) : 0;
-    const eventCapacity = recordSpikes ? Math.max(stepEventBound, Math.min(EVENT_SLOTS_PER_TRIAL, net.S)) : 0;
+    const recordSpikes = dims.record.spikes && dims.model === 'spiking';
+    const stepEventBound = recordSpikes ? (dims.spikeRule === 'one-per-step' ? 1 : dims.N) : 0;
+    const eventCapacity = recordSpikes
+      ? Math.max(stepEventBound, Math.min(EVENT_SLOTS_PER_TRIAL, dims.S))
+      : 0;
     // Samples are pulled after every submit; one trial alone runs the most steps in a submit.
     const perDispatch = stepsPerDispatch(chunkSteps);
     const recordWindow = LatentRecord.window(
-      net,
-      gpuNet,
+      dims,
+      dims,
       dispatchesPerSubmit(workgroupSize, perDispatch, chunkSteps) * perDispatch,
     );
-    const stateBytes = gpuNet.stateWords * 4;
-    const perTrial = stateBytes + 4 * (2 * gpuNet.K + recordWindow * gpuNet.K) + 8 * eventCapacity;
+    const stateBytes = dims.stateWords * 4;
+    const perTrial = stateBytes + 4 * (2 * dims.K + recordWindow * dims.K) + 8 * eventCapacity;
     const batchSize = Math.max(
       1,
       Math.min(
-        net.trials,
+        dims.trials,
         maxTrials ?? Infinity,
         Math.floor(BATCH_BYTES / perTrial),
-        Math.floor(stateCapacity(limits, pipelines.maxPartBytes) / stateBytes),
+        Math.floor(stateCapacity(shape.limits, shape.maxPartBytes) / stateBytes),
       ),
     );
     const sizes: RunSizes = {
-      consts: gpuNet.consts,
+      constsBytes: dims.constsBytes,
       stateBytes: batchSize * stateBytes,
-      latentBytes: batchSize * 2 * gpuNet.K * 4,
+      latentBytes: batchSize * 2 * dims.K * 4,
       partialsBytes: 4,
       trials: batchSize,
       eventsBytes: batchSize * eventCapacity * 8,
-      latentRecordBytes: batchSize * recordWindow * gpuNet.K * 4,
-      maxWorkgroups: batchSize,
-      workgroupSize: pipelines.workgroupSize,
+      latentRecordBytes: batchSize * recordWindow * dims.K * 4,
+      // One workgroup per trial, for a full batch and the last one.
+      dispatches: [batchSize, dims.trials % batchSize || batchSize],
     };
-    return { sizes, batchSize, eventCapacity, stepEventBound, recordWindow };
+    // Map-read staging at its largest, one read at a time (readback.ts): a submit's control words,
+    // its events and samples, or the batch's whole state at its end.
+    const stagingBytes = batchSize * Math.max(8, eventCapacity * 8 + recordWindow * dims.K * 4, stateBytes);
+    return {
+      sizes,
+      stagingBytes,
+      batchSize,
+      eventCapacity,
+      stepEventBound,
+      recordWindow,
+      stepsPerDispatch: perDispatch,
+    };
   }
 
   static async create(
@@ -144,21 +170,25 @@ export class BatchRunner {
     options: { chunkSteps?: number; maxTrials?: number } = {},
   ): Promise<BatchRunner> {
     const { device } = gpu;
+    const { shape } = pipelines;
     const { sizes, batchSize, eventCapacity, stepEventBound, recordWindow } = BatchRunner.sizes(
-      gpu,
-      pipelines,
-      net,
-      gpuNet,
+      shape,
+      runDims(net, gpuNet),
       workgroupSize,
       options,
     );
-    const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
-    if (plan instanceof Error) throw plan;
+    const binding = planBindings(shape.limits, sizes, shape.maxPartBytes);
+    if (binding instanceof Error) throw binding;
     const [pipeline, kernels] = await Promise.all([
-      pipelines.smallNetwork(workgroupSize, plan),
-      pipelines.kernels(plan),
+      pipelines.smallNetwork(workgroupSize, binding),
+      pipelines.kernels(binding),
     ]);
-    const resources = await createRunResources(device, kernels.layouts, sizes, plan);
+    const resources = await createRunResources(
+      device,
+      kernels.layouts,
+      planResources(sizes, binding, shape.dispatch),
+      gpuNet.consts,
+    );
     return new BatchRunner(
       gpu,
       pipeline,

@@ -5,10 +5,13 @@
 // failures (device lost, uncaptured validation errors) kept so the engine can throw them.
 
 import type { AdapterInfo } from '../engine.ts';
+import { profileOf, type AdapterFacts, type AdapterProfile } from './adapterProfile.ts';
 
 export interface GpuDevice {
   device: GPUDevice;
   adapterInfo: AdapterInfo;
+  /** The adapter's profile (adapterProfile.ts: dispatch shape, software), chosen from its info. */
+  profile: AdapterProfile;
   /** 'browser', or the Node path that gave the adapter ('vulkan', 'swiftshader', 'opengl'). */
   path: string;
   /** 'core' or 'compatibility' (Dawn's OpenGL path). */
@@ -36,6 +39,18 @@ const WANTED_LIMITS = [
 
 const SOFTWARE_PATTERN = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|warp/i;
 
+/** The adapter's own words about itself, as a profile is chosen from them (and a dump records them). */
+export function adapterFacts(adapter: GPUAdapter): Required<AdapterFacts> {
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  return {
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
+    software: describeAdapter(adapter).software,
+  };
+}
+
 export function describeAdapter(adapter: GPUAdapter): AdapterInfo {
   const info = adapter.info;
   const join = (parts: string[], separator: string) => parts.filter((s) => s && s.length > 0).join(separator);
@@ -62,7 +77,8 @@ function requiredLimits(adapter: GPUAdapter): Record<string, number> {
   return out;
 }
 
-async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: string }> {
+/** This machine's adapter (the browser's, or the first of Dawn's paths in Node) and the path that gave it. */
+export async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: string }> {
   const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator).gpu : undefined;
   if (gpu) {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -89,6 +105,7 @@ function featureLevelOf(adapter: GPUAdapter, path: string): string {
 export async function acquireDevice(): Promise<GpuDevice> {
   const { adapter, path } = await requestAdapter();
   const adapterInfo = describeAdapter(adapter);
+  const profile = profileOf(adapterFacts(adapter));
   const device = await adapter.requestDevice({
     label: 'latentspike',
     requiredLimits: requiredLimits(adapter),
@@ -105,6 +122,7 @@ export async function acquireDevice(): Promise<GpuDevice> {
   return {
     device,
     adapterInfo,
+    profile,
     path,
     featureLevel: featureLevelOf(adapter, path),
     failure: () => failure,

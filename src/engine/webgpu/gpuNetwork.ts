@@ -45,6 +45,44 @@ export interface GpuNetwork {
   allWorkgroups: number;
 }
 
+/**
+ * What the sizes of a run's buffers depend on (trialRunner.ts, batchRunner.ts, resources.ts): the
+ * network's shape and its constants' and state's sizes, no per-neuron value. The engine takes them
+ * from its network (runDims); the plan of a network too large to build computes them from the run
+ * file's sizes with the same layout functions (plan.ts).
+ */
+export interface RunDims {
+  N: number;
+  K: number;
+  S: number;
+  trials: number;
+  model: CompiledNetwork['model'];
+  spikeRule: CompiledNetwork['spikeRule'];
+  record: CompiledNetwork['record'];
+  constsBytes: number;
+  stateWords: number;
+  /** stepAll's workgroups per trial. */
+  allWorkgroups: number;
+  /** Latent-record samples per trial. */
+  samples: number;
+}
+
+export function runDims(net: CompiledNetwork, gpuNet: GpuNetwork): RunDims {
+  return {
+    N: net.N,
+    K: gpuNet.K,
+    S: net.S,
+    trials: net.trials,
+    model: net.model,
+    spikeRule: net.spikeRule,
+    record: net.record,
+    constsBytes: gpuNet.consts.byteLength,
+    stateWords: gpuNet.stateWords,
+    allWorkgroups: gpuNet.allWorkgroups,
+    samples: gpuNet.samples,
+  };
+}
+
 /** `words` rounded up to a multiple of 4: where the next vec4-aligned section may start. */
 const quadAligned = (words: number) => Math.ceil(words / 4) * 4;
 
@@ -65,6 +103,20 @@ export function stateSections(N: number, stride: number, pulseWords: number) {
     st_bits: 7 * stride,
     words: quadAligned(7 * stride + N * pulseWords),
   };
+}
+
+/**
+ * The pulse history of a network whose longest pulse lasts `maxPulseSteps` steps (0: no pulse
+ * synapses): depth H = maxPulseSteps + 1 bits per neuron, in ⌈H / 32⌉ words.
+ */
+export function pulseHistory(maxPulseSteps: number): { history: number; pulseWords: number } {
+  const history = maxPulseSteps > 0 ? maxPulseSteps + 1 : 0;
+  return { history, pulseWords: Math.ceil(history / 32) };
+}
+
+/** Latent-record samples of a run of S samples recorded every `every`: t = 0, every, 2·every, … */
+export function sampleCount(S: number, every: number): number {
+  return Math.floor((S - 1) / every) + 1;
 }
 
 /**
@@ -138,6 +190,64 @@ function channelsOn(proj: Float32Array, stride: number, K: number, ranges: [numb
   return ranges.map((range) => Array.from({ length: K }, (_, k) => k).filter((k) => nonzeroOn(range, k)));
 }
 
+/** stepAll's workgroups over the population [start, start + size): workgroupRanges' count. */
+export function workgroupCount(start: number, size: number, span: number): number {
+  return size === 0 ? 0 : Math.ceil((start + size - (start - (start % 4))) / span);
+}
+
+/** What the constants' layout depends on: the network's sizes, not its values. */
+export interface ConstsDims {
+  N: number;
+  J: number;
+  L: number;
+  /** Channels + readouts. */
+  K: number;
+  S: number;
+  /** Populations. */
+  P: number;
+  /** stepAll's workgroups per trial (rows of the own-channel table). */
+  workgroups: number;
+  /** Encoder runs of the run tables (ENCODER_RUNS), or null without them. */
+  runs: number | null;
+}
+
+/**
+ * Word offsets of the constants' sections (bindings.wgsl, group 0 binding 1) and their total: the
+ * one layout of consts, used by buildGpuNetwork and by the plan of a network too large to build
+ * (plan.ts), so the two cannot disagree about its size.
+ */
+export function constsLayout(d: ConstsDims) {
+  // Per-neuron sections are `stride` words, each starting on a vec4 (bindings.wgsl's N').
+  const stride = quadAligned(d.N);
+  const offEnc = 3 * stride + d.J * stride;
+  const offProj = quadAligned(offEnc + d.N * d.L);
+  const offDrive = offProj + d.K * stride;
+  const offOwn = offDrive + d.S * d.P * (d.J + 1);
+  const offRuns = quadAligned(offOwn + d.workgroups * d.K);
+  return {
+    stride,
+    bias: 0,
+    selfW: stride,
+    pop: 2 * stride,
+    f: 3 * stride,
+    enc: offEnc,
+    proj: offProj,
+    drive: offDrive,
+    own: offOwn,
+    runs: offRuns,
+    words: quadAligned(offRuns + (d.runs === null ? 0 : stride + d.runs)),
+  };
+}
+
+/**
+ * Whether stepAll on `shape` uses encoder-run tables where a network's rows allow: runs replace L
+ * loads per neuron by two (its run, the run's sum) plus L per lane, which pays where a lane covers
+ * several neurons (software adapters) and L > 2.
+ */
+export function runsMayApply(shape: AllShape, L: number): boolean {
+  return shape.span > shape.lanes && L > 2;
+}
+
 /**
  * `shape`: stepAll's workgroups on the engine's adapter, which decide whether encoder runs fit and
  * how the per-workgroup channel table is laid out (the engine always passes it); without it, no
@@ -147,19 +257,22 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   const { N, J, L, S, populations, channels, readouts } = net;
   const K = L + readouts.length;
   const P = populations.length;
-  // Per-neuron sections are `stride` words, each starting on a vec4 (bindings.wgsl's N').
-  const stride = quadAligned(N);
-  const off = { bias: 0, selfW: stride, pop: 2 * stride, f: 3 * stride };
-  const offEnc = off.f + J * stride;
-  const offProj = quadAligned(offEnc + N * L);
-  const offDrive = offProj + K * stride;
-  const offOwn = offDrive + S * P * (J + 1);
   const ranges = populations.flatMap((p) => workgroupRanges(p.start, p.size, shape?.span ?? Infinity));
-  const offRuns = quadAligned(offOwn + ranges.length * K);
-  // Runs replace L loads per neuron by two (its run, the run's sum) plus L per lane: they pay where
-  // a lane covers several neurons (software adapters) and L > 2.
-  const runs = shape && shape.span > shape.lanes && L > 2 ? encoderRuns(net, shape.lanes, ranges) : null;
-  const words = new Uint32Array(quadAligned(offRuns + (runs ? stride + runs.first.length : 0)));
+  const runs = shape && runsMayApply(shape, L) ? encoderRuns(net, shape.lanes, ranges) : null;
+  const layout = constsLayout({
+    N,
+    J,
+    L,
+    K,
+    S,
+    P,
+    workgroups: ranges.length,
+    runs: runs ? runs.first.length : null,
+  });
+  const { stride } = layout;
+  const off = { bias: layout.bias, selfW: layout.selfW, pop: layout.pop, f: layout.f };
+  const { enc: offEnc, proj: offProj, drive: offDrive, own: offOwn, runs: offRuns } = layout;
+  const words = new Uint32Array(layout.words);
   const f32 = new Float32Array(words.buffer);
 
   f32.set(net.bias, off.bias);
@@ -208,10 +321,9 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
     0,
     ...populations.map((p) => (p.synapseKind === SYNAPSE_PULSE ? p.pulseSteps : 0)),
   );
-  const history = maxPulse > 0 ? maxPulse + 1 : 0;
-  const pulseWords = Math.ceil(history / 32);
+  const { history, pulseWords } = pulseHistory(maxPulse);
   const sections = stateSections(N, stride, pulseWords);
-  const samples = Math.floor((S - 1) / net.record.every) + 1;
+  const samples = sampleCount(S, net.record.every);
   const encoders = f32.subarray(offEnc, offEnc + N * L);
   const some = (has: (p: (typeof populations)[number]) => boolean) => (populations.some(has) ? 1 : 0);
 

@@ -48,7 +48,11 @@ export class LatentRecord {
    * consecutive steps: those steps hold at most ⌈steps / every⌉ samples (0 rows when latents are
    * not recorded; never more than the whole record).
    */
-  static window(net: CompiledNetwork, gpuNet: GpuNetwork, steps: number): number {
+  static window(
+    net: Pick<CompiledNetwork, 'record'>,
+    gpuNet: Pick<GpuNetwork, 'samples'>,
+    steps: number,
+  ): number {
     if (!net.record.latents) return 0;
     return Math.max(1, Math.min(gpuNet.samples, Math.ceil(steps / net.record.every)));
   }

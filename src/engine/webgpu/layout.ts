@@ -89,6 +89,8 @@ export const SPLIT_STORAGE_BUFFERS = 7 + MAX_PARTS.consts - 1 + MAX_PARTS.state 
 
 /** Bytes between two entries of the slice buffer: the uniform dynamic-offset alignment. */
 export const SLICE_STRIDE = 256;
+/** Bytes of one entry (bindings.wgsl's Slice: first_workgroup, end_workgroup). */
+export const SLICE_BYTES = 8;
 
 const POPULATION_WORDS = Object.keys(POPULATION_FIELDS).length;
 const SCALAR_WORDS = Object.keys(PARAMS_FIELDS).length;
@@ -144,7 +146,7 @@ export function createBindGroupLayouts(device: GPUDevice, split: boolean): GPUBi
         {
           binding: 2,
           visibility: GPUShaderStage.COMPUTE,
-          buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: 4 },
+          buffer: { type: 'uniform', hasDynamicOffset: true, minBindingSize: SLICE_BYTES },
         },
         ...extra(3, MAX_PARTS.consts, 'read-only-storage'),
       ],

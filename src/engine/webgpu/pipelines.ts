@@ -13,6 +13,12 @@ import { partShift } from './resources.ts';
 import { compileShader, composeShader } from './shaders.ts';
 import type { ShaderLoader } from './shaderLoader.ts';
 import type { AllShape } from './gpuNetwork.ts';
+import {
+  dispatchLimits,
+  type DispatchLimits,
+  type DispatchShape,
+  type PlanLimits,
+} from './adapterProfile.ts';
 
 /** Preferred invocations per workgroup of the per-step kernels: a power of two within the limits. */
 const PREFERRED_WORKGROUP_SIZE = 256;
@@ -62,6 +68,83 @@ export type StepAllConstants = Record<
   number
 >;
 
+/**
+ * How a run's kernels are cut on an adapter: everything the sizes of its buffers and dispatches
+ * depend on besides the network. The engine takes it from its device and options (Pipelines.shape);
+ * the plan from a profile's limits (plan.ts), through the same chooseKernelShape.
+ */
+export interface KernelShape {
+  limits: PlanLimits;
+  /** Workgroup size of the per-step kernels. */
+  workgroupSize: number;
+  /** Neurons per invocation of the projecting kernels, stepAll and stepRate. */
+  neuronsPerInvocation: number;
+  /** WebGpuEngineOptions.maxPartBytes (tests, benchmarks), or undefined. */
+  maxPartBytes: number | undefined;
+  /** The adapter is CPU emulation (smallNetworkLanes: one SIMD group per trial). */
+  software: boolean;
+  dispatch: DispatchLimits;
+}
+
+export interface KernelShapeOptions {
+  /** The adapter is CPU emulation (more neurons per invocation, see SOFTWARE_NEURONS_PER_INVOCATION). */
+  software: boolean;
+  dispatch: DispatchShape;
+  /** Overrides the neurons per invocation (tests, benchmarks). */
+  neuronsPerInvocation?: number;
+  /** Lowers the storage binding limit that decides when arrays are split (tests, benchmarks). */
+  maxPartBytes?: number;
+  /** Lowers the workgroups per slice or grid dimension (tests: adapterProfile.ts's dispatchLimits). */
+  dispatchWidth?: number;
+}
+
+/** The kernel shape on an adapter with these limits; throws on an option out of range. */
+export function chooseKernelShape(limits: PlanLimits, options: KernelShapeOptions): KernelShape {
+  const workgroupSize = largestWorkgroup(limits, PREFERRED_WORKGROUP_SIZE);
+  const neuronsPerInvocation =
+    options.neuronsPerInvocation ?? (options.software ? SOFTWARE_NEURONS_PER_INVOCATION : 1);
+  if (!(Number.isInteger(neuronsPerInvocation) && neuronsPerInvocation >= 1)) {
+    throw new Error(
+      `Pipelines: neuronsPerInvocation must be a positive integer, got ${neuronsPerInvocation}`,
+    );
+  }
+  const { maxPartBytes } = options;
+  if (maxPartBytes !== undefined && !(Number.isInteger(Math.log2(maxPartBytes)) && maxPartBytes >= 256)) {
+    throw new Error(`Pipelines: maxPartBytes must be a power of two ≥ 256, got ${maxPartBytes}`);
+  }
+  return {
+    limits,
+    workgroupSize,
+    neuronsPerInvocation,
+    maxPartBytes,
+    software: options.software,
+    dispatch: dispatchLimits(options.dispatch, limits, workgroupSize, options.dispatchWidth),
+  };
+}
+
+/** Workgroups of `kernel` for N neurons (one row of partials each for stepRate). */
+export function stepWorkgroups(shape: KernelShape, kernel: StepKernel, N: number): number {
+  const perInvocation = kernel === 'stepRate' ? shape.neuronsPerInvocation : 1;
+  return Math.ceil(N / (shape.workgroupSize * perInvocation));
+}
+
+/** stepAll's workgroups: their lanes and the neurons they cover (gpuNetwork.ts's encoder runs). */
+export function allShapeOf(shape: KernelShape): AllShape {
+  return { lanes: shape.workgroupSize, span: shape.workgroupSize * shape.neuronsPerInvocation };
+}
+
+/** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */
+export function fitsOneWorkgroup(shape: KernelShape, N: number): boolean {
+  return N <= shape.workgroupSize;
+}
+
+/** The small-network kernel's lanes for N neurons: one per neuron, or one SIMD group in software. */
+export function smallLanes(shape: KernelShape, N: number): number {
+  let lanes = 1;
+  while (lanes < N) lanes *= 2;
+  return Math.min(lanes, shape.software ? SOFTWARE_LANES : shape.workgroupSize);
+}
+
 /** The kernels of runs whose arrays are bound whole, or of runs with consts or state in parts. */
 export interface KernelSet {
   split: boolean;
@@ -85,45 +168,38 @@ export class Pipelines {
     private readonly load: ShaderLoader,
     /** The kernels of ordinary runs, built up front. */
     readonly whole: KernelSet,
-    /** Workgroup size of the per-step kernels. */
-    readonly workgroupSize: number,
-    /** Neurons per invocation of the projecting kernels, stepAll and stepRate. */
-    readonly neuronsPerInvocation: number,
-    /** WebGpuEngineOptions.maxPartBytes (tests, benchmarks), or undefined. */
-    readonly maxPartBytes: number | undefined,
+    /** How the kernels are cut on this device (chooseKernelShape). */
+    readonly shape: KernelShape,
   ) {}
 
+  /** Workgroup size of the per-step kernels. */
+  get workgroupSize(): number {
+    return this.shape.workgroupSize;
+  }
+
+  /** Neurons per invocation of the projecting kernels, stepAll and stepRate. */
+  get neuronsPerInvocation(): number {
+    return this.shape.neuronsPerInvocation;
+  }
+
+  /** WebGpuEngineOptions.maxPartBytes (tests, benchmarks), or undefined. */
+  get maxPartBytes(): number | undefined {
+    return this.shape.maxPartBytes;
+  }
+
   /**
-   * `software`: the adapter is CPU emulation (more neurons per invocation, see
-   * SOFTWARE_NEURONS_PER_INVOCATION); `neuronsPerInvocation` overrides the choice (tests,
-   * benchmarks); `maxPartBytes` lowers the storage binding limit that decides when arrays are split
-   * and into what parts (tests, benchmarks: WebGpuEngineOptions.maxPartBytes).
+   * The kernels at `shape` (chooseKernelShape on this device's limits): the whole set is built
+   * now, split sets and specialised kernels on first use.
    */
-  static async create(
-    device: GPUDevice,
-    load: ShaderLoader,
-    options: { software?: boolean; neuronsPerInvocation?: number; maxPartBytes?: number } = {},
-  ): Promise<Pipelines> {
-    const workgroupSize = largestWorkgroup(device.limits, PREFERRED_WORKGROUP_SIZE);
-    const neuronsPerInvocation =
-      options.neuronsPerInvocation ?? (options.software ? SOFTWARE_NEURONS_PER_INVOCATION : 1);
-    if (!(Number.isInteger(neuronsPerInvocation) && neuronsPerInvocation >= 1)) {
-      throw new Error(
-        `Pipelines: neuronsPerInvocation must be a positive integer, got ${neuronsPerInvocation}`,
-      );
-    }
-    const { maxPartBytes } = options;
-    if (maxPartBytes !== undefined && !(Number.isInteger(Math.log2(maxPartBytes)) && maxPartBytes >= 256)) {
-      throw new Error(`Pipelines: maxPartBytes must be a power of two ≥ 256, got ${maxPartBytes}`);
-    }
+  static async create(device: GPUDevice, load: ShaderLoader, shape: KernelShape): Promise<Pipelines> {
     const whole = await buildSet(
       device,
       load,
       false,
-      { WORKGROUP_SIZE: workgroupSize },
-      neuronsPerInvocation,
+      { WORKGROUP_SIZE: shape.workgroupSize },
+      shape.neuronsPerInvocation,
     );
-    return new Pipelines(device, load, whole, workgroupSize, neuronsPerInvocation, maxPartBytes);
+    return new Pipelines(device, load, whole, shape);
   }
 
   /**
@@ -140,7 +216,7 @@ export class Pipelines {
     if (!set) {
       const overrides = {
         WORKGROUP_SIZE: this.workgroupSize,
-        PART_SHIFT: partShift(this.device.limits, this.maxPartBytes),
+        PART_SHIFT: partShift(this.shape.limits, this.maxPartBytes),
         CONSTS_SPLIT: Number(consts),
         STATE_SPLIT: Number(state),
       };
@@ -150,15 +226,9 @@ export class Pipelines {
     return set;
   }
 
-  /** Workgroups of `kernel` for N neurons (one row of partials each for stepRate). */
-  stepWorkgroups(kernel: StepKernel, N: number): number {
-    const perInvocation = kernel === 'stepRate' ? this.neuronsPerInvocation : 1;
-    return Math.ceil(N / (this.workgroupSize * perInvocation));
-  }
-
   /** stepAll's workgroups: their lanes and the neurons they cover (gpuNetwork.ts's encoder runs). */
   get allShape(): AllShape {
-    return { lanes: this.workgroupSize, span: this.workgroupSize * this.neuronsPerInvocation };
+    return allShapeOf(this.shape);
   }
 
   /** stepAll specialised for one network and run, in `set` (built on first use, then cached). */
@@ -176,18 +246,6 @@ export class Pipelines {
       this.all.set(key, pipeline);
     }
     return pipeline;
-  }
-
-  /** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */
-  fitsOneWorkgroup(N: number): boolean {
-    return N <= this.workgroupSize;
-  }
-
-  /** The small-network kernel's lanes for N neurons: one per neuron, or one SIMD group in software. */
-  smallLanes(N: number, software: boolean): number {
-    let lanes = 1;
-    while (lanes < N) lanes *= 2;
-    return Math.min(lanes, software ? SOFTWARE_LANES : this.workgroupSize);
   }
 
   /** smallNetwork.wgsl at `workgroupSize` lanes, in the set `plan` needs (built once per pair). */
@@ -236,7 +294,10 @@ async function buildSet(
 }
 
 /** The largest power-of-two fraction of `preferred` this device's limits allow. */
-export function largestWorkgroup(limits: GPUSupportedLimits, preferred: number): number {
+export function largestWorkgroup(
+  limits: Pick<PlanLimits, 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX'>,
+  preferred: number,
+): number {
   let size = preferred;
   while (size > limits.maxComputeInvocationsPerWorkgroup || size > limits.maxComputeWorkgroupSizeX) size /= 2;
   return size;

@@ -68,6 +68,13 @@ export function readBuffer(
   return readRanges(device, [{ source, offset, size }]);
 }
 
+/** Bytes of a pool's staging buffer for reads of up to `bytes`: a power of two, at least 4 KiB. */
+export function stagingSize(bytes: number): number {
+  let size = 4096;
+  while (size < bytes) size *= 2;
+  return size;
+}
+
 /**
  * A MAP_READ buffer per pipeline slot, reused across chunks and grown to the largest read, so a
  * run's per-chunk reads allocate nothing in the steady state. A slot's next read must wait for its
@@ -96,8 +103,7 @@ export class StagingPool {
     const current = this.buffers[slot];
     if (current && current.size >= bytes) return current;
     current?.destroy();
-    let size = 4096;
-    while (size < bytes) size *= 2;
+    const size = stagingSize(bytes);
     const buffer = this.device.createBuffer({
       label: `${this.label}[${slot}]`,
       size,

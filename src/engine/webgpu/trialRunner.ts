@@ -1,7 +1,7 @@
 /// <reference types="@webgpu/types" />
 // The per-step path: any N, every rule. A chunk of steps is one command buffer with two kernels
-// per step (each sliced, see resources.ts), the second of which advances the GPU-side step
-// counters:
+// per step (each sliced or folded as the adapter profile says, resources.ts), the second of which
+// advances the GPU-side step counters:
 //   `all`           stepAll.wgsl, latents.wgsl
 //   `one-per-step`  stepDelta.wgsl, selectOne.wgsl
 //   `sequential`    stepDelta.wgsl, spikeSequential.wgsl
@@ -30,15 +30,16 @@ import type { CompiledNetwork } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
 import { chunkLength, cutToStep, type RunnerGate } from '../checkpoint.ts';
 import type { GpuDevice } from './device.ts';
-import { initialLatent, initialState, type GpuNetwork } from './gpuNetwork.ts';
+import { initialLatent, initialState, runDims, type GpuNetwork, type RunDims } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';
-import type { Pipelines, StepKernel } from './pipelines.ts';
+import { stepWorkgroups, type KernelShape, type Pipelines, type StepKernel } from './pipelines.ts';
 import { LatentRecord } from './latentRecord.ts';
-import { readGroups, StagingPool } from './readback.ts';
+import { readGroups, StagingPool, stagingSize } from './readback.ts';
 import {
   BATCH_BYTES,
   createRunResources,
   planBindings,
+  planResources,
   stateCapacity,
   type RunResources,
   type RunSizes,
@@ -69,7 +70,8 @@ function quiet<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-function kernelsOf(net: CompiledNetwork): [StepKernel | 'stepAll', StepKernel] {
+/** The two kernels of a step of `net` on the per-step path (the header's table). */
+function kernelsOf(net: Pick<CompiledNetwork, 'model' | 'spikeRule'>): [StepKernel | 'stepAll', StepKernel] {
   if (net.model === 'rate') return ['stepRate', 'latents'];
   if (net.spikeRule === 'one-per-step') return ['stepDelta', 'selectOne'];
   if (net.spikeRule === 'sequential') return ['stepDelta', 'spikeSequential'];
@@ -98,21 +100,15 @@ export class TrialRunner {
   ) {}
 
   /**
-   * The buffers a run of `net` on this path allocates and how it is cut (shared with
-   * WebGpuEngine.bindingError); `maxTrials` caps the trials per batch.
+   * The buffers a run of these dimensions allocates on this path and how it is cut (shared with
+   * WebGpuEngine.bindingError and plan.ts); `maxTrials` caps the trials per batch.
    */
-  static sizes(
-    gpu: GpuDevice,
-    pipelines: Pipelines,
-    net: CompiledNetwork,
-    gpuNet: GpuNetwork,
-    options: { chunkSteps?: number; maxTrials?: number } = {},
-  ) {
-    const [first, second] = kernelsOf(net);
+  static sizes(shape: KernelShape, dims: RunDims, options: { chunkSteps?: number; maxTrials?: number } = {}) {
+    const [first, second] = kernelsOf(dims);
     // Workgroups of the step's first kernel per trial: the rows of partials it writes (params.workgroups).
-    const workgroups = first === 'stepAll' ? gpuNet.allWorkgroups : pipelines.stepWorkgroups(first, net.N);
-    const K = gpuNet.K;
-    const trialStateBytes = gpuNet.stateWords * 4;
+    const workgroups = first === 'stepAll' ? dims.allWorkgroups : stepWorkgroups(shape, first, dims.N);
+    const K = dims.K;
+    const trialStateBytes = dims.stateWords * 4;
     const rowBytes = Math.max(K, 3) * 4;
     // The latent record's ring (at most two chunks' samples) is left out: a few KiB per trial.
     const perTrial = trialStateBytes + 2 * K * 4 + workgroups * rowBytes;
@@ -121,24 +117,28 @@ export class TrialRunner {
         ? Math.max(
             1,
             Math.min(
-              net.trials,
+              dims.trials,
               options.maxTrials ?? Infinity,
               Math.floor(BATCH_BYTES / perTrial),
-              Math.floor(stateCapacity(gpu.device.limits, pipelines.maxPartBytes) / trialStateBytes),
+              Math.floor(stateCapacity(shape.limits, shape.maxPartBytes) / trialStateBytes),
             ),
           )
         : 1;
     const stepsPerChunk = chunkLength(
-      Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / (net.N * batchSize)))),
+      Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / (dims.N * batchSize)))),
       options.chunkSteps,
     );
     // A neuron spikes at most once per step under every rule, so this capacity cannot overflow;
     // the kernels still count past it and the host checks.
-    const eventCapacity = net.record.spikes && net.model === 'spiking' ? net.N * stepsPerChunk : 0;
+    const eventCapacity = dims.record.spikes && dims.model === 'spiking' ? dims.N * stepsPerChunk : 0;
     // Samples are pulled when a chunk retires, while the next one runs: two chunks' worth at most.
-    const recordWindow = LatentRecord.window(net, gpuNet, CHUNKS_IN_FLIGHT * stepsPerChunk);
+    const recordWindow = LatentRecord.window(dims, dims, CHUNKS_IN_FLIGHT * stepsPerChunk);
+    // The last batch may hold fewer trials: its dispatches are planned too.
+    const lastBatch = dims.trials % batchSize || batchSize;
+    // latents.wgsl runs a workgroup per trial; the delta rules' spike kernels one in all.
+    const secondWorkgroups = (trials: number) => (second === 'latents' ? trials : 1);
     const sizes: RunSizes = {
-      consts: gpuNet.consts,
+      constsBytes: dims.constsBytes,
       stateBytes: batchSize * trialStateBytes,
       latentBytes: batchSize * 2 * K * 4,
       partialsBytes: batchSize * workgroups * rowBytes,
@@ -146,11 +146,31 @@ export class TrialRunner {
       eventsBytes: batchSize * eventCapacity * 8,
       eventSets: eventCapacity > 0 ? CHUNKS_IN_FLIGHT : 1,
       latentRecordBytes: batchSize * recordWindow * K * 4,
-      neurons: net.N,
-      maxWorkgroups: batchSize * workgroups,
-      workgroupSize: pipelines.workgroupSize,
+      neurons: dims.N,
+      dispatches: [
+        batchSize * workgroups,
+        lastBatch * workgroups,
+        secondWorkgroups(batchSize),
+        secondWorkgroups(lastBatch),
+      ],
+      controlStaging: CHUNKS_IN_FLIGHT,
     };
-    return { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity, recordWindow };
+    // Map-read staging at its largest: each chunk slot's pool buffer (readback.ts) takes a chunk's
+    // events and samples, and a batch's spike counts leave through one more at its end.
+    const chunkRead = batchSize * (eventCapacity * 8 + recordWindow * K * 4);
+    const stagingBytes =
+      (chunkRead > 0 ? CHUNKS_IN_FLIGHT * stagingSize(chunkRead) : 0) + batchSize * dims.N * 4;
+    return {
+      sizes,
+      stagingBytes,
+      kernels: [first, second] as const,
+      workgroups,
+      secondWorkgroups: secondWorkgroups(batchSize),
+      batchSize,
+      stepsPerChunk,
+      eventCapacity,
+      recordWindow,
+    };
   }
 
   static async create(
@@ -161,28 +181,25 @@ export class TrialRunner {
     options: { chunkSteps?: number; maxTrials?: number } = {},
   ): Promise<TrialRunner> {
     const { device } = gpu;
+    const { shape } = pipelines;
     const { sizes, workgroups, batchSize, stepsPerChunk, eventCapacity, recordWindow } = TrialRunner.sizes(
-      gpu,
-      pipelines,
-      net,
-      gpuNet,
+      shape,
+      runDims(net, gpuNet),
       options,
     );
-    const plan = planBindings(device.limits, sizes, pipelines.maxPartBytes);
-    if (plan instanceof Error) throw plan;
-    const kernels = await pipelines.kernels(plan);
+    const binding = planBindings(shape.limits, sizes, shape.maxPartBytes);
+    if (binding instanceof Error) throw binding;
+    const kernels = await pipelines.kernels(binding);
     const [firstKernel, secondKernel] = kernelsOf(net);
     const first =
       firstKernel === 'stepAll'
         ? await pipelines.stepAll(kernels, { ...gpuNet.stepAll, RECORD_SPIKES: eventCapacity > 0 ? 1 : 0 })
         : kernels.step[firstKernel];
-    const resources = await createRunResources(device, kernels.layouts, sizes, plan);
-    const controlStaging = Array.from({ length: CHUNKS_IN_FLIGHT }, (_, slot) =>
-      device.createBuffer({
-        label: `WebGpuEngine.controlStaging[${slot}]`,
-        size: 8 * batchSize,
-        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-      }),
+    const resources = await createRunResources(
+      device,
+      kernels.layouts,
+      planResources(sizes, binding, shape.dispatch),
+      gpuNet.consts,
     );
     return new TrialRunner(
       gpu,
@@ -195,7 +212,7 @@ export class TrialRunner {
       stepsPerChunk,
       eventCapacity,
       recordWindow,
-      controlStaging,
+      resources.controlStaging,
       new StagingPool(device, 'WebGpuEngine.chunkStaging', CHUNKS_IN_FLIGHT),
     );
   }
@@ -206,7 +223,6 @@ export class TrialRunner {
   destroy(): void {
     this.destroyed = true;
     this.resources.destroy();
-    this.controlStaging.forEach((b) => b.destroy());
     this.chunkStaging.destroy();
   }
 

@@ -3,9 +3,9 @@
 // is the reference this backend is tested against in its f32 mode. Two paths:
 //   batched (batchRunner.ts, smallNetwork.wgsl): networks that fit one workgroup under the delta
 //     rules or the rate model: a batch of trials at once, many steps per dispatch;
-//   per-step (trialRunner.ts): any N and every rule, two sliced kernels per step; under the `all`
-//     rule and the rate model a batch of trials per dispatch, under the delta rules one trial
-//     after another.
+//   per-step (trialRunner.ts): any N and every rule, two kernels per step (each sliced or folded
+//     as the adapter profile says, adapterProfile.ts); under the `all` rule and the rate model a
+//     batch of trials per dispatch, under the delta rules one trial after another.
 // Every valid network runs: the spiking model under `all`, `one-per-step` and `sequential`, and the
 // rate model.
 
@@ -17,10 +17,12 @@ import { passGate, type RunnerGate } from '../checkpoint.ts';
 import { acquireDevice, type GpuDevice } from './device.ts';
 import { buildGpuNetwork } from './gpuNetwork.ts';
 import { MAX_POPULATIONS } from './layout.ts';
-import { Pipelines } from './pipelines.ts';
-import { BatchRunner, batchable } from './batchRunner.ts';
+import { chooseKernelShape, Pipelines, type KernelShape } from './pipelines.ts';
+import { BatchRunner, smallNetworkLanes } from './batchRunner.ts';
 import { TrialRunner } from './trialRunner.ts';
 import { planBindings } from './resources.ts';
+import { chooseDispatch, type AdapterProfile, type DispatchShape } from './adapterProfile.ts';
+import { runDims } from './gpuNetwork.ts';
 import { defaultShaderLoader, type ShaderLoader } from './shaderLoader.ts';
 
 export interface WebGpuEngineOptions {
@@ -34,6 +36,17 @@ export interface WebGpuEngineOptions {
   batchLanes?: number;
   /** Neurons per invocation of the `all`-rule and rate step kernels; default: by adapter (pipelines.ts). */
   neuronsPerInvocation?: number;
+  /**
+   * How dispatches are shaped: 'sliced' or 'folded' (adapterProfile.ts); default: LATENTSPIKE_DISPATCH
+   * where set, else the adapter profile's.
+   */
+  dispatch?: DispatchShape;
+  /**
+   * Tests only: the most workgroups of a slice (sliced) or of a grid dimension (folded), below the
+   * adapter's, so that networks of a few workgroups are sliced or folded as networks of millions
+   * of neurons are.
+   */
+  dispatchWidth?: number;
   /**
    * Tests and benchmarks only: a storage binding limit below the device's (a power of two ≥ 256
    * bytes), so that small networks have their constants and state split into parts as only
@@ -72,6 +85,8 @@ function unsupportedReason(net: CompiledNetwork): string | null {
 export class WebGpuEngine implements Engine {
   readonly backend = 'webgpu' as const;
   readonly adapter: AdapterInfo;
+  /** The adapter's profile (adapterProfile.ts), chosen from its info. */
+  readonly profile: AdapterProfile;
 
   private constructor(
     private readonly gpu: GpuDevice,
@@ -82,16 +97,29 @@ export class WebGpuEngine implements Engine {
     private readonly maxTrialsPerBatch: number | undefined,
   ) {
     this.adapter = gpu.adapterInfo;
+    this.profile = gpu.profile;
+  }
+
+  /** How this engine cuts kernels and dispatches on its device (workgroup size, dispatch shape, …). */
+  get shape(): KernelShape {
+    return this.pipelines.shape;
   }
 
   static async create(options: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
     const gpu = options.gpu ?? (await acquireDevice());
     try {
-      const pipelines = await Pipelines.create(gpu.device, options.shaderLoader ?? defaultShaderLoader(), {
-        software: gpu.adapterInfo.software,
+      const shape = chooseKernelShape(gpu.device.limits, {
+        software: gpu.profile.software,
+        dispatch: chooseDispatch(gpu.profile, options.dispatch),
         neuronsPerInvocation: options.neuronsPerInvocation,
         maxPartBytes: options.maxPartBytes,
+        dispatchWidth: options.dispatchWidth,
       });
+      const pipelines = await Pipelines.create(
+        gpu.device,
+        options.shaderLoader ?? defaultShaderLoader(),
+        shape,
+      );
       const { batchSmallNetworks = true, batchLanes, maxTrialsPerBatch } = options;
       if (
         maxTrialsPerBatch !== undefined &&
@@ -127,17 +155,21 @@ export class WebGpuEngine implements Engine {
     const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const maxTrials = this.maxTrialsPerBatch;
     const size = this.batchWorkgroupSize(net);
+    const { shape } = this.pipelines;
+    const dims = runDims(net, gpuNet);
     const { sizes } = size
-      ? BatchRunner.sizes(this.gpu, this.pipelines, net, gpuNet, size, { maxTrials })
-      : TrialRunner.sizes(this.gpu, this.pipelines, net, gpuNet, { maxTrials });
-    const plan = planBindings(this.gpu.device.limits, sizes, this.pipelines.maxPartBytes);
+      ? BatchRunner.sizes(shape, dims, size, { maxTrials })
+      : TrialRunner.sizes(shape, dims, { maxTrials });
+    const plan = planBindings(shape.limits, sizes, shape.maxPartBytes);
     return plan instanceof Error ? plan.message : null;
   }
 
   /** The batched kernel's lanes per trial when `net` takes the batched path, else null. */
   private batchWorkgroupSize(net: CompiledNetwork): number | null {
-    if (!this.batchSmallNetworks || !batchable(net) || !this.pipelines.fitsOneWorkgroup(net.N)) return null;
-    return this.batchLanes ?? this.pipelines.smallLanes(net.N, this.adapter.software);
+    return smallNetworkLanes(this.pipelines.shape, net, {
+      batchSmallNetworks: this.batchSmallNetworks,
+      batchLanes: this.batchLanes,
+    });
   }
 
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
