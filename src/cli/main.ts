@@ -1,10 +1,12 @@
 // `latentspike` — simulate run files, emit and run the paper's presets, benchmark (RUN_FORMAT.md).
-// Exit codes: 0 success, 2 bad input (run file or arguments; nothing written), 1 other failure,
-// 130 interrupted (finished results are still written).
+// Exit codes (usage.ts lists them for --help): 0 success, 1 other failure, 2 bad input (run file or
+// arguments; nothing written), 3 does not fit, 130 interrupted (finished results are still written).
+// `latentspike COMMAND --help` prints the command's usage from usage.ts; `study` prints its own.
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RunFileError, EXIT_BAD_INPUT } from '../model/errors.ts';
+import { RunFileError, EXIT_BAD_INPUT, DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
+import { admitRunText } from '../engine/admission.ts';
 import { parseRunFileText } from '../model/parse.ts';
 import { compileNetwork } from '../model/compile.ts';
 import { toResultJson } from '../model/resultFile.ts';
@@ -19,26 +21,15 @@ import { benchCommand } from './benchCommand.ts';
 import { tableCommand } from './tableCommand.ts';
 import { scaleCommand } from './scaleCommand.ts';
 import { studyCommand } from './studyCommand.ts';
+import { planCommand } from './planCommand.ts';
+import { COMMANDS, commandHelp, mainHelp } from './usage.ts';
 
 export class UsageError extends Error {}
 
-const USAGE = `latentspike — low-rank E/I spiking networks with latent boundaries (Podlaski & Machens 2024)
-
-Usage:
-  latentspike simulate RUN.json [--backend cpu|webgpu|auto] [--precision f64|f32] [--threads N|auto] [--out RESULT.json]
-  latentspike preset NAME [--emit RUN.json] [--index K] [--seed S]
-  latentspike run NAME|RUN.json [--backend cpu|webgpu|auto] [--threads N|auto] [--seeds N] [--trials N] [--out DIR]
-  latentspike list
-  latentspike bench --backend cpu|webgpu [--sizes 1e4,1e5,1e6] [--repetitions 5] [--steps 200] [--threads 1|N|auto]
-                    (webgpu: [--dense-sizes 4096,16384] [--max-row-seconds 120] [--per-invocation N])
-  latentspike bench --peer brian2 [--sizes 1e3,1e4,1e5,1e6] [--targets numpy,cython,cpp_standalone]
-  latentspike bench --grid [--max-n 1e3] [--ranks 1,2,8,32] [--backends cpu,webgpu,browser] [--out out/bench-grid] (README: Benchmark grid)
-  latentspike table [--out FILE] [--backend ...]
-  latentspike scale [--sizes 1e2,...,1e7] [--backend cpu|webgpu|auto] [--threads N|auto] [--function fig5|tutorial] [--steps S] [--sigma 0.01] [--max-seconds 300] [--out DIR]
-
-  latentspike study run|worker|plan|point|collect|query|export|report|compare …  (latentspike study help)
-
-Presets: ${PRESETS.map((p) => p.name).join(', ')}`;
+const USAGE = mainHelp(
+  COMMANDS,
+  PRESETS.map((p) => p.name),
+);
 
 export function parseBackend(value: string | undefined): BackendChoice {
   const v = value ?? 'auto';
@@ -93,11 +84,14 @@ async function simulateCommand(args: string[]): Promise<number> {
       out: { type: 'string' },
       precision: { type: 'string' },
       threads: { type: 'string' },
+      force: { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('simulate: give exactly one run file');
   const path = positionals[0];
-  const spec = parseRunFileText(readFileSync(path, 'utf8'), path);
+  const text = readFileSync(path, 'utf8');
+  if (!values.force) admitRunText(text);
+  const spec = parseRunFileText(text, path);
   const net = compileNetwork(spec);
   const choice = parseBackend(values.backend);
   if (values.precision !== undefined && values.precision !== 'f64' && values.precision !== 'f32') {
@@ -165,6 +159,14 @@ function listCommand(): number {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `latentspike COMMAND --help` (and `latentspike help COMMAND`); study answers for itself.
+  const helpFor = command === 'help' && rest.length === 1 ? rest[0] : command;
+  const usage = helpFor === undefined ? undefined : Object.hasOwn(COMMANDS, helpFor) && COMMANDS[helpFor];
+  const askedForHelp = command === 'help' || rest.includes('--help') || rest.includes('-h');
+  if (usage && askedForHelp && helpFor !== 'study') {
+    process.stdout.write(`${commandHelp(usage)}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'simulate':
@@ -172,7 +174,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'preset':
         return presetCommand(rest);
       case 'run':
-        return await runCommand(rest, { findPreset: (name) => findPreset(name) ?? runFilePreset(name) });
+        return await runCommand(rest, {
+          findPreset: (name, options) => findPreset(name) ?? runFilePreset(name, options),
+        });
       case 'list':
         return listCommand();
       case 'bench':
@@ -183,6 +187,8 @@ export async function main(argv: string[]): Promise<number> {
         return await scaleCommand(rest);
       case 'study':
         return await studyCommand(rest);
+      case 'plan':
+        return await planCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -193,6 +199,10 @@ export async function main(argv: string[]): Promise<number> {
         throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
     }
   } catch (e) {
+    if (e instanceof DoesNotFitError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return EXIT_DOES_NOT_FIT;
+    }
     if (e instanceof RunFileError) {
       process.stderr.write(`error: ${e.message}\n`);
       return EXIT_BAD_INPUT;

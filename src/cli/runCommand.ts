@@ -5,10 +5,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../engine/select.ts';
+import { admitRunFile } from '../engine/admission.ts';
 import type { Preset } from '../experiments/preset.ts';
 import { runPreset } from '../experiments/runner.ts';
 import { toResultJson } from '../model/resultFile.ts';
 import { PRESETS } from '../experiments/presets/index.ts';
+import { planeProblem } from '../experiments/planeGeometry.ts';
 import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './main.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
@@ -16,7 +18,7 @@ import { terminalTable } from './metricsTable.ts';
 
 export async function runCommand(
   args: string[],
-  deps: { findPreset(name: string): Preset | undefined },
+  deps: { findPreset(name: string, options: { force?: boolean }): Preset | undefined },
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -27,10 +29,11 @@ export async function runCommand(
       seeds: { type: 'string' },
       trials: { type: 'string' },
       out: { type: 'string' },
+      force: { type: 'boolean' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('run: give exactly one preset name or run file');
-  const preset = deps.findPreset(positionals[0]);
+  const preset = deps.findPreset(positionals[0], { force: values.force });
   if (!preset) {
     throw new UsageError(
       `run: unknown preset "${positionals[0]}"; allowed: ${PRESETS.map((p) => p.name).join(', ')}, or a run file (*.json)`,
@@ -38,6 +41,9 @@ export async function runCommand(
   }
   const seeds = parsePositiveInt('seeds', values.seeds, 1)!;
   const trials = parsePositiveInt('trials', values.trials);
+  // Each seed's run files are the same size: the first seed's say whether the run fits.
+  if (!values.force)
+    for (const run of preset.runs({ seed: 0, ...(trials ? { trials } : {}) })) admitRunFile(run);
   const outDir = values.out ?? join('out', preset.name);
   const engine = await createEngine(
     parseBackend(values.backend),
@@ -68,6 +74,8 @@ export async function runCommand(
       ...plots.map((p) => `${p.name}.svg`),
     ];
     process.stderr.write(`\nwrote ${written.join(', ')} to ${outDir}/\n`);
+    const noPlane = plots.some((p) => p.name === 'plane') ? null : firstRuns[0] && planeProblem(firstRuns[0]);
+    if (noPlane) process.stderr.write(`no plane.svg: ${noPlane}\n`);
     if (report.interrupted) {
       process.stderr.write(`interrupted: ${report.seeds.length} of ${seeds} seeds finished and were kept\n`);
       return 130;

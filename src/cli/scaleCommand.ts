@@ -123,5 +123,11 @@ export async function scaleCommand(args: string[]): Promise<number> {
     values.threads,
     Math.max(1, Math.floor(availableParallelism() / workers)),
   )!;
-  return runStudyCommand(study, studyPoints(study), { out, workers, threads, report: true });
+  return runStudyCommand(study, studyPoints(study), {
+    out,
+    workers,
+    threads,
+    report: true,
+    refusedExits: true,
+  });
 }

@@ -10,7 +10,7 @@ import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { RunFileError } from '../model/errors.ts';
+import { EXIT_DOES_NOT_FIT, RunFileError } from '../model/errors.ts';
 import { readStudyFile } from '../study/studyFile.ts';
 import { studyPoints } from '../study/points.ts';
 import { readStudyJson, runStudy, STUDY_JSON, type StudyEvents } from '../study/coordinator.ts';
@@ -212,6 +212,8 @@ export interface StudyCommandOptions {
   queue?: string;
   /** Write report.md, report.html and the plots into `out` when the run ends (interrupted or not). */
   report: boolean;
+  /** Exit 3 when a point was refused for memory (a single-recipe alias, where that is the answer). */
+  refusedExits?: boolean;
 }
 
 /** `study run` once its study is known (also what `latentspike scale` runs). */
@@ -240,7 +242,8 @@ export async function runStudyCommand(
       stderr('interrupted: finished points are kept; run the same command again to continue');
       return 130;
     }
-    return outcome.failed > 0 ? 1 : 0;
+    if (outcome.failed > 0) return 1;
+    return o.refusedExits && outcome.refused > 0 ? EXIT_DOES_NOT_FIT : 0;
   } finally {
     dispose();
   }

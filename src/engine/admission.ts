@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import type { RunFileJson } from '../model/runFile.ts';
+import { DoesNotFitError } from '../model/errors.ts';
 
 /** Host bytes per neuron (all copies of the constants and the state, f64), plus latents per neuron. */
 const BYTES_PER_NEURON = 160;
@@ -36,7 +37,7 @@ export function estimatePointMemory(run: RunFileJson, neurons: number, recordSpi
     { what: 'input', bytes: run.steps * J * 8 * 2 },
     { what: 'latent recordings', bytes: run.record?.latents === false ? 0 : trials * K * samples * 8 * 2 },
     {
-      what: 'spike recordings',
+      what: recordSpikes ? 'spike recordings' : 'spike counts',
       bytes: recordSpikes ? trials * neurons * run.steps * run.dt * BUDGET_RATE_HZ * 8 : trials * neurons * 4,
     },
     { what: 'process', bytes: PROCESS_BYTES },
@@ -71,4 +72,59 @@ export function admission(need: MemoryNeed, available = availableMemory()): stri
     .map((p) => `${p.what} ${gib(p.bytes)}`)
     .join(', ');
   return `does not fit in memory: needs about ${gib(need.bytes)} (${top}), ${gib(available)} available`;
+}
+
+/** A run file's neurons, when its populations are well-formed enough to count (else null: the parser will say why). */
+function countNeurons(json: unknown): number | null {
+  const pops = (json as { populations?: unknown })?.populations;
+  if (!Array.isArray(pops)) return null;
+  let n = 0;
+  for (const p of pops) {
+    const size = (p as { size?: unknown })?.size;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) return null;
+    n += size;
+  }
+  return n;
+}
+
+/**
+ * Refuses (DoesNotFitError, exit 3) a run file whose estimated host memory exceeds what is available,
+ * before the parser allocates its per-neuron arrays. A run file too malformed to estimate passes
+ * through: the parser refuses it with the field's path (exit 2).
+ */
+export function admitRunFile(json: unknown, available = availableMemory()): void {
+  const neurons = countNeurons(json);
+  const run = json as RunFileJson;
+  if (neurons === null || !(run.steps >= 1) || !Array.isArray(run.latents) || typeof run.input !== 'object')
+    return;
+  const recordSpikes = run.record?.spikes !== false;
+  const need = estimatePointMemory(run, neurons, recordSpikes);
+  const refusal = admission(need, available);
+  if (!refusal) return;
+  throw new DoesNotFitError(`${refusal}${fitHint(run, need, available, neurons)}; --force tries anyway`);
+}
+
+/** The largest recording stride or recorded population that would fit, where one would. */
+function fitHint(run: RunFileJson, need: MemoryNeed, available: number, neurons: number): string {
+  const biggest = need.parts[0];
+  if (biggest.what === 'spike recordings' && need.bytes - biggest.bytes < available)
+    return ` (record.spikes: false would fit, or fewer than ${Math.floor((neurons * (available - (need.bytes - biggest.bytes))) / biggest.bytes)} neurons)`;
+  if (biggest.what === 'latent recordings' && need.bytes - biggest.bytes < available) {
+    const every = Math.ceil(
+      ((run.record?.every ?? 1) * biggest.bytes) / (available - (need.bytes - biggest.bytes)),
+    );
+    return ` (recording every ${every} steps would fit: "record": { "every": ${every} })`;
+  }
+  return '';
+}
+
+/** admitRunFile on a run file's text; text that is not JSON is left to the parser (exit 2). */
+export function admitRunText(text: string): void {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return;
+  }
+  admitRunFile(json);
 }

@@ -10,9 +10,31 @@ export const E_COLOR = '#d62728';
 export const I_COLOR = '#1f77b4';
 export { PALETTE as PALETTE_CYCLE } from '../report/svg.ts';
 
+/** Latent channel `name` as recorded; a clear error when the network has no such channel. */
 export function latent(sim: SimulatedRun, name: string, trial = 0): Float64Array {
   const l = sim.net.channels.findIndex((c) => c.name === name);
+  if (l < 0) {
+    const names = sim.net.channels.map((c) => c.name).join(', ');
+    throw new Error(`this network has no latent channel named ${name} (its channels: ${names})`);
+  }
   return sim.result.trials[trial].latents![l];
+}
+
+/**
+ * The channels the plane's axes are: the one sourced by the excitatory population and the one
+ * sourced by the inhibitory population, whatever they are named (planeGeometry.ts).
+ */
+export function eiChannels(sim: SimulatedRun): { E: number; I: number } {
+  const { channels, populations } = sim.net;
+  const sourcedBy = (sign: string) =>
+    channels.flatMap((c, l) => (populations[c.source].sign === sign ? [l] : []));
+  const [E, I] = [sourcedBy('excitatory'), sourcedBy('inhibitory')];
+  if (E.length !== 1 || I.length !== 1) {
+    throw new Error(
+      'the latent plane needs one channel sourced by an excitatory population and one by an inhibitory one',
+    );
+  }
+  return { E: E[0], I: I[0] };
 }
 
 export function readout(sim: SimulatedRun, name: string, trial = 0): Float64Array {
@@ -97,13 +119,25 @@ export function raster(sim: SimulatedRun, title: string): Plot {
   };
 }
 
+/** `y^E`, or `y^E (a)` when the channel has a name of its own. */
+const axisLabel = (symbol: string, name: string, usual: string) =>
+  name === usual ? symbol : `${symbol} (${name})`;
+
 /**
  * The trajectory (y^E, |y^I|) after the init cut, with both boundaries drawn at the input value
- * `x` (the last input of the run unless given): where the network should sit.
+ * `x` (the last input of the run unless given): where the network should sit. The axes are the
+ * channels sourced by the E and the I population (`channels`, or found by eiChannels).
  */
-export function eiPlane(sim: SimulatedRun, geometry: EINetwork, title: string, x?: number): Plot {
-  const yE = latent(sim, 'yE');
-  const yI = latent(sim, 'yI');
+export function eiPlane(
+  sim: SimulatedRun,
+  geometry: EINetwork,
+  title: string,
+  x?: number,
+  channels: { E: number; I: number } = eiChannels(sim),
+): Plot {
+  const latents = sim.result.trials[0].latents!;
+  const yE = latents[channels.E];
+  const yI = latents[channels.I];
   const range = window(sim);
   const xAt = x ?? inputAt(sim, yE.length - 1);
   let lo = Infinity;
@@ -119,8 +153,8 @@ export function eiPlane(sim: SimulatedRun, geometry: EINetwork, title: string, x
     svg: planePlot({
       title,
       subtitle: `boundaries at x = ${xAt.toFixed(2)}`,
-      xLabel: 'y^E',
-      yLabel: '|y^I|',
+      xLabel: axisLabel('y^E', sim.net.channels[channels.E].name, 'yE'),
+      yLabel: axisLabel('|y^I|', sim.net.channels[channels.I].name, 'yI'),
       trajectory: { x: yE.subarray(range.start, range.end), y: yI.subarray(range.start, range.end) },
       boundaries: [
         { name: 'E boundary', x: grid, y: grid.map((v) => boundaryE(geometry, xAt, v)), color: E_COLOR },

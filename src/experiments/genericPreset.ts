@@ -1,11 +1,13 @@
 // Any run file as a one-run preset with generic metrics (spikes and mean rate per population,
-// latent mean and s.d. after the 50 ms init cut) and plots. Free of Node APIs: the command line
+// latent mean and s.d. after the 50 ms init cut) and plots, the latent plane among them where the
+// network has one (planeGeometry.ts). Free of Node APIs: the command line
 // (fromRunFile.ts, which reads the file) and the browser app both use it.
 
 import type { RunFileJson } from '../model/runFile.ts';
 import type { Metric, Preset } from './preset.ts';
 import { mean, standardDeviation } from '../analysis/stats.ts';
 import { E_COLOR, I_COLOR, PALETTE_CYCLE, latentsOverTime, raster, totalSpikes, window } from './figures.ts';
+import { planeFigure } from './planeGeometry.ts';
 
 export const genericMetrics: Preset['metrics'] = ([sim]) => {
   const seconds = sim.net.S * sim.net.dt;
@@ -41,6 +43,8 @@ export const genericPlots: Preset['plots'] = ([sim]) => {
     plots.push(latentsOverTime(sim, 'latents', curves, 'latent'));
   }
   if (spikes) plots.push(raster(sim, 'spikes'));
+  const plane = planeFigure(sim, 'trajectory in the latent plane');
+  if ('svg' in plane) plots.push(plane);
   return plots;
 };
 

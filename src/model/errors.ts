@@ -18,3 +18,34 @@ export class RunFileError extends Error {
     this.problem = problem;
   }
 }
+
+/**
+ * `path.key` (or `key` at the root) when the key is a plain name — letters of any script, digits,
+ * most punctuation — and `path["key"]` otherwise: an empty key, spaces, `.`, brackets, quotes or
+ * invisible characters would make the path ambiguous or unreadable. `dots: true` keeps dots plain,
+ * for names that are themselves paths (a study's axis `populations.0.mu`).
+ */
+export function fieldPath(path: string, key: string, { dots = false } = {}): string {
+  const plain = dots ? /^[^\s[\]"'\p{C}]+$/u : /^[^\s.[\]"'\p{C}]+$/u;
+  if (plain.test(key)) return path === '' ? key : `${path}.${key}`;
+  return `${path}[${quoted(key)}]`;
+}
+
+/** A string in double quotes, with control, format and unpaired surrogate characters escaped. */
+export function quoted(text: string): string {
+  const escape = (unit: number) => `\\u${unit.toString(16).padStart(4, '0')}`;
+  return JSON.stringify(text).replace(/\p{C}/gu, (c) =>
+    Array.from({ length: c.length }, (_, i) => escape(c.charCodeAt(i))).join(''),
+  );
+}
+
+/** Exit status of the command line when a valid run does not fit the machine. */
+export const EXIT_DOES_NOT_FIT = 3;
+
+/** A valid run too large for this machine, refused before it allocates; the message names need and limit. */
+export class DoesNotFitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DoesNotFitError';
+  }
+}

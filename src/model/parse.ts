@@ -3,7 +3,7 @@
 // The readers below are the only places that look at raw JSON values; the parse* functions compose them.
 
 import { DEFAULTS } from './defaults.ts';
-import { RunFileError } from './errors.ts';
+import { RunFileError, fieldPath, quoted } from './errors.ts';
 import { RUN_FORMAT } from './runFile.ts';
 import type {
   InputSpec,
@@ -46,7 +46,7 @@ function fail(path: string, problem: string): never {
 }
 
 function field(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
+  return fieldPath(path, key);
 }
 
 function element(path: string, i: number): string {
@@ -57,7 +57,7 @@ function element(path: string, i: number): string {
 function show(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoted(value);
   if (typeof value === 'object') return 'an object';
   return String(value);
 }
@@ -91,9 +91,22 @@ interface NumberRule {
   below?: number;
 }
 
+/** Neurons, steps and trials are indexed by 32-bit integers in the engines (spike trains, noise keys). */
+export const MAX_INDEX = 2 ** 31 - 1;
+
+/**
+ * The largest magnitude of a real-valued field. Products of a few such values (encoder × decoder ×
+ * spikes × neurons) stay far below float32's 3.4e38, so no accepted file can overflow a latent or a
+ * voltage to ±Infinity or NaN on any backend; no physical quantity of a network needs more.
+ */
+export const MAX_MAGNITUDE = 1e12;
+
 function checkNumber(value: unknown, path: string, rule: NumberRule = {}): number {
   if (typeof value !== 'number') return fail(path, `must be a number (got ${show(value)})`);
   if (!Number.isFinite(value)) fail(path, `must be a finite number (got ${value})`);
+  if (!rule.integer && Math.abs(value) > MAX_MAGNITUDE) {
+    fail(path, `must be between -${MAX_MAGNITUDE} and ${MAX_MAGNITUDE} (got ${value})`);
+  }
   if (rule.integer && !Number.isInteger(value)) fail(path, `must be an integer (got ${value})`);
   if (rule.min !== undefined && value < rule.min) fail(path, `must be >= ${rule.min} (got ${value})`);
   if (rule.max !== undefined && value > rule.max) fail(path, `must be <= ${rule.max} (got ${value})`);
@@ -283,8 +296,36 @@ function parseSynapse(value: unknown, path: string, dt: number): Synapse {
     }
     case 'exponential':
       checkKeys(synapse, path, ['kind', 'rate']);
-      return { kind, rate: readNumber(synapse, 'rate', path, { above: 0 }) };
+      return { kind, rate: checkStep(synapse, 'rate', path, dt, 'the synaptic decay rate') };
   }
+}
+
+/** Bounds of rate × dt, the fraction of a time constant one step integrates (see checkStep). */
+const MIN_STEP_FRACTION = 1e-9;
+const MAX_STEP_FRACTION = 1;
+
+/**
+ * A rate (1/s) that the engines integrate by forward Euler, x ← x − (rate·dt)·x + …: above one time
+ * constant per step the update overshoots, and from two on it grows without bound to ±Infinity and
+ * NaN; the voltage update also divides by leak·dt, which must not round to zero. Refused at the
+ * rate when the file gives it, else at dt.
+ */
+function checkStep(
+  obj: Json,
+  key: string,
+  path: string,
+  dt: number,
+  what: string,
+  fallback?: number,
+): number {
+  const rate = readNumber(obj, key, path, { above: 0 }, fallback);
+  const fraction = rate * dt;
+  if (fraction >= MIN_STEP_FRACTION && fraction <= MAX_STEP_FRACTION) return rate;
+  fail(
+    obj[key] === undefined ? 'dt' : field(path, key),
+    `${what} × dt must be from ${MIN_STEP_FRACTION} to ${MAX_STEP_FRACTION}, one time constant per step ` +
+      `at most (got ${rate} × ${dt} = ${fraction}${obj[key] === undefined ? `, ${key} ${rate} by default` : ''})`,
+  );
 }
 
 /** `size` rows of `dims` weights; a number stands for every neuron and dimension, and with one
@@ -349,7 +390,7 @@ function parsePopulation(value: unknown, path: string, ctx: PopulationContext): 
     }
   }
   const name = readName(obj, 'name', path);
-  const size = readNumber(obj, 'size', path, { integer: true, min: 1 });
+  const size = readNumber(obj, 'size', path, { integer: true, min: 1, max: MAX_INDEX });
   const sign = readEnum(obj, 'sign', path, 'sign', SIGNS);
   const clampAtThreshold = readBoolean(obj, 'clampAtThreshold', path, DEFAULTS.clampAtThreshold);
   if (clampAtThreshold && ctx.spikeRule !== 'one-per-step') {
@@ -362,7 +403,7 @@ function parsePopulation(value: unknown, path: string, ctx: PopulationContext): 
     name,
     size,
     sign,
-    leak: readNumber(obj, 'leak', path, { above: 0 }, DEFAULTS.leak),
+    leak: checkStep(obj, 'leak', path, ctx.dt, 'the leak', DEFAULTS.leak),
     threshold: broadcast(required(obj, 'threshold', path), field(path, 'threshold'), size, perNeuron(name)),
     inputWeights: parseInputWeights(obj.inputWeights, field(path, 'inputWeights'), size, ctx.dims),
     mu: readNumber(obj, 'mu', path, { min: 0 }, DEFAULTS.mu),
@@ -390,6 +431,20 @@ function parsePopulation(value: unknown, path: string, ctx: PopulationContext): 
     pop.initial = parseInitial(obj.initial, field(path, 'initial'), pop, ctx.model);
   }
   return pop;
+}
+
+/** The network's neurons in all must fit the engines' 32-bit neuron indices (MAX_INDEX). */
+function checkNeuronCount(pops: PopulationSpec[]): void {
+  let total = 0;
+  pops.forEach((pop, i) => {
+    total += pop.size;
+    if (total > MAX_INDEX) {
+      fail(
+        field(element('populations', i), 'size'),
+        `the populations have ${total} neurons up to here, more than the ${MAX_INDEX} the engines can index`,
+      );
+    }
+  });
 }
 
 /** MODEL.md §5: one-per-step and sequential need delta synapses; all needs pulse or exponential. */
@@ -528,9 +583,9 @@ export function parseRunFile(json: unknown): NetworkSpec {
 
   const model = readEnum(root, 'model', '', 'model', MODELS, DEFAULTS.model);
   const dt = readNumber(root, 'dt', '', { above: 0 });
-  const steps = readNumber(root, 'steps', '', { integer: true, min: 2 });
+  const steps = readNumber(root, 'steps', '', { integer: true, min: 2, max: MAX_INDEX });
   const seed = readNumber(root, 'seed', '', { integer: true, min: 0, max: 2 ** 53 }, DEFAULTS.seed);
-  const trials = readNumber(root, 'trials', '', { integer: true, min: 1 }, DEFAULTS.trials);
+  const trials = readNumber(root, 'trials', '', { integer: true, min: 1, max: MAX_INDEX }, DEFAULTS.trials);
   if (model === 'rate' && root.spikeRule !== undefined) {
     fail('spikeRule', 'not used by the rate model; remove it');
   }
@@ -543,6 +598,7 @@ export function parseRunFile(json: unknown): NetworkSpec {
   const popsRaw = asArray(required(root, 'populations', ''), 'populations');
   if (popsRaw.length === 0) fail('populations', 'must have at least one population');
   const populations = popsRaw.map((p, i) => parsePopulation(p, element('populations', i), ctx));
+  checkNeuronCount(populations);
   const pops: Populations = {
     list: populations,
     byName: indexByName(populations, 'populations', 'population'),

@@ -3,7 +3,7 @@
 // one copy's spike jump: experiments/scale/network.ts). The base network (m = 1) is what the
 // metrics' boundary geometry comes from: copies share their base neuron's boundary.
 
-import { parseRunFile } from '../model/parse.ts';
+import { MAX_INDEX, parseRunFile } from '../model/parse.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { RunFileJson } from '../model/runFile.ts';
 import { RunFileError } from '../model/errors.ts';
@@ -78,9 +78,16 @@ export function pointRunFile(study: Study, params: Record<string, AxisValue>): R
   return run;
 }
 
-/** Neurons of the point's network, without building it. */
+/**
+ * Neurons of the point's network, without building it. The run file is not validated yet (an axis
+ * may have broken it; the parser says where), so sizes that are not numbers count as none.
+ */
 export function pointNeurons(baseRun: RunFileJson, params: Record<string, AxisValue>): number {
-  const size = baseRun.populations.reduce((s, p) => s + p.size, 0);
+  const pops: unknown[] = Array.isArray(baseRun.populations) ? baseRun.populations : [];
+  const size = pops.reduce<number>((s, p) => {
+    const n = (p as { size?: unknown } | null)?.size;
+    return s + (typeof n === 'number' ? n : 0);
+  }, 0);
   return size * (num(params.redundancy) ?? 1);
 }
 
@@ -99,6 +106,12 @@ export function pointNetwork(
   const recorded =
     neurons > SPIKE_TRAIN_LIMIT ? { ...baseRun, record: { ...baseRun.record, spikes: false } } : baseRun;
   const base = parseRunFile(recorded);
+  if (!(neurons <= MAX_INDEX)) {
+    throw new RunFileError(
+      'axes.redundancy',
+      `${redundancy} copies of ${neurons / redundancy} neurons make ${neurons}, more than the ${MAX_INDEX} the engines can index`,
+    );
+  }
   // The correction moves where the network holds y^E, not where it should: `base` keeps the intended
   // boundaries (the metrics' geometry), the simulated network gets the corrected encoders.
   const correction = num(params.costCorrection) ?? 0;

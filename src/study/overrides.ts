@@ -4,7 +4,7 @@
 // absent from the base (an optional field such as sigmaV). Paths are checked against the base
 // when the study is read, and every point's run file is then validated by the run-file parser.
 
-import { RunFileError } from '../model/errors.ts';
+import { RunFileError, fieldPath } from '../model/errors.ts';
 import type { RunFileJson } from '../model/runFile.ts';
 import { BUILTIN_AXES } from './types.ts';
 
@@ -61,7 +61,7 @@ function select(
     if (i < 0) throw new RunFileError(at, `has no element named ${JSON.stringify(segment)}`);
     return [{ parent: node, key: i, path: `${at}[${i}]` }];
   }
-  const path = at === '' ? segment : `${at}.${segment}`;
+  const path = fieldPath(at, segment);
   return [{ parent: node, key: segment, path }];
 }
 
@@ -78,9 +78,13 @@ export function withField(run: RunFileJson, path: string, value: unknown): RunFi
     const next: { node: Container; path: string }[] = [];
     for (const { node, path: at } of frontier) {
       for (const { parent, key, path: p } of select(node, segment, at)) {
-        const current = (parent as Record<string | number, unknown>)[key];
-        if (last) (parent as Record<string | number, unknown>)[key] = value;
-        else if (isContainer(current)) next.push({ node: current, path: p });
+        // Own fields only, and set as own fields: `__proto__.x` must not reach Object.prototype.
+        const current = Object.hasOwn(parent, key)
+          ? (parent as Record<string | number, unknown>)[key]
+          : undefined;
+        if (last) {
+          Object.defineProperty(parent, key, { value, enumerable: true, writable: true, configurable: true });
+        } else if (isContainer(current)) next.push({ node: current, path: p });
         else throw new RunFileError(p, `not in the base run file, so ${path} cannot be set`);
       }
     }

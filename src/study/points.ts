@@ -7,14 +7,29 @@ import { RunFileError } from '../model/errors.ts';
 import { mulberry32 } from '../construct/rng.ts';
 import { pointNetwork, pointNeurons, pointRunFile } from './network.ts';
 import { codeVersion } from './provenance.ts';
+import { MAX_POINTS, axisPath } from './studyFile.ts';
 import type { AxisValue, Study, StudyPoint } from './types.ts';
 
 type Params = Record<string, AxisValue>;
 
-/** The grid: product over axes, zipped groups advancing together; the first axis varies slowest. */
+/**
+ * The grid: product over axes, zipped groups advancing together; the first axis varies slowest.
+ * A product above MAX_POINTS is refused at `axes` before any point is made.
+ */
 export function gridParams(study: Study): Params[] {
   const factors: Params[][] = [];
   const zipped = new Set(study.zip.flat());
+  const count = study.axes.reduce(
+    (n, axis) =>
+      zipped.has(axis.name) && !study.zip.some((g) => g[0] === axis.name) ? n : n * axis.values.length,
+    1,
+  );
+  if (count > MAX_POINTS) {
+    throw new RunFileError(
+      'axes',
+      `the axes make ${count} points, more than the ${MAX_POINTS} a study may declare; use fewer values, zip, or sample`,
+    );
+  }
   for (const axis of study.axes) {
     const group = study.zip.find((g) => g[0] === axis.name);
     if (group) {
@@ -90,7 +105,7 @@ function atAxis(study: Study, params: Params, e: RunFileError): RunFileError {
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(', ');
   if (!axis) return new RunFileError(e.path, `${e.problem} (point ${values})`);
-  return new RunFileError(`axes.${axis.name}`, `${String(params[axis.name])} gives ${e.path}: ${e.problem}`);
+  return new RunFileError(axisPath(axis.name), `${String(params[axis.name])} gives ${e.path}: ${e.problem}`);
 }
 
 /**
@@ -111,8 +126,31 @@ export function studyPoints(study: Study, maxNeurons: number | null = null): Stu
     }
     return { order, params, neurons };
   });
+  const ids = new Set<string>();
   return points
     .filter((p) => maxNeurons === null || p.neurons <= maxNeurons)
     .sort((a, b) => a.neurons - b.neurons || a.order - b.order)
-    .map(({ params, neurons }, index) => ({ index, id: pointId(study, params), params, neurons }));
+    .map(({ params, neurons }, index) => {
+      const id = pointId(study, params);
+      if (ids.has(id)) throw repeated(study, params);
+      ids.add(id);
+      return { index, id, params, neurons };
+    });
+}
+
+/**
+ * Two points with the same values would be one point (the same id) run twice: refused at the axis
+ * that lists a value twice, or at `axes` when only a zipped group's tuples repeat.
+ */
+function repeated(study: Study, params: Params): RunFileError {
+  const zipped = new Set(study.zip.flat());
+  const axis = study.axes.find((a) => !zipped.has(a.name) && new Set(a.values).size < a.values.length);
+  const values = Object.entries(params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(', ');
+  if (axis) {
+    const value = axis.values.find((v, i) => axis.values.indexOf(v) !== i);
+    return new RunFileError(axisPath(axis.name), `lists ${String(value)} twice; every point must differ`);
+  }
+  return new RunFileError('axes', `two points have the same values (${values}); every point must differ`);
 }

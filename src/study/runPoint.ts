@@ -10,7 +10,7 @@ import { findPreset } from '../experiments/presets/index.ts';
 import type { SimulatedRun } from '../experiments/preset.ts';
 import { scaleFunction } from '../experiments/scale/functions.ts';
 import { isAbortError } from '../experiments/runner.ts';
-import { admission, estimatePointMemory } from './admission.ts';
+import { admission, estimatePointMemory } from '../engine/admission.ts';
 import { pointMetrics, type Metrics } from './metrics.ts';
 import { pointNetwork, SPIKE_TRAIN_LIMIT } from './network.ts';
 import { codeVersion, machine } from './provenance.ts';

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { RunFileError } from '../model/errors.ts';
+import { RunFileError, fieldPath } from '../model/errors.ts';
+import { parseRunFile } from '../model/parse.ts';
 import type { RunFileJson } from '../model/runFile.ts';
 import { PRESETS, findPreset } from '../experiments/presets/index.ts';
 import { SCALE_FUNCTIONS } from '../experiments/scale/functions.ts';
@@ -42,7 +43,12 @@ const ROOT_KEYS = [
 ];
 export const STUDY_BACKENDS: readonly StudyBackend[] = ['cpu', 'webgpu', 'browser'];
 /** Points one study may declare: a product past this is a typo more often than a plan. */
-const MAX_POINTS = 100_000;
+export const MAX_POINTS = 100_000;
+
+/** An axis's path, `axes.populations.0.mu`: axis names may be run-file paths, so dots stay plain. */
+export function axisPath(name: string): string {
+  return fieldPath('axes', name, { dots: true });
+}
 
 function fail(path: string, problem: string): never {
   throw new RunFileError(path, problem);
@@ -101,7 +107,7 @@ function parseBase(value: unknown, studyDir: string): StudyBase {
   if (value === undefined)
     fail('base', 'missing required field (a preset name, a run file, or { scale: … })');
   if (typeof value === 'string') {
-    if (value.endsWith('.json')) return runFileBase(value, studyDir);
+    if (value.endsWith('.json')) return runFileBase(value, studyDir, 'base');
     if (!findPreset(value))
       fail(
         'base',
@@ -126,32 +132,39 @@ function parseBase(value: unknown, studyDir: string): StudyBase {
   }
   if (base.runFile !== undefined) {
     if (typeof base.runFile !== 'string') fail('base.runFile', `must be a path (got ${show(base.runFile)})`);
-    return runFileBase(base.runFile, studyDir);
+    return runFileBase(base.runFile, studyDir, 'base.runFile');
   }
   const scale = asObject(base.scale, 'base.scale');
   for (const key of Object.keys(scale))
-    if (key !== 'function') fail(`base.scale.${key}`, 'unknown field; allowed: function');
+    if (key !== 'function') fail(fieldPath('base.scale', key), 'unknown field; allowed: function');
   const fn = scale.function ?? 'fig5';
   if (typeof fn !== 'string' || !(SCALE_FUNCTIONS as readonly string[]).includes(fn))
     fail('base.scale.function', `must be one of ${SCALE_FUNCTIONS.join(', ')} (got ${show(fn)})`);
   return { kind: 'scale', function: fn as 'fig5' | 'tutorial' };
 }
 
-function runFileBase(path: string, studyDir: string): StudyBase {
+/** A run-file base, read and validated: a point's run file is the base with the axes written in. */
+function runFileBase(path: string, studyDir: string, at: string): StudyBase {
   const full = resolve(studyDir, path);
   let text: string;
   try {
     text = readFileSync(full, 'utf8');
   } catch (e) {
-    fail('base', `cannot read run file ${show(path)}: ${(e as Error).message}`);
+    fail(at, `cannot read run file ${show(path)}: ${(e as Error).message}`);
   }
   let run: unknown;
   try {
     run = JSON.parse(text);
   } catch (e) {
-    fail('base', `run file ${show(path)} is not valid JSON: ${(e as Error).message}`);
+    fail(at, `run file ${show(path)} is not valid JSON: ${(e as Error).message}`);
   }
-  return { kind: 'runFile', path, run: asObject(run, 'base') as unknown as RunFileJson };
+  try {
+    parseRunFile(run);
+  } catch (e) {
+    if (e instanceof RunFileError) fail(at, `run file ${show(path)} is invalid: ${e.message}`);
+    throw e;
+  }
+  return { kind: 'runFile', path, run: run as RunFileJson };
 }
 
 /** Axis values: a list of scalars, or a range `{ log | linear: [a, b], count }`. */
@@ -172,7 +185,7 @@ function parseValues(value: unknown, path: string): AxisValue[] {
   if (kind === null)
     fail(path, 'must be a list of values or a range { log: [a, b], count } / { linear: [a, b], count }');
   for (const key of Object.keys(range))
-    if (![kind, 'count'].includes(key)) fail(`${path}.${key}`, `unknown field; allowed: ${kind}, count`);
+    if (![kind, 'count'].includes(key)) fail(fieldPath(path, key), `unknown field; allowed: ${kind}, count`);
   const ends = range[kind];
   if (
     !Array.isArray(ends) ||
@@ -227,7 +240,7 @@ function parseAxes(value: unknown): StudyAxis[] {
   if (value === undefined) return [];
   const axes = asObject(value, 'axes');
   return Object.entries(axes).map(([name, raw]) => {
-    const path = `axes.${name}`;
+    const path = axisPath(name);
     const values = parseValues(raw, path);
     if ((BUILTIN_AXES as readonly string[]).includes(name))
       return { name, path: null, values: checkBuiltin(name, values, path) };
@@ -266,7 +279,8 @@ function parseSample(value: unknown): Study['sample'] {
   if (value === undefined) return null;
   const sample = asObject(value, 'sample');
   for (const key of Object.keys(sample))
-    if (key !== 'count' && key !== 'seed') fail(`sample.${key}`, 'unknown field; allowed: count, seed');
+    if (key !== 'count' && key !== 'seed')
+      fail(fieldPath('sample', key), 'unknown field; allowed: count, seed');
   const count = sample.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
     fail('sample.count', `must be an integer ≥ 1 (got ${show(count)})`);
@@ -299,7 +313,7 @@ export interface ParsedStudy {
 export function parseStudy(json: unknown, studyDir: string): ParsedStudy {
   const root = asObject(json, '(root)');
   for (const key of Object.keys(root))
-    if (!ROOT_KEYS.includes(key)) fail(key, `unknown field; allowed: ${ROOT_KEYS.join(', ')}`);
+    if (!ROOT_KEYS.includes(key)) fail(fieldPath('', key), `unknown field; allowed: ${ROOT_KEYS.join(', ')}`);
   if (root.format !== STUDY_FORMAT)
     fail('format', `must be ${show(STUDY_FORMAT)} (got ${show(root.format)})`);
   const name = root.name;

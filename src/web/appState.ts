@@ -103,6 +103,48 @@ export function stateFromQuery(query: string): AppState {
   return state;
 }
 
+/** Values a link may give each choice (the form's selects and radio buttons). */
+const CHOICES: Partial<Record<keyof AppState, readonly string[]>> = {
+  source: ['preset', 'formula', 'file'],
+  rule: ['', 'one-per-step', 'all', 'sequential'],
+  input: ['', 'ramp', 'step', 'constant', 'sine'],
+  backend: ['auto', 'cpu'],
+};
+
+/**
+ * What is wrong with a link's parameters, one line each (empty: nothing). A value the form cannot
+ * show — an unknown preset or choice, a redundancy that is not a whole number, a bad pause step —
+ * would otherwise silently become the default; the numbers the form shows as typed are checked
+ * when the run starts, like typed values.
+ */
+export function queryProblems(query: string, presets: readonly string[]): string[] {
+  const params = new URLSearchParams(query);
+  const problems: string[] = [];
+  const show = (value: string) => JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  for (const [key, allowed] of Object.entries(CHOICES)) {
+    const value = params.get(key);
+    if (value !== null && !allowed.includes(value)) {
+      const names = allowed.map((a) => (a === '' ? '(empty)' : a)).join(', ');
+      problems.push(`${key}: unknown value ${show(value)}; allowed: ${names}`);
+    }
+  }
+  const preset = params.get('preset');
+  if (preset !== null && !presets.includes(preset)) {
+    problems.push(`preset: unknown preset ${show(preset)}; allowed: ${presets.join(', ')}`);
+  }
+  // The redundancy's number field empties itself of anything but a plain number (HTML's "valid
+  // floating-point number"); what remains is judged with the other fields.
+  const m = params.get('m');
+  if (m !== null && m !== '' && !/^-?(\d+(\.\d+)?|\.\d+)([eE][-+]?\d+)?$/.test(m)) {
+    problems.push(`m: the redundancy must be a whole number ≥ 1 (got ${show(m)})`);
+  }
+  const pause = params.get('pause');
+  if (pause !== null && pause.trim() !== '' && pauseFromQuery(query) === null) {
+    problems.push(`pause: must be a step ≥ 0 (got ${show(pause)})`);
+  }
+  return problems;
+}
+
 /** The query string of `state`, listing only what differs from the defaults (short links). */
 export function queryFromState(state: AppState): string {
   const params = new URLSearchParams();

@@ -23,6 +23,7 @@ import {
   chunkSteps,
   pauseFromQuery,
   queryFromState,
+  queryProblems,
   stateFromQuery,
   withPause,
   type AppState,
@@ -286,8 +287,9 @@ function step(): void {
 
 /** A run file from the file input or a drop: validated at once, then simulated. */
 async function load(file: File): Promise<void> {
-  const text = await file.text();
+  let text: string;
   try {
+    text = await file.text();
     parseRunFileText(text, file.name);
   } catch (e) {
     current?.controller.abort();
@@ -343,8 +345,20 @@ function start(): void {
     if ((e.target as HTMLElement).id !== 'file' && active()) void run();
   });
   listenForFiles();
-  // A shared link opens on its view.
-  if (location.search !== '') void run();
+  // Whatever escapes a handler still ends on the page, never in a page that silently stops.
+  window.addEventListener('unhandledrejection', (e) => {
+    showError('the app', e.reason);
+    setPageState('error');
+  });
+  // A shared link opens on its view; a link the form cannot show says what is wrong with it.
+  const problems = queryProblems(
+    location.search,
+    PRESETS.map((p) => p.name),
+  );
+  if (problems.length > 0) {
+    showError('this link', new Error(problems.join('; ')));
+    setPageState('error');
+  } else if (location.search !== '') void run();
 }
 
 start();

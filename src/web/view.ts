@@ -4,9 +4,8 @@
 // paused or in progress, the same figures of its recordings so far (liveViewOf).
 
 import type { Metric, Plot, Preset, SimulatedRun } from '../experiments/preset.ts';
-import { eiPlane, window as afterInitCut } from '../experiments/figures.ts';
 import { genericMetrics, genericPlots } from '../experiments/genericPreset.ts';
-import { planeGeometry } from './planeGeometry.ts';
+import { planeFigure } from '../experiments/planeGeometry.ts';
 
 /** The plane's SVG, or why there is none. */
 export type PlaneView = { svg: string } | { reason: string };
@@ -60,18 +59,18 @@ export function viewOf(preset: Preset, sim: SimulatedRun, seed: number, multiRun
   return { ...figuresOf(preset, sim, multiRun), metrics: metrics.value, metricsNote: metrics.note };
 }
 
-/** The trajectory with both boundaries drawn at input `x` (default: the run's last input). */
+/**
+ * The trajectory with both boundaries drawn at input `x` (default: the run's last input), or why
+ * there is none. A failure while drawing is a bug: the page says the plane could not be drawn and
+ * the console has the error, so no internal message reaches the page.
+ */
 export function planeView(sim: SimulatedRun, title: string, x?: number): PlaneView {
-  const geometry = planeGeometry(sim.net.spec);
-  if (typeof geometry === 'string') return { reason: geometry };
-  if (!sim.result.trials[0].latents) return { reason: 'latents were not recorded' };
-  const range = afterInitCut(sim);
-  if (range.end <= range.start)
-    return { reason: 'the trajectory is drawn from the end of the 50 ms init cut' };
   try {
-    return { svg: eiPlane(sim, geometry, title, x).svg };
+    const figure = planeFigure(sim, title, x);
+    return 'svg' in figure ? { svg: figure.svg } : figure;
   } catch (e) {
-    return { reason: (e as Error).message };
+    console.error(e);
+    return { reason: 'it could not be drawn for this run (the browser console has the details)' };
   }
 }
 

@@ -20,7 +20,7 @@ import { fig5, fig5Run } from '../../src/experiments/presets/fig5.ts';
 import { tooLargeMessage } from '../../src/web/gpuFit.ts';
 import { parseFormula } from '../../src/web/expression.ts';
 import { applyOverrides } from '../../src/web/overrides.ts';
-import { planeGeometry } from '../../src/web/planeGeometry.ts';
+import { planeGeometry } from '../../src/experiments/planeGeometry.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
 
 const SCREENSHOT = fileURLToPath(new URL('../../out/app-screenshot.png', import.meta.url));

@@ -701,6 +701,36 @@ const refusals: Case[] = [
   ['record.every = 0', b((f) => (f.record = { every: 0 })), 'record.every', '>= 1'],
   ['a fractional record.every', b((f) => (f.record = { every: 1.5 })), 'record.every', 'integer'],
   ['an unknown record key', b((f) => (loose(f).record = { spike: true })), 'record.spike', 'unknown field'],
+  // Limits that keep every accepted file finite and indexable (found by test/model/fuzzRunFile.test.ts).
+  ['a decoder of 1e308', b((f) => (f.latents[0].decoder = 1e308)), 'latents[0].decoder', '1000000000000'],
+  ['a threshold of -1e13', pop0((p) => (p.threshold = [0.5, -1e13, 0.7])), 'populations[0].threshold[1]'],
+  ['leak × dt above one', b((f) => (f.dt = 0.02)), 'dt', 'leak × dt', '100 by default', '= 2'],
+  ['leak × dt below 1e-9', pop0((p) => (p.leak = 1e-7)), 'populations[0].leak', 'leak × dt', '1e-11'],
+  [
+    'an exponential synapse decaying faster than a step',
+    b((f) => {
+      f.spikeRule = 'all';
+      f.populations[0].synapse = { kind: 'exponential', rate: 2e4 };
+    }),
+    'populations[0].synapse.rate',
+    'synaptic decay rate × dt',
+  ],
+  ['a population of 2^31 neurons', pop0((p) => (p.size = 2 ** 31)), 'populations[0].size', '<= 2147483647'],
+  ['2^31 steps', b((f) => (f.steps = 2 ** 31)), 'steps', '<= 2147483647'],
+  ['an empty key', b((f) => (loose(f)[''] = 1)), '[""]', 'unknown field'],
+  ['a key with a dot', b((f) => (loose(f.input)['a.b'] = 1)), 'input["a.b"]', 'unknown field'],
+  [
+    'a key with invisible characters, escaped',
+    b((f) => (loose(f)['x\u202e\n'] = 1)),
+    '["x\\u202e\\n"]',
+    'unknown field',
+  ],
+  [
+    'a unicode population name, kept plain',
+    b((f) => (f.encoders = { Ι: { yI: -1 } })),
+    'encoders.Ι',
+    'unknown population "Ι"',
+  ],
 ];
 
 describe('parseRunFile refuses', () => {

@@ -163,7 +163,9 @@ export class SpikingTrial {
     // … and count them (the other rules count as they select).
     this.spikeCount = new Int32Array(buffer(4 * (all ? N : 0)));
     this.prevSpikes = new Int32Array(16);
-    const maxPulse = Math.max(0, ...net.populations.map((p) => p.pulseSteps));
+    // A pulse still open at the last step never needs its start again: the history is as deep as
+    // the longest pulse or the run, whichever is shorter (a pulse may outlast the run).
+    const maxPulse = Math.min(net.S, Math.max(0, ...net.populations.map((p) => p.pulseSteps)));
     this.history = maxPulse > 0 ? new SpikeHistory(maxPulse + 1) : null;
     const priorities = [...new Set(net.populations.map((p) => p.priority))].sort((a, b) => a - b);
     this.priorityClasses = priorities.map((pr) => net.populations.filter((p) => p.priority === pr));
