@@ -8,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createEngine } from '../engine/select.ts';
 import {
   SCALE_FUNCTIONS,
   baseSize,
@@ -44,19 +45,13 @@ function parseFunction(value: string | undefined): ScaleFunctionName {
   return v as ScaleFunctionName;
 }
 
-/** `auto` is WebGPU where an adapter exists, else the CPU engine (said on stderr). */
+/** `auto` is decided as for every command (engine/select.ts), and said on stderr. */
 async function studyBackend(choice: string | undefined): Promise<StudyBackend> {
   const backend = parseBackend(choice);
   if (backend !== 'auto') return backend;
-  try {
-    const { WebGpuEngine } = await import('../engine/webgpu/webgpuEngine.ts');
-    (await WebGpuEngine.create()).dispose();
-    process.stderr.write('backend: webgpu\n');
-    return 'webgpu';
-  } catch (e) {
-    process.stderr.write(`backend: cpu — WebGPU unavailable: ${(e as Error).message}\n`);
-    return 'cpu';
-  }
+  const engine = await createEngine('auto', (line) => process.stderr.write(`${line}\n`));
+  engine.dispose();
+  return engine.backend;
 }
 
 export async function scaleCommand(args: string[]): Promise<number> {

@@ -1,6 +1,8 @@
-// Picks a backend by name. `auto` prefers WebGPU when an adapter can be had and otherwise falls
-// back to the CPU engine, saying which was chosen and why; a network the WebGPU engine cannot run
-// (a rule it lacks) goes to the CPU engine too, with a notice.
+// Picks a backend by name. `auto` prefers WebGPU when a hardware adapter can be had and otherwise
+// uses the CPU engine, saying which was chosen and why: a software adapter (SwiftShader, llvmpipe)
+// emulates the GPU on the same cores the CPU engine uses, with far more work per neuron, so it is
+// never the faster choice (README: Performance); `--backend webgpu` still selects it. A network the
+// WebGPU engine cannot run (a rule it lacks) goes to the CPU engine too, with a notice.
 
 import type { CompiledNetwork } from '../model/compile.ts';
 import type { Engine, RunOptions, SimulationResult } from './engine.ts';
@@ -57,9 +59,16 @@ export async function createEngine(
   try {
     const engine = await createWebGpuEngine();
     const a = engine.adapter;
-    notice(
-      `backend: webgpu (${a?.description || a?.vendor || 'adapter'}${a?.software ? ', software adapter' : ''})`,
-    );
+    const name = a?.description || a?.vendor || 'adapter';
+    if (a?.software) {
+      engine.dispose();
+      notice(
+        `backend: cpu — the only WebGPU adapter is a software one (${name}), slower than the CPU engine; ` +
+          '--backend webgpu uses it anyway',
+      );
+      return new CpuEngine(cpuOptions);
+    }
+    notice(`backend: webgpu (${name})`);
     return new PreferGpuEngine(engine, notice, cpuOptions);
   } catch (e) {
     notice(`backend: cpu — WebGPU unavailable: ${(e as Error).message}; falling back to the CPU engine`);

@@ -37,6 +37,17 @@ describe('latentspike CLI', () => {
     expect(existsSync(join(dir, 'runout'))).toBe(false);
   });
 
+  it('--backend auto takes the CPU engine over a software adapter, and says why', () => {
+    const r = cli('run', 'fig4', '--out', join(tmp(), 'fig4'));
+    expect(r.status, r.stderr).toBe(0);
+    const why =
+      process.env.LATENTSPIKE_REQUIRE_WEBGPU === '1'
+        ? /backend: cpu — the only WebGPU adapter is a software one \(.+\), slower than the CPU engine/
+        : /backend: (cpu — the only WebGPU adapter is a software one|cpu — WebGPU unavailable|webgpu \()/;
+    expect(r.stderr).toMatch(why);
+    if (process.env.LATENTSPIKE_REQUIRE_WEBGPU === '1') expect(r.stdout).toMatch(/backend: cpu/);
+  });
+
   it('invalid JSON and unknown names exit 2 with a clear message', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'broken.json'), '{"format": ');
