@@ -28,8 +28,8 @@ export const DISPATCH_VARIABLE = 'LATENTSPIKE_DISPATCH';
 /** At most this many invocations per slice of a sliced dispatch (SwiftShader's safe size). */
 export const SLICE_INVOCATIONS = 65536;
 
-/** The limits the engine reads (device.ts requests each at the adapter's maximum). */
-export const PLAN_LIMIT_NAMES = [
+/** The limits the kernels can use; device.ts requests each at the adapter's own maximum. */
+export const REQUESTED_LIMIT_NAMES = [
   'maxStorageBufferBindingSize',
   'maxBufferSize',
   'maxComputeWorkgroupSizeX',
@@ -39,8 +39,10 @@ export const PLAN_LIMIT_NAMES = [
   'maxComputeWorkgroupStorageSize',
   'maxUniformBufferBindingSize',
   'maxBindGroups',
-  'minUniformBufferOffsetAlignment',
 ] as const;
+
+/** The limits a plan reads: the requested ones, and the uniform offset alignment (a minimum). */
+export const PLAN_LIMIT_NAMES = [...REQUESTED_LIMIT_NAMES, 'minUniformBufferOffsetAlignment'] as const;
 
 export type PlanLimitName = (typeof PLAN_LIMIT_NAMES)[number];
 /** An adapter's limits as the engine reads them: a GPUSupportedLimits or a plain record of them. */

@@ -5,7 +5,12 @@
 // failures (device lost, uncaptured validation errors) kept so the engine can throw them.
 
 import type { AdapterInfo } from '../engine.ts';
-import { profileOf, type AdapterFacts, type AdapterProfile } from './adapterProfile.ts';
+import {
+  profileOf,
+  REQUESTED_LIMIT_NAMES,
+  type AdapterFacts,
+  type AdapterProfile,
+} from './adapterProfile.ts';
 
 export interface GpuDevice {
   device: GPUDevice;
@@ -23,19 +28,6 @@ export interface GpuDevice {
   /** Destroys the device (rejecting its pending work); idempotent. */
   release(): void;
 }
-
-/** Limits the kernels can use; each is requested at the adapter's own maximum. */
-const WANTED_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBuffersPerShaderStage',
-  'maxComputeWorkgroupStorageSize',
-  'maxUniformBufferBindingSize',
-  'maxBindGroups',
-] as const;
 
 const SOFTWARE_PATTERN = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|warp/i;
 
@@ -70,7 +62,7 @@ export function describeAdapter(adapter: GPUAdapter): AdapterInfo {
 
 function requiredLimits(adapter: GPUAdapter): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const name of WANTED_LIMITS) {
+  for (const name of REQUESTED_LIMIT_NAMES) {
     const value = adapter.limits[name];
     if (typeof value === 'number') out[name] = value;
   }
