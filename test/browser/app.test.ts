@@ -21,7 +21,7 @@ import { tooLargeMessage } from '../../src/web/gpuFit.ts';
 import { parseFormula } from '../../src/web/expression.ts';
 import { applyOverrides } from '../../src/web/overrides.ts';
 import { planeGeometry } from '../../src/experiments/planeGeometry.ts';
-import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
+import { chromiumAvailable, pixelVariety, startBrowserSession, type BrowserSession } from './browser.ts';
 
 const SCREENSHOT = fileURLToPath(new URL('../../out/app-screenshot.png', import.meta.url));
 
@@ -87,28 +87,6 @@ async function upload(page: Page, name: string, json: unknown): Promise<void> {
   await input.uploadFile(path);
 }
 
-/** Distinct colours (4 bits per channel) and the non-white fraction of a PNG, decoded by the page. */
-function pixelVariety(page: Page, png: string): Promise<{ colours: number; inked: number }> {
-  return page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const { data } = context.getImageData(0, 0, image.width, image.height);
-    const colours = new Set<number>();
-    let inked = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      colours.add(((data[i] >> 4) << 8) | ((data[i + 1] >> 4) << 4) | (data[i + 2] >> 4));
-      if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) inked++;
-    }
-    return { colours: colours.size, inked: inked / (data.length / 4) };
-  }, png);
-}
-
 describe('app helpers (Node)', () => {
   it('parses formulas without eval, with positions in errors', () => {
     expect(parseFormula('3 + sin(1.1*x)')(2)).toBeCloseTo(3 + Math.sin(2.2), 12);
@@ -170,7 +148,7 @@ describe.skipIf(!chromiumAvailable)('the browser app in headless Chromium', () =
     mkdirSync(join(SCREENSHOT, '..'), { recursive: true });
     writeFileSync(SCREENSHOT, Buffer.from(png, 'base64'));
     const variety = await pixelVariety(page, png);
-    expect(variety.colours).toBeGreaterThan(8);
+    expect(variety.colours.length).toBeGreaterThan(8);
     expect(variety.inked).toBeGreaterThan(0.01);
 
     // The x slider redraws the boundaries at another input.

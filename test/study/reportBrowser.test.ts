@@ -6,12 +6,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import puppeteer, { type Browser, type Page } from 'puppeteer';
+import puppeteer, { type Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studyReport } from '../../src/study/report.ts';
 import { STUDY_FORMAT } from '../../src/study/types.ts';
 import type { ResultRow, Study } from '../../src/study/types.ts';
-import { chromiumAvailable } from '../browser/browser.ts';
+import { chromiumAvailable, pixelVariety } from '../browser/browser.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 // A static page needs no GPU and no network; puppeteer adds --headless itself.
@@ -52,28 +52,6 @@ function rows(): ResultRow[] {
       })),
     ),
   );
-}
-
-/** The colours of a PNG's pixels (4 bits a channel, as 0xRGB) and the share of non-white ones. */
-function pixelVariety(page: Page, png: string): Promise<{ colours: number[]; inked: number }> {
-  return page.evaluate(async (base64) => {
-    const image = new Image();
-    image.src = `data:image/png;base64,${base64}`;
-    await image.decode();
-    const canvas = document.createElement('canvas');
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext('2d')!;
-    context.drawImage(image, 0, 0);
-    const { data } = context.getImageData(0, 0, image.width, image.height);
-    const colours = new Set<number>();
-    let inked = 0;
-    for (let i = 0; i < data.length; i += 4) {
-      colours.add(((data[i] >> 4) << 8) | ((data[i + 1] >> 4) << 4) | (data[i + 2] >> 4));
-      if (data[i] < 240 || data[i + 1] < 240 || data[i + 2] < 240) inked++;
-    }
-    return { colours: [...colours], inked: inked / (data.length / 4) };
-  }, png);
 }
 
 // PALETTE[0] = #1f77b4 and PALETTE[1] = #ff7f0e at 4 bits a channel.
