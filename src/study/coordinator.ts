@@ -133,7 +133,6 @@ async function runLocal(
   record: (r: PointRecord) => Promise<void>,
 ): Promise<boolean> {
   const queue = pending.map((point) => ({ point, attempt: 1 }));
-  let interrupted = false;
   const worker = async () => {
     for (let next = queue.shift(); next && !o.signal?.aborted; next = queue.shift()) {
       const { point, attempt } = next;
@@ -158,6 +157,5 @@ async function runLocal(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, o.workers) }, worker));
-  if (o.signal?.aborted) interrupted = true;
-  return interrupted;
+  return o.signal?.aborted ?? false;
 }

@@ -80,9 +80,9 @@ export async function writeRecords(dir: string, records: PointRecord[]): Promise
   const instance = await DuckDBInstance.create(writing);
   const c = await instance.connect();
   try {
-    for (const record of records) {
-      const columns = columnsOf(record);
-      await ensureColumns(c, columns);
+    const rows = records.map(columnsOf);
+    await ensureColumns(c, rows.flat());
+    for (const columns of rows) {
       const names = columns.map((col) => quoteIdent(col.name)).join(', ');
       const slots = columns.map((col, i) =>
         col.type === 'TIMESTAMP' ? `CAST($${i + 1} AS TIMESTAMP)` : `$${i + 1}`,

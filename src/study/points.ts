@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { RunFileError } from '../model/errors.ts';
 import { mulberry32 } from '../construct/rng.ts';
-import { pointNetwork, pointNeurons, pointRunFile } from './network.ts';
+import { pointNetwork, pointNeurons } from './network.ts';
 import { codeVersion } from './provenance.ts';
 import { MAX_POINTS, axisPath } from './studyFile.ts';
 import type { AxisValue, Study, StudyPoint } from './types.ts';
@@ -118,8 +118,7 @@ export function studyPoints(study: Study, maxNeurons: number | null = null): Stu
   const points = chosen.map((params, order) => {
     let neurons: number;
     try {
-      pointNetwork(study, params, true);
-      neurons = pointNeurons(pointRunFile(study, params), params);
+      neurons = pointNeurons(pointNetwork(study, params, true).baseRun, params);
     } catch (e) {
       if (e instanceof RunFileError) throw atAxis(study, params, e);
       throw e;

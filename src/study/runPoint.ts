@@ -12,7 +12,7 @@ import { scaleFunction } from '../experiments/scale/functions.ts';
 import { isAbortError } from '../experiments/runner.ts';
 import { admission, estimatePointMemory } from '../engine/admission.ts';
 import { pointMetrics, type Metrics } from './metrics.ts';
-import { pointNetwork, SPIKE_TRAIN_LIMIT } from './network.ts';
+import { pointNetwork, pointRunFile, SPIKE_TRAIN_LIMIT } from './network.ts';
 import { codeVersion, machine } from './provenance.ts';
 import type { PointRecord, PointStatus, Provenance, Study, StudyBackend, StudyPoint } from './types.ts';
 
@@ -111,9 +111,9 @@ export async function runPoint(
   if (backend === 'browser')
     return fail('failed', 'backend browser: study points run on cpu or webgpu only (docs/studies.md)');
 
-  const built = pointNetwork(study, point.params, true);
+  // The run file alone sizes the point: nothing per-neuron exists before the point is admitted.
   const refusal = admission(
-    estimatePointMemory(built.baseRun, point.neurons, point.neurons <= SPIKE_TRAIN_LIMIT),
+    estimatePointMemory(pointRunFile(study, point.params), point.neurons, point.neurons <= SPIKE_TRAIN_LIMIT),
   );
   if (refusal) return fail('refused', refusal);
 
