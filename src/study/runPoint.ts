@@ -10,7 +10,8 @@ import { findPreset } from '../experiments/presets/index.ts';
 import type { SimulatedRun } from '../experiments/preset.ts';
 import { scaleFunction } from '../experiments/scale/functions.ts';
 import { isAbortError } from '../experiments/runner.ts';
-import { admission, estimatePointMemory } from '../engine/admission.ts';
+import { availableMemory } from '../engine/admission.ts';
+import { admission, estimatePointMemory } from '../engine/memoryNeed.ts';
 import { pointMetrics, type Metrics } from './metrics.ts';
 import { pointNetwork, pointRunFile, SPIKE_TRAIN_LIMIT } from './network.ts';
 import { codeVersion, machine } from './provenance.ts';
@@ -114,6 +115,7 @@ export async function runPoint(
   // The run file alone sizes the point: nothing per-neuron exists before the point is admitted.
   const refusal = admission(
     estimatePointMemory(pointRunFile(study, point.params), point.neurons, point.neurons <= SPIKE_TRAIN_LIMIT),
+    availableMemory(),
   );
   if (refusal) return fail('refused', refusal);
 

@@ -15,6 +15,8 @@ import type { Engine, RunCheckpoint, SimulationResult } from '../engine/engine.t
 import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
 import { compileNetwork } from '../model/compile.ts';
 import { parseRunFile, parseRunFileText } from '../model/parse.ts';
+import { runFileRefusal } from '../engine/memoryNeed.ts';
+import { pageMemoryBytes } from './pageMemory.ts';
 import { toResultJson } from '../model/resultFile.ts';
 import { PRESETS, findPreset } from '../experiments/presets/index.ts';
 import type { Preset } from '../experiments/preset.ts';
@@ -36,7 +38,7 @@ import { readForm, writeForm } from './form.ts';
 import { formulaPreset } from './formulaPreset.ts';
 import { tooLargeMessage } from './gpuFit.ts';
 import { clearError, showError, showNotice } from './messages.ts';
-import { applyOverrides, overridesFromState } from './overrides.ts';
+import { applyOverrides, overriddenSize, overridesFromState } from './overrides.ts';
 import { attachPlaneSlider } from './planeSlider.ts';
 import { renderPerformance, renderView } from './render.ts';
 import { liveViewOf, viewOf } from './view.ts';
@@ -157,7 +159,9 @@ async function run(credit = 0): Promise<void> {
     const preset = presetOf(state);
     const seed = seedOf(state);
     const runs = preset.runs({ seed: seed ?? 0 });
-    const runFile = applyOverrides(runs[0], overridesFromState(state));
+    const overrides = overridesFromState(state);
+    refuseIfTooLarge(overriddenSize(runs[0], overrides));
+    const runFile = applyOverrides(runs[0], overrides);
     if (seed !== undefined) runFile.seed = seed;
     // A file that is valid as loaded can only fail through the changes: say so.
     if (state.source === 'file') what = `${what} with your changes`;
@@ -285,11 +289,31 @@ function step(): void {
   current!.wake?.();
 }
 
+/**
+ * Refuses a run file whose sizes need more memory than the page may use, before anything
+ * per-neuron is built (the same estimate as the command line's admission).
+ */
+function refuseIfTooLarge(run: unknown): void {
+  const refusal = runFileRefusal(run, pageMemoryBytes());
+  if (refusal)
+    throw new Error(refusal.replace('does not fit in memory', "does not fit in this page's memory"));
+}
+
+/** The parsed JSON, or null when the text is not JSON (the parser then says why). */
+function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** A run file from the file input or a drop: validated at once, then simulated. */
 async function load(file: File): Promise<void> {
   let text: string;
   try {
     text = await file.text();
+    refuseIfTooLarge(jsonOrNull(text));
     parseRunFileText(text, file.name);
   } catch (e) {
     current?.controller.abort();

@@ -145,6 +145,19 @@ function inputSamples(kind: NonNullable<Overrides['input']>, S: number, x0: numb
   }
 }
 
+/**
+ * `run` with the sizes and steps applyOverrides(run, o) gives it and nothing per-neuron or per-step
+ * built: what admission needs to refuse a redundancy or a length too large before it is allocated.
+ */
+export function overriddenSize(run: RunFileJson, o: Overrides): RunFileJson {
+  const m = o.m ?? 1;
+  return {
+    ...run,
+    steps: o.steps ?? run.steps,
+    populations: run.populations.map((p) => ({ ...p, size: p.size * m })),
+  };
+}
+
 /** `run` with every given override applied (the argument is not modified). */
 export function applyOverrides(run: RunFileJson, o: Overrides): RunFileJson {
   let out: RunFileJson = structuredClone(run);

@@ -101,6 +101,7 @@ describe.skipIf(!chromiumAvailable)('bad input in the browser app', () => {
     { query: '?preset=fig5&dt=1e-300', words: ['failed validation', 'dt', 'leak × dt'] },
     { query: '?preset=fig5&sigma=%F0%9F%A7%A0', words: ['noise σ', '🧠'] },
     { query: '?source=formula&formula=sin(', words: ['formula'] },
+    { query: '?preset=fig5&m=1000000000', words: ["does not fit in this page's memory", 'GiB available'] },
   ])('shows what is wrong with $query on the page', async ({ query, words }) => {
     const { page, errors } = await openPage(query);
     expect(await settled(page)).toBe('error');
@@ -146,6 +147,25 @@ describe.skipIf(!chromiumAvailable)('bad input in the browser app', () => {
     expect(view.path).toBe(path);
     expect(view.error).toContain(name);
     for (const w of words) expect(view.error).toContain(w);
+    expect(view.error).not.toMatch(INTERNAL);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses a dropped run file too large for the page before building it', async () => {
+    const { page, errors } = await openPage();
+    const run = fig5Run();
+    const huge = {
+      ...run,
+      populations: run.populations.map((p) => ({ ...p, size: 1e9, threshold: 1, inputWeights: 1 })),
+      latents: run.latents.map((l) => ({ ...l, decoder: 0.001 })),
+      encoders: { E: { yE: 1, yI: -1 }, I: { yE: 1, yI: -1 } },
+    };
+    await upload(page, 'huge.json', JSON.stringify(huge));
+    expect(await settled(page)).toBe('error');
+    const view = await shown(page);
+    expect(view.error).toContain('huge.json');
+    expect(view.error).toMatch(/does not fit in this page's memory: needs about [\d.]+ GiB/);
     expect(view.error).not.toMatch(INTERNAL);
     expect(errors).toEqual([]);
     await page.close();
