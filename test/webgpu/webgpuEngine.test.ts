@@ -77,6 +77,20 @@ describe.skipIf(!gpu)('WebGpuEngine, `all` rule, against CpuEngine f32', () => {
     });
   });
 
+  it('bounds the pulse history by the run when every pulse outlasts it', async () => {
+    const o = {
+      sizeE: 65,
+      sizeI: 63,
+      steps: 400,
+      synapse: { kind: 'pulse', widthMs: 1e6 } as const,
+      sigmaV: 0.2,
+    };
+    // 10⁷-step pulses: a history as deep as the pulse would take 1.25 MB per neuron.
+    expect(buildGpuNetwork(tinyEINetwork(o), { lanes: 64, span: 64 }).history).toBe(o.steps + 1);
+    const { cpu } = await compare(o);
+    expect(cpu.trials[0].spikeCounts.flatMap((c) => [...c]).reduce((a, b) => a + b)).toBeGreaterThan(100);
+  });
+
   it('sums the projection over many neurons per invocation and K > 4 channels (9000 neurons)', async () => {
     // 2 + 7 channels, sourced E I I I E I E I E: each population projects only its own (E 4, I 5:
     // two trees of four slots, E's fifth slot a channel it does not source), several workgroups at

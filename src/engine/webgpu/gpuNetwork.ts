@@ -106,11 +106,14 @@ export function stateSections(N: number, stride: number, pulseWords: number) {
 }
 
 /**
- * The pulse history of a network whose longest pulse lasts `maxPulseSteps` steps (0: no pulse
- * synapses): depth H = maxPulseSteps + 1 bits per neuron, in ⌈H / 32⌉ words.
+ * The pulse history of a run of S samples whose longest pulse lasts `maxPulseSteps` steps (0: no
+ * pulse synapses): depth H = min(maxPulseSteps, S) + 1 bits per neuron, in ⌈H / 32⌉ words. A pulse
+ * that outlasts the run never closes (stepAll reads a start bit only from t ≥ pwsteps + 1), so the
+ * run's length bounds the depth as it does the CPU engine's history.
  */
-export function pulseHistory(maxPulseSteps: number): { history: number; pulseWords: number } {
-  const history = maxPulseSteps > 0 ? maxPulseSteps + 1 : 0;
+export function pulseHistory(maxPulseSteps: number, S: number): { history: number; pulseWords: number } {
+  const depth = Math.min(maxPulseSteps, S);
+  const history = depth > 0 ? depth + 1 : 0;
   return { history, pulseWords: Math.ceil(history / 32) };
 }
 
@@ -321,7 +324,7 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
     0,
     ...populations.map((p) => (p.synapseKind === SYNAPSE_PULSE ? p.pulseSteps : 0)),
   );
-  const { history, pulseWords } = pulseHistory(maxPulse);
+  const { history, pulseWords } = pulseHistory(maxPulse, S);
   const sections = stateSections(N, stride, pulseWords);
   const samples = sampleCount(S, net.record.every);
   const encoders = f32.subarray(offEnc, offEnc + N * L);

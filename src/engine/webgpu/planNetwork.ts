@@ -208,7 +208,7 @@ export function runFileFacts(json: unknown, shape: KernelShape): NetworkFacts {
   const ownChannels = Math.max(0, ...spec.populations.map((_, p) => sources.filter((s) => s === p).length));
   notes.push(`projected channels per workgroup taken as its population's (${ownChannels}), an upper bound`);
   const layout = constsLayout({ N, J, L, K, S, P, workgroups, runs });
-  const { pulseWords } = pulseHistory(maxPulse);
+  const { pulseWords } = pulseHistory(maxPulse, S);
   const stride = Math.ceil(N / 4) * 4;
   const dims: RunDims = {
     N,
