@@ -166,7 +166,7 @@ export function gridSizes(maxN: number): number[] {
   return sizes;
 }
 
-/** `--grid`: bench/grid/run.ts; options and defaults in README (Benchmark grid). */
+/** `--grid`: bench/grid/run.ts; options and defaults in docs/performance.md (Benchmark grid). */
 async function gridBench(values: Record<string, string | boolean | undefined>): Promise<number> {
   for (const option of [
     'backend',

@@ -1,4 +1,4 @@
-// Metrics as a terminal table and as a Markdown table (README's comparison with the paper).
+// Metrics as a terminal table and as a Markdown table (docs/results.md, the comparison with the paper).
 import type { AggregatedMetric } from '../experiments/runner.ts';
 
 export function formatValue(v: number): string {

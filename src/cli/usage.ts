@@ -105,7 +105,7 @@ export const COMMANDS: Readonly<Record<string, CommandUsage>> = {
       ['--per-invocation N', 'webgpu: neurons per shader invocation'],
       ['--peer brian2', 'measure Brian2 on the same run files'],
       ['--targets numpy,cython,cpp_standalone', '--peer: Brian2 code-generation targets'],
-      ['--grid', 'the benchmark grid (README: Benchmark grid)'],
+      ['--grid', 'the benchmark grid (docs/performance.md: Benchmark grid)'],
       ['--out DIR', '--grid: output folder (default out/bench-grid); rerun to resume'],
       ['--max-n N', '--grid: sizes 10², 10³, … up to N (default 1e3), or give --sizes'],
       ['--ranks 1,2,8,32', '--grid: ranks K (1 or even)'],

@@ -1,7 +1,7 @@
 // Picks a backend by name. `auto` prefers WebGPU when a hardware adapter can be had and otherwise
 // uses the CPU engine, saying which was chosen and why: a software adapter (SwiftShader, llvmpipe)
 // emulates the GPU on the same cores the CPU engine uses, with far more work per neuron, so it is
-// never the faster choice (README: Performance); `--backend webgpu` still selects it. A network the
+// never the faster choice (docs/decisions.md: --backend auto); `--backend webgpu` still selects it. A network the
 // WebGPU engine cannot run (a rule it lacks) goes to the CPU engine too, with a notice.
 
 import type { CompiledNetwork } from '../model/compile.ts';

@@ -1,6 +1,6 @@
 // The browser app (src/web) in headless Chromium, driven like a user: presets through a shared URL,
 // run files through the file input, and the numbers on the page checked against the same code run
-// in Node with the CPU engine. Also saves the latent-plane screenshot the README shows.
+// in Node with the CPU engine. Also saves the latent-plane screenshot README.md and docs/app.md show.
 // Browser and server: ./browser.ts.
 
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
