@@ -9,8 +9,8 @@
 #   lib/        the Vulkan loader, libvulkan.so.1
 #   node_modules/webgpu/  Dawn's dawn.node with the package's index.js
 #   shaders/    the WGSL kernels (read through LATENTSPIKE_SHADER_DIR)
-#   node_modules/wabt/ and app/*.wat   when the CPU engine has them: its WebAssembly noise fill is
-#               compiled at run time from a .wat file beside the module (new URL(…, import.meta.url))
+#   app/*.wasm  the CPU engine's WebAssembly noise fill, read beside the module (new URL(…,
+#               import.meta.url))
 # and bench/device/run.sh unpacks and runs it. Needs: npm ci (esbuild comes with tsx), xz, and the
 # Vulkan loader here (apt-get install libvulkan1). Usage: bash bench/device/prepare.sh
 set -euo pipefail
@@ -35,13 +35,8 @@ npx --no-install esbuild latentspike=bench/device/entry.ts kernelWorker=src/engi
   --banner:js="import { createRequire as __latentspikeRequire } from 'node:module'; const require = __latentspikeRequire(import.meta.url);"
 
 cp shaders/*.wgsl "$PACK/shaders/"
-# Files the engines read beside their own module, and packages they import through a variable
-# specifier (so no bundler packs them): carried as they are.
-find src -name '*.wat' -exec cp {} "$PACK/app/" \;
-if [ -d node_modules/wabt ]; then
-  mkdir -p "$PACK/node_modules/wabt"
-  cp node_modules/wabt/package.json node_modules/wabt/index.js "$PACK/node_modules/wabt/"
-fi
+# Files the engines read beside their own module: carried as they are.
+find src -name '*.wasm' -exec cp {} "$PACK/app/" \;
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$PACK/node_modules/webgpu/"
 cp node_modules/webgpu/dist/linux-x64/dawn.node "$PACK/node_modules/webgpu/dist/linux-x64/"
 cp "$(command -v node)" "$PACK/bin/node"

@@ -1,6 +1,7 @@
 // The CPU engine's block noise fill: the WebAssembly twin (src/engine/cpu/noise.wat) must give the
 // very bits of the JavaScript reference (`normalQuad`), and both the draws of `standardNormal`.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   BLOCK_GROUPS,
@@ -10,10 +11,15 @@ import {
   noiseFill,
 } from '../../src/engine/cpu/noiseFill.ts';
 import { standardNormal, standardNormalF32 } from '../../src/engine/philox.ts';
+import { assembleNoise, NOISE_WASM } from '../../scripts/assembleNoise.ts';
 
 await loadNoiseFill();
 
 describe('noise fill', () => {
+  it('loads the noise.wasm that noise.wat assembles to (npm run assemble-noise after editing it)', async () => {
+    expect(Buffer.from(await assembleNoise()).equals(readFileSync(NOISE_WASM))).toBe(true);
+  });
+
   it('compiles noise.wat in Node', () => {
     expect(noiseFill().kind).toBe('wasm');
   });

@@ -1,4 +1,5 @@
-;; noise.wat — the CPU engine's voltage-noise fill (MODEL.md §10), compiled at load with wabt.
+;; noise.wat — the CPU engine's voltage-noise fill (MODEL.md §10); `npm run assemble-noise` writes
+;; the noise.wasm beside it, which the engine loads (test/engine/noiseFill.test.ts keeps the two equal).
 ;; Exports `normals(step, group0, count, trial, k0, k1)`: for groups g = group0 … group0 + count − 1
 ;; it writes the float64 draws of neurons 4g … 4g + 3 at `step` to memory bytes [32·(g − group0),
 ;; 32·(g − group0) + 32). One group = one Philox4x32-10 call (counter (step, g, trial, 0), key
@@ -7,7 +8,7 @@
 ;; checks it): the same IEEE double operations in the same order, the same constants (spelled in hex
 ;; here) and the same tables (philox.ts computes them; noiseFill.ts copies them to the addresses
 ;; exported below). Philox's 64-bit products come from one i64.mul each, which JavaScript lacks —
-;; the reason this exists: a Philox call costs ~14 ns here against ~57 ns in JavaScript.
+;; the reason this exists (docs/cpu-engine.md has what it saves).
 (module
   (memory (export "memory") 3)
   ;; Byte addresses of the Box–Muller tables (BOX_MULLER_TABLES in philox.ts); draws go to 0 … 8191.

@@ -1,8 +1,9 @@
 // Voltage noise for the CPU engine's hot loop, a block at a time: one call fills the float64 draws
 // of up to BLOCK_GROUPS·4 consecutive neurons at one step (MODEL.md §10, mapping in philox.ts).
-// Two implementations with the same bits: noise.wat compiled with wabt (Node; one Philox call in
-// ~14 ns thanks to WebAssembly's 64-bit multiply) and `normalQuad` in JavaScript (the reference,
-// and the fill wherever the WebAssembly has not been loaded, e.g. the browser app's CPU fallback).
+// Two implementations with the same bits: noise.wasm, assembled from noise.wat (Node; WebAssembly
+// has the 64-bit multiply Philox needs and JavaScript lacks), and `normalQuad` in JavaScript (the
+// reference, and the fill wherever the WebAssembly has not been loaded, e.g. the browser app's CPU
+// fallback).
 
 import { BOX_MULLER_TABLES, normalQuad, seedKeyHigh, standardNormalF32 } from '../philox.ts';
 
@@ -66,25 +67,11 @@ function wasmNoiseFill(exports: NoiseExports): NoiseFill {
 
 let compiled: Promise<WebAssembly.Module | null> | null = null;
 
-/** Compiles noise.wat once per process (Node); resolves to null where there is no file system. */
+/** Compiles noise.wasm once per process (Node); resolves to null where there is no file system. */
 async function compileNoiseModule(): Promise<WebAssembly.Module | null> {
   if (typeof process === 'undefined' || !process.versions?.node) return null;
-  // A specifier in a variable keeps bundlers from packing wabt into the browser app, which never
-  // takes this path.
-  const wabtModule = 'wabt';
-  const [{ readFile }, { default: initWabt }] = await Promise.all([
-    import('node:fs/promises'),
-    import(/* @vite-ignore */ wabtModule) as Promise<{ default: typeof import('wabt') }>,
-  ]);
-  const wat = await readFile(new URL('./noise.wat', import.meta.url), 'utf8');
-  const wabt = await initWabt();
-  const parsed = wabt.parseWat('noise.wat', wat);
-  try {
-    parsed.validate();
-    return new WebAssembly.Module(new Uint8Array(parsed.toBinary({}).buffer));
-  } finally {
-    parsed.destroy();
-  }
+  const { readFile } = await import('node:fs/promises');
+  return new WebAssembly.Module(await readFile(new URL('./noise.wasm', import.meta.url)));
 }
 
 let loaded: WebAssembly.Module | null = null;
