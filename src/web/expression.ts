@@ -168,11 +168,12 @@ class Parser {
     if (t.kind !== 'name') throw new FormulaError(`unexpected '${t.text}'`, t.position);
     this.i++;
     if (t.text === 'x') return (x) => x;
-    if (t.text in CONSTANTS) {
+    // Own keys only: `in` and plain indexing would also find Object.prototype's (`constructor`).
+    if (Object.hasOwn(CONSTANTS, t.text)) {
       const value = CONSTANTS[t.text];
       return () => value;
     }
-    const fn = FUNCTIONS[t.text];
+    const fn = Object.hasOwn(FUNCTIONS, t.text) ? FUNCTIONS[t.text] : undefined;
     if (!fn) {
       const known = ['x', ...Object.keys(CONSTANTS), ...Object.keys(FUNCTIONS)].join(', ');
       throw new FormulaError(`unknown name '${t.text}' (known: ${known})`, t.position);
