@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { TIERS, tierGlobs } from './test/tiers.ts';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 300_000,
     pool: 'forks',
+    projects: Object.entries(TIERS).map(([name, tier]) => ({
+      extends: true,
+      test: { name, ...tierGlobs(name), testTimeout: tier.timeout },
+    })),
   },
 });
