@@ -6,11 +6,12 @@
 #   chromium                       ships the SwiftShader Vulkan ICD, and is the headless browser for
 #                                  the in-browser tests
 #   redis-server                   the real broker the study-queue tests start on a free port
+#   python3-brian                  Brian2, the peer the benchmark tier compares the engines with
 # Idempotent: installs only what is missing, and refreshes the apt lists only when a package is
 # unknown to them. Without root it installs nothing, says what is missing and exits 1.
 set -euo pipefail
 
-PACKAGES=(libvulkan1 libegl1 libegl-mesa0 libgles2 chromium redis-server)
+PACKAGES=(libvulkan1 libegl1 libegl-mesa0 libgles2 chromium redis-server python3-brian)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
