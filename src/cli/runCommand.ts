@@ -1,6 +1,7 @@
 // `latentspike run NAME|RUN.json`: simulate a preset for one or more seeds, print its metrics next
 // to the paper's, and write result.json, metrics.json and SVG plots into --out. An interrupt keeps
-// the seeds that finished (metrics.json says `"interrupted": true`).
+// the seeds that finished (metrics.json says `"interrupted": true`), and so does a seed that fails
+// (metrics.json's `failed` names it and the error; exit 3 for an out-of-memory error, else 1).
 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,11 +15,16 @@ import { planeProblem } from '../experiments/planeGeometry.ts';
 import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './main.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
+import { DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
 import { terminalTable } from './metricsTable.ts';
 
 export async function runCommand(
   args: string[],
-  deps: { findPreset(name: string, options: { force?: boolean }): Preset | undefined },
+  deps: {
+    findPreset(name: string, options: { force?: boolean }): Preset | undefined;
+    /** The engine factory (tests wrap the real one); default createEngine. */
+    createEngine?: typeof createEngine;
+  },
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -45,7 +51,7 @@ export async function runCommand(
   if (!values.force)
     for (const run of preset.runs({ seed: 0, ...(trials ? { trials } : {}) })) admitRunFile(run);
   const outDir = values.out ?? join('out', preset.name);
-  const engine = await createEngine(
+  const engine = await (deps.createEngine ?? createEngine)(
     parseBackend(values.backend),
     (line) => process.stderr.write(`${line}\n`),
     { threads: parseThreads(values.threads) },
@@ -79,6 +85,13 @@ export async function runCommand(
     if (report.interrupted) {
       process.stderr.write(`interrupted: ${report.seeds.length} of ${seeds} seeds finished and were kept\n`);
       return 130;
+    }
+    if (report.failed) {
+      process.stderr.write(
+        `error: seed ${report.failed.seed} failed: ${report.failed.error}\n` +
+          `${report.seeds.length} of ${seeds} seeds finished and were kept\n`,
+      );
+      return outcome.error instanceof DoesNotFitError ? EXIT_DOES_NOT_FIT : 1;
     }
     return 0;
   } finally {

@@ -36,8 +36,10 @@ export async function tableCommand(args: string[]): Promise<number> {
   for (const preset of PRESETS) {
     const seeds = SEEDS[preset.name] ?? 1;
     const progress = progressBar(preset.name);
-    const { report } = await runPreset(preset, engine, { seeds, onProgress: progress.update });
+    const { report, error } = await runPreset(preset, engine, { seeds, onProgress: progress.update });
     progress.done();
+    // The table promises every seed it names.
+    if (error) throw error;
     sections.push(
       `**${preset.title}** (\`latentspike run ${preset.name}${seeds > 1 ? ` --seeds ${seeds}` : ''}\`, ${report.backend}, ${seeds} seed${seeds > 1 ? 's' : ''})\n\n${markdownTable(report.metrics)}`,
     );

@@ -16,7 +16,9 @@ export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
   },
   {
     code: 3,
-    meaning: 'does not fit: a valid run too large for this machine or GPU adapter (the need is named)',
+    meaning:
+      'does not fit: a valid run too large for this machine or GPU adapter, refused before it runs or ' +
+      'out of GPU memory while it runs (the need is named)',
   },
   { code: 130, meaning: 'interrupted (Ctrl-C): what finished is kept and written' },
 ];
@@ -69,7 +71,8 @@ export const COMMANDS: Readonly<Record<string, CommandUsage>> = {
     synopsis: ['run NAME|RUN.json [options]'],
     summary:
       "Simulates a preset (or any run file) for one or more seeds, prints its metrics next to the paper's, " +
-      'and writes result.json, metrics.json and SVG plots (plane.svg where the network has an E/I plane).',
+      'and writes result.json, metrics.json and SVG plots (plane.svg where the network has an E/I plane). ' +
+      'A seed that fails (e.g. a GPU device lost for good) keeps the seeds before it; metrics.json names it.',
     options: [
       BACKEND,
       THREADS,

@@ -1,5 +1,7 @@
 // Runs a preset for one or more seeds on an engine and aggregates its metrics (mean and s.d. over
 // seeds). An abort keeps every seed that finished: the report says `interrupted` and lists them.
+// So does a seed that fails (a lost GPU device the engine could not replace, an out-of-memory
+// error): the seeds after it are not run, and the report names the seed and the error.
 
 import type { Engine } from '../engine/engine.ts';
 import { parseRunFile } from '../model/parse.ts';
@@ -24,6 +26,8 @@ export interface PresetReport {
   backend: string;
   seeds: number[];
   interrupted: boolean;
+  /** The seed that failed and why (the seeds after it were not run), or null. */
+  failed: { seed: number; error: string } | null;
   metrics: AggregatedMetric[];
   simulateSeconds: number;
 }
@@ -33,6 +37,8 @@ export interface PresetOutcome {
   /** The runs of the first finished seed (for result.json and plots); empty if none finished. */
   firstRuns: SimulatedRun[];
   plots: Plot[];
+  /** What the failed seed threw (report.failed says which seed), or null. */
+  error: Error | null;
 }
 
 export interface RunPresetOptions {
@@ -59,10 +65,14 @@ export async function runPreset(
   const finishedSeeds: number[] = [];
   let firstRuns: SimulatedRun[] = [];
   let interrupted = false;
+  let failed: PresetReport['failed'] = null;
+  let error: Error | null = null;
   let simulateSeconds = 0;
+  let seed = firstSeed;
   try {
     for (let s = 0; s < seeds; s++) {
-      const presetOptions: PresetOptions = { seed: firstSeed + s, trials: options.trials };
+      seed = firstSeed + s;
+      const presetOptions: PresetOptions = { seed, trials: options.trials };
       const runs = preset.runs(presetOptions);
       const simulated: SimulatedRun[] = [];
       for (let r = 0; r < runs.length; r++) {
@@ -79,8 +89,11 @@ export async function runPreset(
       if (s === 0) firstRuns = simulated;
     }
   } catch (e) {
-    if (!isAbortError(e)) throw e;
-    interrupted = true;
+    if (isAbortError(e)) interrupted = true;
+    else {
+      error = e instanceof Error ? e : new Error(String(e));
+      failed = { seed, error: error.message };
+    }
   }
   return {
     report: {
@@ -89,11 +102,13 @@ export async function runPreset(
       backend: engine.backend,
       seeds: finishedSeeds,
       interrupted,
+      failed,
       metrics: aggregate(perSeed),
       simulateSeconds,
     },
     firstRuns,
     plots: firstRuns.length > 0 ? preset.plots(firstRuns) : [],
+    error,
   };
 }
 

@@ -4,7 +4,6 @@
 
 import type { Engine } from '../engine/engine.ts';
 import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
-import { acquireDevice } from '../engine/webgpu/device.ts';
 import { WebGpuEngine } from '../engine/webgpu/webgpuEngine.ts';
 import type { BackendPreference } from './appState.ts';
 import { viteShaderLoader } from './viteShaderLoader.ts';
@@ -32,17 +31,9 @@ export async function openBackend(preference: BackendPreference): Promise<Backen
     );
   }
   try {
-    const gpu = await acquireDevice();
-    const engine = await WebGpuEngine.create({ gpu, shaderLoader: viteShaderLoader });
-    return {
-      engine,
-      notice: null,
-      bindings: engine,
-      close: () => {
-        engine.dispose();
-        gpu.release();
-      },
-    };
+    // The engine owns its device, so it can replace a lost one (docs/device-loss.md).
+    const engine = await WebGpuEngine.create({ shaderLoader: viteShaderLoader });
+    return { engine, notice: null, bindings: engine, close: () => engine.dispose() };
   } catch (e) {
     return cpu(`WebGPU could not start (${(e as Error).message}). Running on the CPU engine instead.`);
   }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withErrorScope } from '../../src/engine/webgpu/errorScope.ts';
+import { GpuError } from '../../src/engine/webgpu/gpuErrors.ts';
 import { compileShader, composeShader } from '../../src/engine/webgpu/shaders.ts';
 import { nodeShaderLoader, type ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
 import { tryAcquireDevice } from './gpu.ts';
@@ -34,7 +35,7 @@ describe.skipIf(!gpu)('acquireDevice', () => {
       withErrorScope(device, 'Engine.badBuffer', () =>
         device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE }),
       ),
-    ).rejects.toThrow(/^Engine\.badBuffer: /);
+    ).rejects.toThrow(/^WebGPU validation error in Engine\.badBuffer: /);
   });
 
   it('locates WGSL compile errors in their own file', async () => {
@@ -52,8 +53,13 @@ describe.skipIf(!gpu)('acquireDevice', () => {
       spare!.device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.STORAGE });
       await spare!.device.queue.onSubmittedWorkDone();
       await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(spare!.failure()?.message).toMatch(/^WebGPU error: /);
-      expect(() => spare!.throwIfFailed()).toThrow(/WebGPU error/);
+      expect(spare!.failure()).toBeInstanceOf(GpuError);
+      expect(spare!.failure()).toMatchObject({ kind: 'validation' });
+      expect(spare!.failure()?.message).toMatch(/^WebGPU validation error on .+: /);
+      expect(() => spare!.throwIfFailed()).toThrow(/WebGPU validation error/);
+      // The device still works after a validation error: the next run starts clean.
+      spare!.clearErrors();
+      expect(spare!.failure()).toBeNull();
     } finally {
       spare!.release();
     }

@@ -2,9 +2,11 @@
 // One place that turns "some WebGPU" into a device the engine can trust: the browser's
 // navigator.gpu or Dawn in Node, the adapter's real limits requested (the defaults are far below
 // what the software adapters offer), adapter facts for every reported result, and asynchronous
-// failures (device lost, uncaptured validation errors) kept so the engine can throw them.
+// failures (device lost, uncaptured validation or out-of-memory errors) kept as typed errors
+// (gpuErrors.ts) so the engine can throw them.
 
 import type { AdapterInfo } from '../engine.ts';
+import { DeviceLostError, gpuFailureOf, type GpuFailure } from './gpuErrors.ts';
 import {
   profileOf,
   REQUESTED_LIMIT_NAMES,
@@ -21,10 +23,23 @@ export interface GpuDevice {
   path: string;
   /** 'core' or 'compatibility' (Dawn's OpenGL path). */
   featureLevel: string;
-  /** The first asynchronous failure (device lost, uncaptured error), or null. */
-  failure(): Error | null;
+  /** The first asynchronous failure (device lost, uncaptured error) since the last clearErrors(), or null. */
+  failure(): GpuFailure | null;
   /** Throws `failure()` if there is one: called by the engine between submits. */
   throwIfFailed(): void;
+  /**
+   * Forgets an uncaptured error (the device still works after one), so that it fails only the run
+   * it happened in; a loss is never forgotten.
+   */
+  clearErrors(): void;
+  /**
+   * The loss of this device: at once when it is known, else once the device reports it within
+   * `waitMs` (a pending map rejects as the device is lost, and `lost` settles first, but the order
+   * of their callbacks is the implementation's); null when it did not.
+   */
+  lostWithin(waitMs: number): Promise<DeviceLostError | null>;
+  /** Whether release() was called. */
+  readonly released: boolean;
   /** Destroys the device (rejecting its pending work); idempotent. */
   release(): void;
 }
@@ -69,8 +84,11 @@ function requiredLimits(adapter: GPUAdapter): Record<string, number> {
   return out;
 }
 
-/** This machine's adapter (the browser's, or the first of Dawn's paths in Node) and the path that gave it. */
-export async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: string }> {
+/**
+ * This machine's adapter (the browser's, or the first of Dawn's paths in Node, or the Node path
+ * `path` names) and the path that gave it.
+ */
+export async function requestAdapter(path?: string): Promise<{ adapter: GPUAdapter; path: string }> {
   const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator).gpu : undefined;
   if (gpu) {
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
@@ -80,7 +98,7 @@ export async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: str
   }
   if (typeof process !== 'undefined' && process.versions?.node) {
     const { requestNodeAdapter } = await import('./nodeAdapter.ts');
-    return requestNodeAdapter();
+    return requestNodeAdapter(path);
   }
   throw new Error('WebGPU is not available here: navigator.gpu is missing (it needs a secure context)');
 }
@@ -94,22 +112,31 @@ function featureLevelOf(adapter: GPUAdapter, path: string): string {
   return path === 'opengl' && !adapter.features.has('core-features-and-limits') ? 'compatibility' : 'core';
 }
 
-export async function acquireDevice(): Promise<GpuDevice> {
-  const { adapter, path } = await requestAdapter();
+/** A device on this machine's adapter; `path`: on the adapter that path gives (GpuDevice.path). */
+export async function acquireDevice(from?: string): Promise<GpuDevice> {
+  const { adapter, path } = await requestAdapter(from);
   const adapterInfo = describeAdapter(adapter);
   const profile = profileOf(adapterFacts(adapter));
   const device = await adapter.requestDevice({
     label: 'latentspike',
     requiredLimits: requiredLimits(adapter),
   });
-  let failure: Error | null = null;
+  const on = `on ${adapterInfo.description || adapterInfo.vendor || 'the adapter'}`;
+  let failure: GpuFailure | null = null;
+  let loss: DeviceLostError | null = null;
   let released = false;
-  device.lost.then((info) => {
-    if (!released) failure ??= new Error(`WebGPU device lost (${info.reason}): ${info.message}`);
+  const lost = device.lost.then((info) => {
+    loss = new DeviceLostError(
+      info.reason,
+      `WebGPU device lost ${on} (${info.reason}): ${info.message.trim()}`,
+    );
+    // A loss outranks an error that came before it: the run cannot go on either way, but only a
+    // loss lets the engine replace the device.
+    if (!released && !(failure instanceof DeviceLostError)) failure = loss;
+    return loss;
   });
   device.addEventListener('uncapturederror', (event) => {
-    const error = (event as GPUUncapturedErrorEvent).error;
-    failure ??= new Error(`WebGPU error: ${error.message}`);
+    failure ??= gpuFailureOf((event as GPUUncapturedErrorEvent).error, on);
   });
   return {
     device,
@@ -120,6 +147,22 @@ export async function acquireDevice(): Promise<GpuDevice> {
     failure: () => failure,
     throwIfFailed() {
       if (failure) throw failure;
+    },
+    clearErrors() {
+      if (!(failure instanceof DeviceLostError)) failure = null;
+    },
+    async lostWithin(waitMs) {
+      if (loss) return loss;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)));
+      try {
+        return await Promise.race([lost, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    get released() {
+      return released;
     },
     release() {
       if (released) return;

@@ -1,6 +1,9 @@
 /// <reference types="@webgpu/types" />
 // Validation and out-of-memory error scopes around set-up work (buffers, pipelines), so a mistake
-// surfaces as a thrown Error naming what was being built instead of an uncaptured event later.
+// surfaces as a typed error (gpuErrors.ts) naming what was being built instead of an uncaptured
+// event later.
+
+import { gpuFailureOf } from './gpuErrors.ts';
 
 export async function withErrorScope<T>(device: GPUDevice, what: string, build: () => T): Promise<T> {
   device.pushErrorScope('out-of-memory');
@@ -16,7 +19,7 @@ export async function withErrorScope<T>(device: GPUDevice, what: string, build: 
   const validation = await device.popErrorScope();
   const memory = await device.popErrorScope();
   if (thrown) throw thrown;
-  const error = validation ?? memory;
-  if (error) throw new Error(`${what}: ${error.message}`);
+  if (validation) throw gpuFailureOf(validation, `in ${what}`, 'validation');
+  if (memory) throw gpuFailureOf(memory, `in ${what}`, 'out-of-memory');
   return value as T;
 }

@@ -134,9 +134,12 @@ async function tryPath(module: DawnModule, path: NodeAdapterPath): Promise<GPUAd
   );
 }
 
-/** A forced path is always tried (its failure is then the answer); otherwise vulkan only with a driver. */
-function pathsToTry(): readonly NodeAdapterPath[] {
-  const forced = process.env[PATH_VARIABLE];
+/**
+ * A forced path (`only`, else LATENTSPIKE_WEBGPU_PATH) is always tried (its failure is then the
+ * answer); otherwise vulkan only with a driver.
+ */
+function pathsToTry(only: string | undefined): readonly NodeAdapterPath[] {
+  const forced = only ?? process.env[PATH_VARIABLE];
   if (!forced) return vulkanDriverListed() ? PATHS : PATHS.filter((p) => p !== 'vulkan');
   if (!(PATHS as readonly string[]).includes(forced)) {
     throw new Error(`${PATH_VARIABLE}='${forced}' is not one of: ${PATHS.join(', ')}`);
@@ -144,10 +147,12 @@ function pathsToTry(): readonly NodeAdapterPath[] {
   return [forced as NodeAdapterPath];
 }
 
-/** The first adapter found along the paths above, and which path gave it. */
-export async function requestNodeAdapter(): Promise<{ adapter: GPUAdapter; path: NodeAdapterPath }> {
+/** The first adapter found along the paths above (or on path `only`), and which path gave it. */
+export async function requestNodeAdapter(
+  only?: string,
+): Promise<{ adapter: GPUAdapter; path: NodeAdapterPath }> {
   const module = await loadDawn();
-  const paths = pathsToTry();
+  const paths = pathsToTry(only);
   for (const path of paths) {
     const adapter = await tryPath(module, path);
     if (adapter) return { adapter, path };

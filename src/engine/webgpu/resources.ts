@@ -104,7 +104,7 @@ export function stateCapacity(limits: BindingLimits, maxPartBytes?: number): num
   return canSplit(limits) ? MAX_PARTS.state * partBytes : splitLimit(limits, maxPartBytes);
 }
 
-const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 /**
  * Which arrays of a run are split and into how many parts, or an Error that names the buffer, the

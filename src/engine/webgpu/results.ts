@@ -58,12 +58,15 @@ export async function readCounts(
 }
 
 /**
- * Every trial of `net`, `batchSize` at a time through `runBatch` (its first trial, its number of
- * trials), with progress and the gate's step counts turned from the batch's into the run's.
+ * The trials of `net` after those already in `finished`, `batchSize` at a time through `runBatch`
+ * (its first trial, its number of trials), each batch's results appended to `finished` as soon as
+ * they are read back, so that they survive a failure of a later batch (webgpuEngine.ts then runs
+ * only the rest); progress and the gate's step counts turned from the batch's into the run's.
  */
 export async function runBatches(
   net: CompiledNetwork,
   batchSize: number,
+  finished: TrialResult[],
   progress: (done: number) => void,
   gate: RunnerGate | undefined,
   runBatch: (
@@ -72,14 +75,12 @@ export async function runBatches(
     progress: (done: number) => void,
     gate: RunnerGate | undefined,
   ) => Promise<TrialResult[]>,
-): Promise<TrialResult[]> {
-  const results: TrialResult[] = [];
-  for (let first = 0; first < net.trials; first += batchSize) {
+): Promise<void> {
+  for (let first = finished.length; first < net.trials; first += batchSize) {
     const trials = Math.min(batchSize, net.trials - first);
     const doneBefore = first * (net.S - 1);
     const batchGate: RunnerGate | undefined =
       gate && ((trial, step, done, partial) => gate(trial, step, doneBefore + done, partial));
-    results.push(...(await runBatch(first, trials, (done) => progress(doneBefore + done), batchGate)));
+    finished.push(...(await runBatch(first, trials, (done) => progress(doneBefore + done), batchGate)));
   }
-  return results;
 }

@@ -226,14 +226,24 @@ export class TrialRunner {
     this.chunkStaging.destroy();
   }
 
-  /** Every trial of the run, batch after batch. */
+  /**
+   * The trials of the run after those in `finished`, batch after batch, each batch appended to
+   * `finished` once read back (runBatches); a batch starts at its first step.
+   */
   run(
+    finished: TrialResult[],
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
     gate?: RunnerGate,
-  ): Promise<TrialResult[]> {
-    return runBatches(this.net, this.batchSize, progress, gate, (first, trials, batchProgress, batchGate) =>
-      this.runBatch(first, trials, batchProgress, signal, batchGate),
+  ): Promise<void> {
+    return runBatches(
+      this.net,
+      this.batchSize,
+      finished,
+      progress,
+      gate,
+      (first, trials, batchProgress, batchGate) =>
+        this.runBatch(first, trials, batchProgress, signal, batchGate),
     );
   }
 

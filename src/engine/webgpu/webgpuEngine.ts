@@ -8,6 +8,13 @@
 //     batch of trials per dispatch, under the delta rules one trial after another.
 // Every valid network runs: the spiking model under `all`, `one-per-step` and `sequential`, and the
 // rate model.
+//
+// A lost device (driver reset, GPU process crash, device.destroy()) ends the run's GPU work at once:
+// every pending map rejects. An engine that acquired its own device then acquires a new one on the
+// same adapter and runs the trials not yet read back, the batch in progress from its first step,
+// up to MAX_RESTARTS times; trials already read back are kept. An engine given a device
+// (WebGpuEngineOptions.gpu) cannot replace it and rejects with a DeviceLostError; validation and
+// out-of-memory errors end the run with a typed error (gpuErrors.ts, docs/device-loss.md).
 
 import type { AdapterInfo, Engine, RunOptions, SimulationResult, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
@@ -15,15 +22,17 @@ import { SYNAPSE_DELTA } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
 import { passGate, type RunnerGate } from '../checkpoint.ts';
 import { acquireDevice, type GpuDevice } from './device.ts';
+import { DeviceLostError, GpuOutOfMemoryError } from './gpuErrors.ts';
 import { buildGpuNetwork } from './gpuNetwork.ts';
 import { MAX_POPULATIONS } from './layout.ts';
 import { chooseKernelShape, Pipelines, type KernelShape } from './pipelines.ts';
 import { BatchRunner, smallNetworkLanes } from './batchRunner.ts';
 import { TrialRunner } from './trialRunner.ts';
-import { planBindings } from './resources.ts';
+import { mib, planBindings, planResources } from './resources.ts';
 import { chooseDispatch, type AdapterProfile, type DispatchShape } from './adapterProfile.ts';
 import { runDims } from './gpuNetwork.ts';
 import { defaultShaderLoader, type ShaderLoader } from './shaderLoader.ts';
+import { gib } from '../admission.ts';
 
 export interface WebGpuEngineOptions {
   /** Where WGSL comes from (required in a browser bundle; Node reads shaders/ by default). */
@@ -62,6 +71,27 @@ export interface WebGpuEngineOptions {
   maxTrialsPerBatch?: number;
 }
 
+/** Times one run replaces a lost device before it fails. */
+export const MAX_RESTARTS = 2;
+
+/**
+ * How long a failed map waits for the device to report its loss before the failure is taken for
+ * something else (lostWithin, device.ts).
+ */
+const LOSS_WAIT_MS = 1000;
+
+/** The kernels an engine compiles for its device: made again for a replacement device. */
+async function setUp(gpu: GpuDevice, options: WebGpuEngineOptions): Promise<Pipelines> {
+  const shape = chooseKernelShape(gpu.device.limits, {
+    software: gpu.profile.software,
+    dispatch: chooseDispatch(gpu.profile, options.dispatch),
+    neuronsPerInvocation: options.neuronsPerInvocation,
+    maxPartBytes: options.maxPartBytes,
+    dispatchWidth: options.dispatchWidth,
+  });
+  return Pipelines.create(gpu.device, options.shaderLoader ?? defaultShaderLoader(), shape);
+}
+
 /**
  * Why `net` cannot run here. The engine runs every valid network; what remains are combinations
  * the run-file validator already refuses, kept as a guard for hand-built networks.
@@ -87,14 +117,13 @@ export class WebGpuEngine implements Engine {
   readonly adapter: AdapterInfo;
   /** The adapter's profile (adapterProfile.ts), chosen from its info. */
   readonly profile: AdapterProfile;
+  private disposed = false;
 
   private constructor(
-    private readonly gpu: GpuDevice,
+    private gpu: GpuDevice,
+    private pipelines: Pipelines,
     private readonly ownsDevice: boolean,
-    private readonly pipelines: Pipelines,
-    private readonly batchSmallNetworks: boolean,
-    private readonly batchLanes: number | undefined,
-    private readonly maxTrialsPerBatch: number | undefined,
+    private readonly options: WebGpuEngineOptions,
   ) {
     this.adapter = gpu.adapterInfo;
     this.profile = gpu.profile;
@@ -105,38 +134,19 @@ export class WebGpuEngine implements Engine {
     return this.pipelines.shape;
   }
 
+  /** The device the engine runs on now: a lost one it owned is replaced by a new one. */
+  get device(): GpuDevice {
+    return this.gpu;
+  }
+
   static async create(options: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
+    const { maxTrialsPerBatch } = options;
+    if (maxTrialsPerBatch !== undefined && !(Number.isInteger(maxTrialsPerBatch) && maxTrialsPerBatch >= 1)) {
+      throw new Error(`WebGpuEngine: maxTrialsPerBatch must be a positive integer, got ${maxTrialsPerBatch}`);
+    }
     const gpu = options.gpu ?? (await acquireDevice());
     try {
-      const shape = chooseKernelShape(gpu.device.limits, {
-        software: gpu.profile.software,
-        dispatch: chooseDispatch(gpu.profile, options.dispatch),
-        neuronsPerInvocation: options.neuronsPerInvocation,
-        maxPartBytes: options.maxPartBytes,
-        dispatchWidth: options.dispatchWidth,
-      });
-      const pipelines = await Pipelines.create(
-        gpu.device,
-        options.shaderLoader ?? defaultShaderLoader(),
-        shape,
-      );
-      const { batchSmallNetworks = true, batchLanes, maxTrialsPerBatch } = options;
-      if (
-        maxTrialsPerBatch !== undefined &&
-        !(Number.isInteger(maxTrialsPerBatch) && maxTrialsPerBatch >= 1)
-      ) {
-        throw new Error(
-          `WebGpuEngine: maxTrialsPerBatch must be a positive integer, got ${maxTrialsPerBatch}`,
-        );
-      }
-      return new WebGpuEngine(
-        gpu,
-        !options.gpu,
-        pipelines,
-        batchSmallNetworks,
-        batchLanes,
-        maxTrialsPerBatch,
-      );
+      return new WebGpuEngine(gpu, await setUp(gpu, options), !options.gpu, options);
     } catch (err) {
       if (!options.gpu) gpu.release();
       throw err;
@@ -147,75 +157,193 @@ export class WebGpuEngine implements Engine {
     return unsupportedReason(net);
   }
 
+  /** The buffers a run of `net` allocates and the map-read staging it needs at most (resources.ts). */
+  private runSizes(net: CompiledNetwork) {
+    const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
+    const maxTrials = this.options.maxTrialsPerBatch;
+    const size = this.batchWorkgroupSize(net);
+    const { shape } = this.pipelines;
+    const dims = runDims(net, gpuNet);
+    return size
+      ? BatchRunner.sizes(shape, dims, size, { maxTrials })
+      : TrialRunner.sizes(shape, dims, { maxTrials });
+  }
+
   /**
    * Why `net` is too large for this device's storage bindings (the message run() would reject
    * with: the buffer, its size and the limit), or null when its buffers can be bound.
    */
   bindingError(net: CompiledNetwork): string | null {
-    const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
-    const maxTrials = this.maxTrialsPerBatch;
-    const size = this.batchWorkgroupSize(net);
-    const { shape } = this.pipelines;
-    const dims = runDims(net, gpuNet);
-    const { sizes } = size
-      ? BatchRunner.sizes(shape, dims, size, { maxTrials })
-      : TrialRunner.sizes(shape, dims, { maxTrials });
-    const plan = planBindings(shape.limits, sizes, shape.maxPartBytes);
+    const { sizes } = this.runSizes(net);
+    const plan = planBindings(this.pipelines.shape.limits, sizes, this.pipelines.shape.maxPartBytes);
     return plan instanceof Error ? plan.message : null;
+  }
+
+  /** Bytes of GPU memory a run of `net` takes: its buffers and map-read staging at their largest. */
+  gpuBytes(net: CompiledNetwork): number {
+    const { sizes, stagingBytes } = this.runSizes(net);
+    const { shape } = this.pipelines;
+    const binding = planBindings(shape.limits, sizes, shape.maxPartBytes);
+    if (binding instanceof Error) return NaN;
+    const buffers = planResources(sizes, binding, shape.dispatch).buffers;
+    return buffers.reduce((n, b) => n + b.bytes, stagingBytes);
   }
 
   /** The batched kernel's lanes per trial when `net` takes the batched path, else null. */
   private batchWorkgroupSize(net: CompiledNetwork): number | null {
     return smallNetworkLanes(this.pipelines.shape, net, {
-      batchSmallNetworks: this.batchSmallNetworks,
-      batchLanes: this.batchLanes,
+      batchSmallNetworks: this.options.batchSmallNetworks ?? true,
+      batchLanes: this.options.batchLanes,
     });
   }
 
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
     const reason = unsupportedReason(net);
     if (reason) throw new Error(reason);
-    const { onProgress, signal, gate, chunkSteps } = options;
+    const { onProgress, signal } = options;
     if (signal?.aborted) throw abortError();
-    const setupStart = performance.now();
-    const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
-    const size = this.batchWorkgroupSize(net);
-    const cut = { chunkSteps, maxTrials: this.maxTrialsPerBatch };
-    const runner = size
-      ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
-      : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
-    const setupSeconds = (performance.now() - setupStart) / 1000;
-    const simStart = performance.now();
     const total = (net.S - 1) * net.trials;
-    let trials: TrialResult[];
-    // Time spent paused at the gate is not simulation time.
-    let pausedMs = 0;
-    const runnerGate: RunnerGate | undefined =
-      gate &&
-      (async (trial, step, done, partial) => {
-        const pausedAt = performance.now();
-        await passGate(gate({ done, total, trial, step, partial }), signal);
-        pausedMs += performance.now() - pausedAt;
-      });
-    try {
-      trials = await runner.run((done) => onProgress?.(done, total), signal, runnerGate);
-    } finally {
-      runner.destroy();
+    const start = performance.now();
+    const clock = { setupMs: 0, pausedMs: 0 };
+    // Trials read back survive a lost device: a restart runs only the rest.
+    const finished: TrialResult[] = [];
+    for (let restarts = 0; ; restarts++) {
+      try {
+        await this.runTrials(net, options, finished, clock);
+        break;
+      } catch (err) {
+        const failure = await this.failureOf(err, signal);
+        if (!(failure instanceof DeviceLostError)) throw this.explain(failure, net);
+        if (!this.ownsDevice) {
+          throw new DeviceLostError(
+            failure.reason,
+            `${failure.message}; the engine was given this device (WebGpuEngineOptions.gpu) and cannot ` +
+              `replace it: ${finished.length} of ${net.trials} trials had finished`,
+          );
+        }
+        if (this.disposed)
+          throw new DeviceLostError(failure.reason, `${failure.message}; the engine was disposed`);
+        if (restarts === MAX_RESTARTS) {
+          throw new DeviceLostError(
+            failure.reason,
+            `${failure.message}; lost again after ${restarts} restarts on a new device, so the run ` +
+              `ends: ${finished.length} of ${net.trials} trials had finished`,
+          );
+        }
+        const replaceStart = performance.now();
+        await this.replaceDevice(failure);
+        clock.setupMs += performance.now() - replaceStart;
+      }
     }
     onProgress?.(total, total);
-    const simulateSeconds = (performance.now() - simStart - pausedMs) / 1000;
+    const setupSeconds = clock.setupMs / 1000;
+    const simulateSeconds = (performance.now() - start - clock.setupMs - clock.pausedMs) / 1000;
     return {
       backend: 'webgpu',
       adapter: this.adapter,
       steps: net.S,
       dt: net.dt,
       every: net.record.every,
-      trials,
+      trials: finished,
       timing: { setupSeconds, simulateSeconds, stepsPerSecond: total / Math.max(simulateSeconds, 1e-9) },
     };
   }
 
+  /**
+   * Runs the trials after those in `finished` on the current device, appending each batch once it
+   * is read back. The batch in progress starts from its first step: this is the one place where a
+   * snapshot of it (taken at a chunk boundary) would let a restart continue from there instead.
+   */
+  private async runTrials(
+    net: CompiledNetwork,
+    { onProgress, signal, gate, chunkSteps }: RunOptions,
+    finished: TrialResult[],
+    clock: { setupMs: number; pausedMs: number },
+  ): Promise<void> {
+    const total = (net.S - 1) * net.trials;
+    const setupStart = performance.now();
+    // An error of an earlier run fails that run only.
+    this.gpu.clearErrors();
+    const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
+    const size = this.batchWorkgroupSize(net);
+    const cut = { chunkSteps, maxTrials: this.options.maxTrialsPerBatch };
+    const runner = size
+      ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
+      : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
+    clock.setupMs += performance.now() - setupStart;
+    // Time spent paused at the gate is not simulation time.
+    const runnerGate: RunnerGate | undefined =
+      gate &&
+      (async (trial, step, done, partial) => {
+        const pausedAt = performance.now();
+        await passGate(gate({ done, total, trial, step, partial }), signal);
+        clock.pausedMs += performance.now() - pausedAt;
+      });
+    try {
+      await runner.run(finished, (done) => onProgress?.(done, total), signal, runnerGate);
+      // An error reported after the last read still voids the run.
+      this.gpu.throwIfFailed();
+    } finally {
+      runner.destroy();
+    }
+  }
+
+  /**
+   * What `err`, thrown by a run, means: the device's own failure when it has one (a map rejects
+   * with an AbortError when the device is lost: that is no cancellation), else `err`.
+   */
+  private async failureOf(err: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+    if (signal?.aborted && (err as Error)?.name === 'AbortError') return err;
+    const known = this.gpu.failure();
+    if (known) return known;
+    const name = (err as Error)?.name;
+    if (name === 'AbortError' || name === 'OperationError') {
+      return (await this.gpu.lostWithin(LOSS_WAIT_MS)) ?? this.gpu.failure() ?? err;
+    }
+    return err;
+  }
+
+  /** `failure` with what the run needed, where that helps (an out-of-memory error). */
+  private explain(failure: unknown, net: CompiledNetwork): unknown {
+    if (!(failure instanceof GpuOutOfMemoryError)) return failure;
+    const bytes = this.gpuBytes(net);
+    return new GpuOutOfMemoryError(
+      `${failure.message.replace(/\s+$/, '')}\nThis run's GPU buffers take about ` +
+        `${bytes < 2 ** 20 ? `${Math.ceil(bytes / 1024)} KiB` : bytes < 2 ** 30 ? mib(bytes) : gib(bytes)} ` +
+        `(\`latentspike plan RUN.json\` lists them). Fewer neurons, fewer trials or no spike trains ` +
+        `(record.spikes false) need less; --backend cpu runs it in host memory.`,
+    );
+  }
+
+  /** Replaces the lost device with a new one on the same adapter, or throws why it cannot. */
+  private async replaceDevice(lost: DeviceLostError): Promise<void> {
+    const old = this.gpu;
+    old.release();
+    let gpu: GpuDevice;
+    try {
+      gpu = await acquireDevice(old.path);
+    } catch (err) {
+      throw new DeviceLostError(lost.reason, `${lost.message}; no new device: ${(err as Error).message}`);
+    }
+    const was = this.adapter.description;
+    if (gpu.adapterInfo.description !== was) {
+      gpu.release();
+      throw new DeviceLostError(
+        lost.reason,
+        `${lost.message}; the new device is on another adapter (${gpu.adapterInfo.description}, not ${was})`,
+      );
+    }
+    try {
+      this.pipelines = await setUp(gpu, this.options);
+    } catch (err) {
+      gpu.release();
+      throw err;
+    }
+    this.gpu = gpu;
+  }
+
   dispose(): void {
+    this.disposed = true;
     if (this.ownsDevice) this.gpu.release();
   }
 }

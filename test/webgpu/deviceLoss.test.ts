@@ -1,0 +1,276 @@
+// A WebGPU device lost or failing mid-run (docs/device-loss.md), on both software adapters. The
+// device is destroyed from the run's gate, with chunks in flight, as a driver reset would end it.
+// Oracles: an engine that owns its device finishes with exactly the result of an uninterrupted run
+// (trial for trial, bit for bit) which matches the CPU engine's f32 mode as webgpuEngine.test.ts
+// requires, and reruns no trial it had read back (the gate's checkpoints say which ran); an engine
+// given its device rejects with a DeviceLostError; validation and out-of-memory errors end the run
+// with their typed errors and leave the engine usable; `latentspike run`'s runner keeps the seeds
+// that finished. A run that hangs fails on vitest's timeout.
+//
+// Each restart compiles every kernel again on the new device: tens of seconds on SwiftShader, so
+// the tests that restart more than once (the restart bound) or need an engine of their own (the
+// seeds) run on OpenGL only. An out-of-memory error can be provoked only on SwiftShader (a
+// maxBufferSize allocation: llvmpipe grants it).
+
+import { afterAll, describe, expect, it } from 'vitest';
+import type { RunCheckpoint, SimulationResult } from '../../src/engine/engine.ts';
+import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
+import { MAX_RESTARTS, WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
+import { DeviceLostError, GpuError, GpuOutOfMemoryError } from '../../src/engine/webgpu/gpuErrors.ts';
+import type { NodeAdapterPath } from '../../src/engine/webgpu/nodeAdapter.ts';
+import { DoesNotFitError } from '../../src/model/errors.ts';
+import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
+import { parseRunFile } from '../../src/model/parse.ts';
+import { fig5Run } from '../../src/experiments/presets/fig5.ts';
+import { runPreset } from '../../src/experiments/runner.ts';
+import { runFileAsPreset } from '../../src/experiments/genericPreset.ts';
+import { expectSameResult } from '../engine/gateChecks.ts';
+import { tryAcquireDeviceOn } from './gpu.ts';
+import { events, relativeDifference } from './compare.ts';
+import { tinyEINetwork, truncated } from './networks.ts';
+
+const PATHS: NodeAdapterPath[] = ['swiftshader', 'opengl'];
+const cpu = new CpuEngine({ precision: 'f32' });
+const toRelease: { dispose?: () => void; release?: () => void }[] = [];
+afterAll(() => toRelease.forEach((r) => (r.dispose ?? r.release)!()));
+
+/** An engine that acquires its own device on `path` (and replaces a lost one there: GpuDevice.path). */
+async function ownedEngineOn(path: NodeAdapterPath, maxTrialsPerBatch: number): Promise<WebGpuEngine> {
+  const saved = process.env.LATENTSPIKE_WEBGPU_PATH;
+  process.env.LATENTSPIKE_WEBGPU_PATH = path;
+  try {
+    const engine = await WebGpuEngine.create({ maxTrialsPerBatch });
+    toRelease.push(engine);
+    return engine;
+  } finally {
+    if (saved === undefined) delete process.env.LATENTSPIKE_WEBGPU_PATH;
+    else process.env.LATENTSPIKE_WEBGPU_PATH = saved;
+  }
+}
+
+/** fig5 with three trials: the batched small-network path (a delta rule, 6 neurons). */
+const batched = () => compileNetwork(parseRunFile({ ...truncated(fig5Run(), 1501), trials: 3 }));
+/** Three trials of 20 E + 20 I under the `all` rule, with voltage noise: the per-step path. */
+const perStep = () =>
+  tinyEINetwork({
+    sizeE: 20,
+    sizeI: 20,
+    steps: 301,
+    synapse: { kind: 'pulse', widthMs: 0.5 },
+    sigmaV: 0.2,
+    trials: 3,
+  });
+
+/** Identical spike trains to the CPU engine's f32 mode, latents within 1e-5 relative (webgpuEngine.test.ts). */
+function expectCpuAgrees(result: SimulationResult, reference: SimulationResult) {
+  result.trials.forEach((trial, t) => {
+    expect(trial.spikeCounts).toEqual(reference.trials[t].spikeCounts);
+    expect(events(trial)).toEqual(events(reference.trials[t]));
+    expect(relativeDifference(trial.latents!, reference.trials[t].latents!)).toBeLessThan(1e-5);
+  });
+}
+
+/** A gate that records every checkpoint as "trial:step" and calls `act` at each. */
+function recordingGate(seen: string[], act: (at: RunCheckpoint) => void) {
+  return async (at: RunCheckpoint) => {
+    seen.push(`${at.trial}:${at.step}`);
+    act(at);
+  };
+}
+
+/**
+ * Per adapter: the caller's device and an engine given it (the uninterrupted reference runs, then
+ * the caller-owned loss, last), and an engine that owns its device; both two trials per batch.
+ */
+const SETUPS = [];
+for (const path of PATHS) {
+  const gpu = await tryAcquireDeviceOn(path);
+  if (gpu) toRelease.push(gpu);
+  const given = gpu ? await WebGpuEngine.create({ gpu, maxTrialsPerBatch: 2 }) : null;
+  if (given) toRelease.push(given);
+  const owned = gpu ? await ownedEngineOn(path, 2) : null;
+  SETUPS.push({ path, gpu, given, owned });
+}
+
+describe.each(SETUPS)(
+  'WebGPU device loss on $path',
+  ({ path, gpu, given, owned }) => {
+    const NETWORKS = [
+      // Lost in the first batch (trials 0–1): nothing had finished, the run starts again.
+      {
+        name: 'batched path',
+        make: batched,
+        chunkSteps: 250,
+        lostAt: '0:500',
+        before: ['0:0', '0:250', '0:500'],
+      },
+      // Lost in the second batch (trial 2): trials 0–1 are kept and do not run again.
+      {
+        name: 'per-step path',
+        make: perStep,
+        chunkSteps: 100,
+        lostAt: '2:100',
+        before: ['0:0', '0:100', '0:200', '2:0', '2:100'],
+      },
+    ];
+
+    it.skipIf(!gpu).each(NETWORKS)(
+      'an engine that owns its device replaces a lost one and gives the uninterrupted result: $name',
+      async ({ make, chunkSteps, lostAt, before }) => {
+        const net = make();
+        const reference = await given!.run(net, { chunkSteps });
+        expectCpuAgrees(reference, await cpu.run(net));
+        const first = owned!.device;
+        const seen: string[] = [];
+        const result = await owned!.run(net, {
+          chunkSteps,
+          gate: recordingGate(seen, (at) => {
+            if (`${at.trial}:${at.step}` === lostAt && owned!.device === first) first.device.destroy();
+          }),
+        });
+        expect(owned!.device).not.toBe(first);
+        expectSameResult(result, reference);
+        // The batch in progress starts again from its first step; finished batches never rerun.
+        const lostBatch = Number(lostAt.split(':')[0]);
+        const rest = Array.from(
+          { length: Math.ceil((net.S - 1) / chunkSteps) },
+          (_, k) => `${lostBatch}:${k * chunkSteps}`,
+        );
+        const after = lostBatch === 0 ? [...rest, ...rest.map((c) => c.replace(/^0:/, '2:'))] : rest;
+        expect(seen).toEqual([...before, ...after]);
+      },
+    );
+
+    it.skipIf(!gpu)(
+      'a validation error mid-run ends the run with a GpuError, and the next run is whole',
+      async () => {
+        const net = batched();
+        const run = owned!.run(net, {
+          chunkSteps: 250,
+          gate: async (at) => {
+            if (at.step === 250) owned!.device.device.createBuffer({ size: 16, usage: 0 });
+          },
+        });
+        await expect(run).rejects.toThrow(GpuError);
+        await expect(run).rejects.toMatchObject({
+          kind: 'validation',
+          message: /WebGPU validation error on .*usage/,
+        });
+        expectSameResult(await owned!.run(net), await given!.run(net));
+      },
+    );
+
+    it.skipIf(!gpu || path !== 'swiftshader')(
+      'an out-of-memory error mid-run ends it as "does not fit", naming the run’s GPU bytes',
+      async () => {
+        const net = batched();
+        const device = owned!.device.device;
+        const run = owned!.run(net, {
+          chunkSteps: 250,
+          gate: async (at) => {
+            if (at.step === 250)
+              device.createBuffer({ size: device.limits.maxBufferSize, usage: GPUBufferUsage.STORAGE });
+          },
+        });
+        await expect(run).rejects.toThrow(GpuOutOfMemoryError);
+        await expect(run).rejects.toThrow(DoesNotFitError);
+        await expect(run).rejects.toThrow(
+          /WebGPU out of memory on [\s\S]*GPU buffers take about \d+(\.\d)? [KMG]iB/,
+        );
+        expectSameResult(await owned!.run(net), await given!.run(net));
+      },
+    );
+
+    it.skipIf(!gpu || path !== 'opengl')(
+      `a device lost ${MAX_RESTARTS + 1} times in one run ends it with a DeviceLostError; the engine runs on`,
+      async () => {
+        const net = batched();
+        const seen: string[] = [];
+        const run = owned!.run(net, {
+          chunkSteps: 250,
+          gate: recordingGate(seen, (at) => {
+            if (at.step === 250) owned!.device.device.destroy();
+          }),
+        });
+        await expect(run).rejects.toThrow(DeviceLostError);
+        await expect(run).rejects.toThrow(
+          new RegExp(
+            `device lost on .*\\(destroyed\\).*lost again after ${MAX_RESTARTS} restarts.*0 of 3 trials had finished`,
+          ),
+        );
+        expect(seen).toEqual(Array.from({ length: MAX_RESTARTS + 1 }, () => ['0:0', '0:250']).flat());
+        expectSameResult(await owned!.run(net), await given!.run(net));
+      },
+    );
+
+    it.skipIf(!gpu || path !== 'opengl')(
+      '`latentspike run`’s runner keeps the seeds that finished when a later one loses its device',
+      async () => {
+        // A device of its own, given to the engine, so a loss cannot be recovered from.
+        const own = (await tryAcquireDeviceOn(path))!;
+        toRelease.push(own);
+        const engine = await WebGpuEngine.create({ gpu: own });
+        toRelease.push(engine);
+        const short = truncated(fig5Run(), 1501);
+        const preset = {
+          ...runFileAsPreset('fig5-short', short),
+          runs: ({ seed }: { seed: number }) => [{ ...short, seed }],
+        };
+        const clean = await runPreset(preset, given!, { seeds: 2 });
+        let runs = 0;
+        const outcome = await runPreset(
+          preset,
+          {
+            backend: engine.backend,
+            adapter: engine.adapter,
+            unsupported: (net: CompiledNetwork) => engine.unsupported(net),
+            dispose: () => engine.dispose(),
+            // The third seed's run loses the device halfway.
+            run: (net, options) =>
+              engine
+                .run(net, {
+                  ...options,
+                  chunkSteps: 250,
+                  gate: async (at) => {
+                    if (runs === 2 && at.step === 750) own.device.destroy();
+                  },
+                })
+                .finally(() => runs++),
+          },
+          { seeds: 4 },
+        );
+        expect(outcome.report.seeds).toEqual([0, 1]);
+        expect(outcome.report.interrupted).toBe(false);
+        expect(outcome.report.failed).toMatchObject({
+          seed: 2,
+          error: expect.stringMatching(/device lost.*cannot replace it/),
+        });
+        expect(outcome.error).toBeInstanceOf(DeviceLostError);
+        expect(outcome.report.metrics).toEqual(clean.report.metrics);
+        expect(outcome.firstRuns.length).toBe(1);
+      },
+    );
+
+    it.skipIf(!gpu)(
+      'an engine given its device cannot replace it: the run rejects with a DeviceLostError',
+      async () => {
+        const net = perStep();
+        const run = given!.run(net, {
+          chunkSteps: 100,
+          gate: async (at) => {
+            if (at.trial === 2 && at.step === 100) gpu!.device.destroy();
+          },
+        });
+        await expect(run).rejects.toThrow(DeviceLostError);
+        await expect(run).rejects.toMatchObject({
+          reason: 'destroyed',
+          message: expect.stringMatching(
+            /^WebGPU device lost on .+ \(destroyed\): .*cannot replace it: 2 of 3 trials had finished$/,
+          ),
+        });
+      },
+    );
+  },
+  // A restart recompiles every kernel, and SwiftShader runs the per-step path slowly.
+  600_000,
+);
