@@ -32,7 +32,7 @@ import { mib, planBindings, planResources } from './resources.ts';
 import { chooseDispatch, type AdapterProfile, type DispatchShape } from './adapterProfile.ts';
 import { runDims } from './gpuNetwork.ts';
 import { defaultShaderLoader, type ShaderLoader } from './shaderLoader.ts';
-import { gib } from '../admission.ts';
+import { gib } from '../memoryNeed.ts';
 
 export interface WebGpuEngineOptions {
   /** Where WGSL comes from (required in a browser bundle; Node reads shaders/ by default). */
