@@ -1,7 +1,11 @@
 /// <reference types="@webgpu/types" />
-// Draws the 3-D view's mesh on a canvas with WebGPU (shaders/view3d.wgsl): the translucent planes
-// as one triangle list blended over a white background in their order (no depth buffer: every
-// plane shows through the ones in front), then the box and the trajectory as one line list.
+// Draws the 3-D view's mesh with WebGPU (shaders/view3d.wgsl): the translucent planes as one
+// triangle list blended over a white background in their order (no depth buffer: every plane shows
+// through the ones in front), then the box and the trajectory as one line list. The frame is drawn
+// into an offscreen texture and read back onto the page's 2-D canvas, not presented through a
+// WebGPU canvas context: headless Chromium on SwiftShader destroys the device when a WebGPU canvas
+// is presented, and one presentation path keeps page screenshots (and the page's tests) the same
+// for both renderers (docs/decisions.md).
 
 import { viteShaderLoader } from '../viteShaderLoader.ts';
 import { BACKGROUND, vertexArrays, type Mesh } from './mesh.ts';
@@ -11,24 +15,23 @@ export interface SceneRenderer {
   kind: string;
   /** Replaces what is drawn. */
   setMesh(mesh: Mesh): void;
-  /** Draws the mesh through this matrix (column-major, scene → clip). */
-  draw(mvp: Float32Array<ArrayBuffer>): void;
+  /** Draws the mesh through this matrix (column-major, scene → clip) at the canvas's size. */
+  draw(mvp: Float32Array<ArrayBuffer>): Promise<void>;
 }
 
 const FLOATS_PER_VERTEX = 7;
 
-/** A WebGPU renderer on `canvas`, or null when the page has no adapter (nothing is touched then). */
+/** A WebGPU renderer onto `canvas`, or null when the page has no adapter (nothing is touched then). */
 export async function webGpuRenderer(canvas: HTMLCanvasElement): Promise<SceneRenderer | null> {
   const adapter = await navigator.gpu?.requestAdapter();
   if (!adapter) return null;
+  const context = canvas.getContext('2d');
+  if (!context) return null;
   const device = await adapter.requestDevice();
-  const context = canvas.getContext('webgpu');
-  if (!context) {
-    device.destroy();
-    return null;
-  }
-  const format = navigator.gpu.getPreferredCanvasFormat();
-  context.configure({ device, format, alphaMode: 'opaque' });
+  // A WebGPU error in the view is a bug: say it on the console (the page's tests fail on one).
+  device.addEventListener('uncapturederror', (e) => console.error('3-D view:', e.error.message));
+  const format: GPUTextureFormat = 'rgba8unorm';
+  let target: GPUTexture | null = null;
   const module = device.createShaderModule({
     label: 'shaders/view3d.wgsl',
     code: await viteShaderLoader('view3d'),
@@ -87,6 +90,32 @@ export async function webGpuRenderer(canvas: HTMLCanvasElement): Promise<SceneRe
     device.queue.writeBuffer(buffer, 0, data);
     return buffer;
   };
+  /** A command encoder with the frame's render pass recorded into `texture`. */
+  const frame = (mvp: Float32Array<ArrayBuffer>, texture: GPUTexture) => {
+    device.queue.writeBuffer(uniform, 0, mvp);
+    const encoder = device.createCommandEncoder();
+    const [r, g, b, a] = BACKGROUND;
+    const pass = encoder.beginRenderPass({
+      colorAttachments: [
+        {
+          view: texture.createView(),
+          clearValue: { r, g, b, a },
+          loadOp: 'clear',
+          storeOp: 'store',
+        },
+      ],
+    });
+    for (const part of ['triangles', 'lines'] as const) {
+      const buffer = buffers[part];
+      if (!buffer) continue;
+      pass.setPipeline(pipelines[part]);
+      pass.setBindGroup(0, bindGroups[part]);
+      pass.setVertexBuffer(0, buffer);
+      pass.draw(buffers.counts[part]);
+    }
+    pass.end();
+    return encoder;
+  };
   return {
     kind: 'webgpu',
     setMesh(mesh) {
@@ -99,30 +128,33 @@ export async function webGpuRenderer(canvas: HTMLCanvasElement): Promise<SceneRe
         counts: { triangles: triangles.length / FLOATS_PER_VERTEX, lines: lines.length / FLOATS_PER_VERTEX },
       };
     },
-    draw(mvp) {
-      device.queue.writeBuffer(uniform, 0, mvp);
-      const encoder = device.createCommandEncoder();
-      const [r, g, b, a] = BACKGROUND;
-      const pass = encoder.beginRenderPass({
-        colorAttachments: [
-          {
-            view: context.getCurrentTexture().createView(),
-            clearValue: { r, g, b, a },
-            loadOp: 'clear',
-            storeOp: 'store',
-          },
-        ],
-      });
-      for (const part of ['triangles', 'lines'] as const) {
-        const buffer = buffers[part];
-        if (!buffer) continue;
-        pass.setPipeline(pipelines[part]);
-        pass.setBindGroup(0, bindGroups[part]);
-        pass.setVertexBuffer(0, buffer);
-        pass.draw(buffers.counts[part]);
+    async draw(mvp) {
+      const { width, height } = canvas;
+      if (!target || target.width !== width || target.height !== height) {
+        target?.destroy();
+        target = device.createTexture({
+          size: { width, height },
+          format,
+          usage: GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.COPY_SRC,
+        });
       }
-      pass.end();
+      const encoder = frame(mvp, target);
+      // Rows of a texture copy start at multiples of 256 bytes.
+      const bytesPerRow = Math.ceil((width * 4) / 256) * 256;
+      const buffer = device.createBuffer({
+        size: bytesPerRow * height,
+        usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ,
+      });
+      encoder.copyTextureToBuffer({ texture: target }, { buffer, bytesPerRow }, { width, height });
       device.queue.submit([encoder.finish()]);
+      await buffer.mapAsync(GPUMapMode.READ);
+      const rows = new Uint8Array(buffer.getMappedRange());
+      const image = new ImageData(width, height);
+      for (let y = 0; y < height; y++)
+        image.data.set(rows.subarray(y * bytesPerRow, y * bytesPerRow + 4 * width), 4 * y * width);
+      buffer.destroy();
+      // The canvas may have been resized while the frame was read back: it is drawn again then.
+      if (canvas.width === width && canvas.height === height) context.putImageData(image, 0, 0);
     },
   };
 }

@@ -2,8 +2,9 @@
 // others. Drawn with WebGPU when the page has an adapter, else on a 2-D canvas (decisions.md). A
 // pointer drag turns the camera about the scene's centre, and so do the arrow keys once the canvas
 // has focus. The canvas says which renderer drew it (data-renderer), the matrix of its last frame
-// (data-mvp, scene → clip, column-major) and how many frames it drew (data-frames): the page's
-// tests read them to find where a point of the scene is.
+// (data-mvp, scene → clip, column-major), how many frames it drew (data-frames) and which scene
+// it drew last (data-scene, the count of scenes shown, as the panel's data-scene says when it is
+// shown): the page's tests read them to find where a point of the scene is.
 
 import type { SimulatedRun } from '../../experiments/preset.ts';
 import { canvasRenderer } from './canvasRenderer.ts';
@@ -15,18 +16,22 @@ import { boundaryScene, type BoundaryScene } from './scene.ts';
 /** Radians the camera turns per pixel dragged, and per arrow key press. */
 const DRAG_RADIANS = 0.01;
 const KEY_RADIANS = 0.1;
-/** Canvas height over width. */
-const ASPECT = 0.75;
 
 const figure = document.getElementById('view3d')!;
 const caption = document.getElementById('view3d-caption')!;
 const labels = document.getElementById('view3d-labels')!;
-let canvas = document.getElementById('view3d-canvas') as HTMLCanvasElement;
+const canvas = document.getElementById('view3d-canvas') as HTMLCanvasElement;
 
 let renderer: Promise<SceneRenderer> | null = null;
+/** The latest scene to show, and the one whose mesh the renderer holds (with its number). */
 let scene: BoundaryScene | null = null;
+let loaded: { scene: BoundaryScene; index: number } | null = null;
+/** Scenes shown so far. */
+let scenes = 0;
 let orbit: Orbit = INITIAL_ORBIT;
 let frameRequested = false;
+/** Frames are drawn one after the other: a WebGPU frame waits for its pixels to come back. */
+let drawing: Promise<void> = Promise.resolve();
 
 /** WebGPU if it starts, else the 2-D canvas (on a fresh canvas if WebGPU got as far as a context). */
 async function openRenderer(): Promise<SceneRenderer> {
@@ -35,10 +40,6 @@ async function openRenderer(): Promise<SceneRenderer> {
     if (gpu) return gpu;
   } catch (e) {
     console.warn('3-D view: WebGPU could not start, drawing on a 2-D canvas instead', e);
-    const fresh = canvas.cloneNode() as HTMLCanvasElement;
-    canvas.replaceWith(fresh);
-    canvas = fresh;
-    listen(canvas);
   }
   const flat = canvasRenderer(canvas);
   if (!flat) throw new Error('this page can draw neither WebGPU nor a 2-D canvas');
@@ -50,20 +51,23 @@ function format(v: number): string {
 }
 
 async function draw(): Promise<void> {
-  frameRequested = false;
   if (!scene || !renderer) return;
   const r = await renderer;
-  const width = Math.round(canvas.clientWidth * devicePixelRatio);
-  const height = Math.round(width * ASPECT);
+  const shown = loaded;
+  if (!shown || shown.scene !== scene) return;
+  const { box, axes } = shown.scene;
+  const rect = canvas.getBoundingClientRect();
+  const width = Math.round(rect.width * devicePixelRatio);
+  const height = Math.round(rect.height * devicePixelRatio);
   if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
-  const mvp = modelViewProjection(scene.box, orbit, width / height) as Float32Array<ArrayBuffer>;
-  r.draw(mvp);
+  const mvp = modelViewProjection(box, orbit, width / height) as Float32Array<ArrayBuffer>;
+  await r.draw(mvp);
   // Each axis name at the middle of the box edge along that axis through the lowest corner.
-  const { min, max } = scene.box;
-  scene.axes.forEach((name, a) => {
+  const { min, max } = box;
+  axes.forEach((name, a) => {
     const point = [...min];
     point[a] = (min[a] + max[a]) / 2;
-    const at = projectToPixel(mvp, point, canvas.clientWidth, canvas.clientWidth * ASPECT);
+    const at = projectToPixel(mvp, point, rect.width, rect.height);
     const label = labels.children[a] as HTMLElement;
     label.textContent = name;
     label.style.left = `${at.x}px`;
@@ -71,13 +75,17 @@ async function draw(): Promise<void> {
   });
   canvas.dataset.renderer = r.kind;
   canvas.dataset.mvp = JSON.stringify(Array.from(mvp));
+  canvas.dataset.scene = String(shown.index);
   canvas.dataset.frames = String(Number(canvas.dataset.frames ?? 0) + 1);
 }
 
 function requestFrame(): void {
   if (frameRequested) return;
   frameRequested = true;
-  requestAnimationFrame(() => void draw());
+  requestAnimationFrame(() => {
+    frameRequested = false;
+    drawing = drawing.then(draw).catch((e: unknown) => console.error('3-D view:', e));
+  });
 }
 
 function turn(dYaw: number, dPitch: number): void {
@@ -112,6 +120,8 @@ function listen(target: HTMLCanvasElement): void {
   });
 }
 listen(canvas);
+// A resized window changes the canvas's size: draw again at the new size.
+window.addEventListener('resize', requestFrame);
 
 /** Shows the run's planes and trajectory, or hides the panel when the run has no 3-D space. */
 export function showBoundaryView(sim: SimulatedRun): void {
@@ -123,6 +133,8 @@ export function showBoundaryView(sim: SimulatedRun): void {
     return;
   }
   scene = next;
+  scenes++;
+  figure.dataset.scene = String(scenes);
   figure.hidden = false;
   delete figure.dataset.reason;
   const ranges = next.axes.map(
@@ -130,9 +142,11 @@ export function showBoundaryView(sim: SimulatedRun): void {
   );
   const at = next.atInput ? `; planes at input x = ${next.atInput.map(format).join(', ')}` : '';
   renderer ??= openRenderer();
+  const index = scenes;
   void renderer.then((r) => {
     if (scene !== next) return;
     r.setMesh(sceneMesh(next));
+    loaded = { scene: next, index };
     caption.textContent =
       `${next.planes.length} boundary planes and the trajectory (after the 50 ms init cut): ${ranges.join(', ')}${at}. ` +
       `Drag, or focus it and use the arrow keys, to turn it. Drawn with ${r.kind === 'webgpu' ? 'WebGPU' : 'a 2-D canvas (no WebGPU adapter)'}.`;
