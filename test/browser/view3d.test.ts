@@ -269,12 +269,6 @@ describe.skipIf(!chromiumAvailable)("the app's 3-D boundary view", () => {
     await drawn(page);
     const before = await frame(page);
     expect(before.renderer).toBe('canvas2d');
-    // A 2-D canvas shows in page screenshots: the panel as a user sees it, labels and caption too.
-    const figure = (await page.$('#view3d'))!;
-    writeFileSync(
-      SCREENSHOT,
-      Buffer.from((await figure.screenshot({ encoding: 'base64' })) as string, 'base64'),
-    );
     await checkProjection(page, before, 'no WebGPU');
     await drag(page, -120, 0);
     const after = await frame(page);

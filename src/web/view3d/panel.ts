@@ -16,6 +16,8 @@ import { boundaryScene, type BoundaryScene } from './scene.ts';
 /** Radians the camera turns per pixel dragged, and per arrow key press. */
 const DRAG_RADIANS = 0.01;
 const KEY_RADIANS = 0.1;
+/** Axis names stand this many CSS pixels outside the box's edges. */
+const LABEL_OFFSET = 16;
 
 const figure = document.getElementById('view3d')!;
 const caption = document.getElementById('view3d-caption')!;
@@ -62,16 +64,27 @@ async function draw(): Promise<void> {
   if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
   const mvp = modelViewProjection(box, orbit, width / height) as Float32Array<ArrayBuffer>;
   await r.draw(mvp);
-  // Each axis name at the middle of the box edge along that axis through the lowest corner.
+  // Each axis name beside the outermost of the four box edges along that axis (its middle farthest
+  // from the box centre on screen), pushed away from the centre.
   const { min, max } = box;
+  const project = (p: number[]) => projectToPixel(mvp, p, rect.width, rect.height);
+  const centre = project(min.map((v, b) => (v + max[b]) / 2));
   axes.forEach((name, a) => {
-    const point = [...min];
-    point[a] = (min[a] + max[a]) / 2;
-    const at = projectToPixel(mvp, point, rect.width, rect.height);
+    const middles = [0, 1, 2, 3].map((k) => {
+      const others = [0, 1, 2].filter((b) => b !== a);
+      const point = min.map((v, b) =>
+        b === a ? (v + max[b]) / 2 : (k >> others.indexOf(b)) & 1 ? max[b] : v,
+      );
+      return project(point);
+    });
+    const distance = (p: { x: number; y: number }) => Math.hypot(p.x - centre.x, p.y - centre.y);
+    const at = middles.reduce((best, p) => (distance(p) > distance(best) ? p : best));
+    const away = LABEL_OFFSET / (distance(at) || 1);
     const label = labels.children[a] as HTMLElement;
     label.textContent = name;
-    label.style.left = `${at.x}px`;
-    label.style.top = `${at.y}px`;
+    // Kept on the canvas when the edge's middle projects near or past its border.
+    label.style.left = `${Math.min(Math.max(at.x + (at.x - centre.x) * away, 12), rect.width - 12)}px`;
+    label.style.top = `${Math.min(Math.max(at.y + (at.y - centre.y) * away, 10), rect.height - 10)}px`;
   });
   canvas.dataset.renderer = r.kind;
   canvas.dataset.mvp = JSON.stringify(Array.from(mvp));
