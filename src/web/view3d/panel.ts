@@ -35,7 +35,7 @@ let frameRequested = false;
 /** Frames are drawn one after the other: a WebGPU frame waits for its pixels to come back. */
 let drawing: Promise<void> = Promise.resolve();
 
-/** WebGPU if it starts, else the 2-D canvas (on a fresh canvas if WebGPU got as far as a context). */
+/** WebGPU if it starts, else the 2-D canvas alone (both put their frames on the same 2-D context). */
 async function openRenderer(): Promise<SceneRenderer> {
   try {
     const gpu = await webGpuRenderer(canvas);
