@@ -10,7 +10,7 @@ export default defineConfig({
   root: fileURLToPath(new URL('./src/web', import.meta.url)),
   // WebGPU needs a secure context: localhost qualifies, a LAN address does not.
   server: { host: 'localhost', fs: { allow: [repository] } },
-  // The app has no npm dependencies to pre-bundle.
+  // The app's one npm dependency, gl-matrix, is plain ES modules: nothing to pre-bundle.
   optimizeDeps: { noDiscovery: true, include: [] },
   build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true },
 });

@@ -42,6 +42,7 @@ import { applyOverrides, overriddenSize, overridesFromState } from './overrides.
 import { attachPlaneSlider } from './planeSlider.ts';
 import { renderPerformance, renderView } from './render.ts';
 import { liveViewOf, viewOf } from './view.ts';
+import { showBoundaryView } from './view3d/panel.ts';
 
 type PageState = 'idle' | 'running' | 'paused' | 'done' | 'error' | 'stopped';
 
@@ -205,6 +206,7 @@ async function run(credit = 0): Promise<void> {
       renderView(`${title} — step ${at.step}${trialNote} (${note})`, view);
       // The x slider moves the boundaries behind the trajectory so far.
       attachPlaneSlider(simSoFar, view.planeTitle, 'svg' in view.plane);
+      showBoundaryView(simSoFar);
     };
     let lastDrawn = performance.now();
     const gate = async (at: RunCheckpoint): Promise<void> => {
@@ -246,6 +248,7 @@ async function run(credit = 0): Promise<void> {
     const view = viewOf(preset, sim, seed ?? 0, runs.length > 1);
     renderView(title, view);
     attachPlaneSlider(sim, view.planeTitle, 'svg' in view.plane);
+    showBoundaryView(sim);
     renderPerformance(result, net.N);
     offerJson('download-result', `${preset.name}-result.json`, toResultJson(net, result));
     offerJson('download-run', `${preset.name}-run.json`, runFile);

@@ -110,18 +110,25 @@ export const fig2: Preset = {
  * only draws the boundary; here the network is also simulated along a path through the input square
  * (x1 ramps over the square, x2 = 3.5·sin(2π·t/0.2 s)), paper decoder −1 (a choice: not in the paper).
  */
-export function fig2eRun(seed: number): RunFileJson {
-  const S = 3000;
-  const dt = 1e-4;
-  const q = { a1: -0.5, a2: -0.5, a3: -0.1, b1: 0.5, b2: -0.5, c: -5 };
-  const points = jitteredGrid({
+/** fig2e's target f(x1, x2) (tangentNetwork.ts's quadratic2D). */
+export const FIG2E_QUADRATIC = { a1: -0.5, a2: -0.5, a3: -0.1, b1: 0.5, b2: -0.5, c: -5 };
+
+/** fig2e's tangent points for `seed`: neuron i's plane touches the target at point i. */
+export function fig2eTangentPoints(seed: number): [number, number][] {
+  return jitteredGrid({
     x1Range: [-4.5, 4.5],
     x2Range: [-4.5, 4.5],
     n: 6,
     jitter: 0.5,
     noise: normalSampler(mulberry32(seed)),
   });
-  const net = tangentNetwork2D({ ...quadratic2D(q), points });
+}
+
+export function fig2eRun(seed: number): RunFileJson {
+  const S = 3000;
+  const dt = 1e-4;
+  const points = fig2eTangentPoints(seed);
+  const net = tangentNetwork2D({ ...quadratic2D(FIG2E_QUADRATIC), points });
   const x1 = linspace(-4.5, 4.5, S);
   const x2 = x1.map((_, t) => 3.5 * Math.sin((2 * Math.PI * t * dt) / 0.2));
   const run = inhibitoryPopulationRun(
