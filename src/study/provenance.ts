@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function git(args: string[]): string | null {
+  // An installed package (node_modules/latentspike) may sit inside someone else's repository.
+  if (!existsSync(join(ROOT, '.git'))) return null;
   try {
     return execFileSync('git', args, {
       cwd: ROOT,

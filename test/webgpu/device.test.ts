@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withErrorScope } from '../../src/engine/webgpu/errorScope.ts';
 import { compileShader, composeShader } from '../../src/engine/webgpu/shaders.ts';
-import { nodeShaderLoader, type ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
+import type { ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
+import { nodeShaderLoader } from '../../src/engine/webgpu/nodeShaderLoader.ts';
 import { tryAcquireDevice } from './gpu.ts';
 
 const gpu = await tryAcquireDevice();

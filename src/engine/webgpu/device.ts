@@ -5,6 +5,7 @@
 // failures (device lost, uncaptured validation errors) kept so the engine can throw them.
 
 import type { AdapterInfo } from '../engine.ts';
+import { runtime } from '../runtime.ts';
 import {
   profileOf,
   REQUESTED_LIMIT_NAMES,
@@ -78,10 +79,8 @@ export async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: str
       throw new Error('This browser exposes WebGPU but offered no adapter (is a GPU blocklisted?)');
     return { adapter, path: 'browser' };
   }
-  if (typeof process !== 'undefined' && process.versions?.node) {
-    const { requestNodeAdapter } = await import('./nodeAdapter.ts');
-    return requestNodeAdapter();
-  }
+  const host = runtime();
+  if (host) return host.requestAdapter();
   throw new Error('WebGPU is not available here: navigator.gpu is missing (it needs a secure context)');
 }
 
