@@ -3,6 +3,9 @@
 // a Node module; the entries add what differs (src/node.ts, src/browser.ts). docs/library.md shows it
 // in use.
 
+// The WebGPU types the engine's declarations name (GPUDevice, …), kept in the emitted index.d.ts.
+/// <reference types="@webgpu/types" preserve="true" />
+
 // Run files: parse and validate (RunFileError names the field), then compile for an engine.
 export { parseRunFile, parseRunFileText } from './model/parse.ts';
 export { compileNetwork } from './model/compile.ts';
