@@ -2,7 +2,8 @@
 // users need, every `exports` target is in it, and examples/node-basic.ts, copied into a fresh project
 // outside the repository that installs the tarball (its dependencies from npm's cache where they are
 // there, else the registry), typechecks against the shipped .d.ts files and prints the same RMSE as
-// the example run from source, which beats the best constant's.
+// the example run from source, which beats the best constant's. examples/browser-basic, served by
+// Vite from that project in Chromium, runs on WebGPU and gets the spike counts of the CPU engine.
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
+import { functionNetwork } from '../../src/experiments/presets/tutorial.ts';
+import { compileNetwork } from '../../src/model/compile.ts';
+import { parseRunFile } from '../../src/model/parse.ts';
+import { chromiumAvailable, startBrowserSession } from '../browser/browser.ts';
+import { rmseAgainst } from '../../src/analysis/latentMetrics.ts';
+import { INIT_CUT_WINDOW, sampleRange } from '../../src/analysis/window.ts';
+import type { CompiledNetwork } from '../../src/model/compile.ts';
+import type { SimulationResult } from '../../src/engine/engine.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const SHIPPED = [/^dist\/.+\.(js|d\.ts)$/, /^dist\/engine\/cpu\/noise\.wat$/, /^shaders\/[a-zA-Z]+\.wgsl$/];
@@ -27,6 +37,13 @@ function run(command: string, args: string[], cwd: string): string {
 /** The example's JSON line: its RMSE against f and the best constant's. */
 function exampleOutput(stdout: string): { rmse: number; constant: number; backend: string } {
   return JSON.parse(stdout.trim().split('\n').at(-1)!);
+}
+
+/** y^E's RMSE against f after the init cut, as the examples compute it. */
+function rmseOf(net: CompiledNetwork, result: SimulationResult, f: (x: number) => number): number {
+  const yE = result.trials[0].latents![0];
+  const window = sampleRange(INIT_CUT_WINDOW, result.dt, result.every, yE.length);
+  return rmseAgainst(yE, (k) => f(net.x[k * result.every]), window);
 }
 
 describe('the packed package', () => {
@@ -100,4 +117,42 @@ describe('the packed package', () => {
     expect(installed.rmse).toBeGreaterThan(0);
     expect(installed.rmse).toBeLessThan(installed.constant);
   }, 300_000);
+
+  it.skipIf(!chromiumAvailable)(
+    'runs examples/browser-basic from the installed tarball on WebGPU in Chromium',
+    async () => {
+      for (const file of ['index.html', 'main.ts']) {
+        copyFileSync(join(REPO, 'examples/browser-basic', file), join(project, file));
+      }
+      const session = await startBrowserSession(project);
+      try {
+        const page = await session.browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(`${session.origin}/`, { waitUntil: 'load' });
+        await page.waitForFunction(() => 'latentspikeResult' in window, { timeout: 120_000 });
+        const shown = (await page.evaluate(
+          () => (window as unknown as { latentspikeResult: unknown }).latentspikeResult,
+        )) as {
+          backend: string;
+          rmse: number;
+        };
+        expect(errors).toEqual([]);
+        expect(shown.backend).toBe('webgpu');
+        expect(
+          await page.$eval('#plot svg', (svg) => svg.querySelectorAll('path, polyline').length),
+        ).toBeGreaterThan(0);
+        // The page's network, run on the CPU engine in f32 here: the same spikes, so the same latent.
+        const f = (x: number) => 3 + Math.sin(1.1 * x) + 0.3 * Math.cos(2 * x);
+        const net = compileNetwork(parseRunFile(functionNetwork(f, { seed: 1, steps: 2000 }).run));
+        const cpu = await new CpuEngine({ precision: 'f32' }).run(net);
+        const status = await page.$eval('#status', (p) => p.textContent ?? '');
+        expect(status).toMatch(/^webgpu: RMSE/);
+        expect(shown.rmse).toBeCloseTo(rmseOf(net, cpu, f), 6);
+      } finally {
+        await session.close();
+      }
+    },
+    300_000,
+  );
 });
