@@ -11,6 +11,7 @@
 //
 // LATENTSPIKE_WEBGPU_PATH picks the adapter as for every command (swiftshader, opengl, vulkan).
 
+import '../src/engine/nodeRuntime.ts';
 import { parseArgs } from 'node:util';
 import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
 import type { SimulationResult } from '../src/engine/engine.ts';

@@ -38,6 +38,13 @@ export const TIERS: Record<string, Tier> = {
     dirs: ['browser'],
     files: ['study/reportBrowser.test.ts', 'bench/gridBrowser.test.ts'],
   },
+  library: {
+    about:
+      'the package: the browser entry bundled by Vite, npm pack, the examples from the installed tarball',
+    timeout: 600_000,
+    dirs: ['library'],
+    files: [],
+  },
   bench: {
     about: 'benchmark smoke runs (the CPU bench, the grid, the Brian2 peer)',
     timeout: 300_000,

@@ -4,6 +4,7 @@
 // every finished point, and a rerun with the same --out skips them (plan.ts). Plots and grid.md are
 // written at the end, interrupted or not.
 
+import '../../src/engine/nodeRuntime.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';

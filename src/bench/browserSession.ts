@@ -26,9 +26,10 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function startBrowserSession(): Promise<BrowserSession> {
+/** Serves the app (vite.config.ts), or the Vite project at `root` (its own config file, if any). */
+export async function startBrowserSession(root?: string): Promise<BrowserSession> {
   const server: ViteDevServer = await createServer({
-    configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)),
+    ...(root ? { root } : { configFile: fileURLToPath(new URL('../../vite.config.ts', import.meta.url)) }),
     server: { port: 0, strictPort: false, hmr: false },
     logLevel: 'error',
   });

@@ -3,6 +3,7 @@
 // arguments; nothing written), 3 does not fit, 130 interrupted (finished results are still written).
 // `latentspike COMMAND --help` prints the command's usage from usage.ts; `study` prints its own.
 
+import '../engine/nodeRuntime.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RunFileError, EXIT_BAD_INPUT, DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
@@ -101,7 +102,7 @@ async function simulateCommand(args: string[]): Promise<number> {
   const engine =
     values.precision !== undefined && choice === 'cpu'
       ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision: values.precision, threads })
-      : await createEngine(choice, notice, { threads });
+      : await createEngine({ backend: choice, onNotice: notice, cpu: { threads } });
   const { signal, dispose } = interruptSignal();
   const progress = progressBar('simulating');
   try {

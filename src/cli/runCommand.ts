@@ -51,11 +51,11 @@ export async function runCommand(
   if (!values.force)
     for (const run of preset.runs({ seed: 0, ...(trials ? { trials } : {}) })) admitRunFile(run);
   const outDir = values.out ?? join('out', preset.name);
-  const engine = await (deps.createEngine ?? createEngine)(
-    parseBackend(values.backend),
-    (line) => process.stderr.write(`${line}\n`),
-    { threads: parseThreads(values.threads) },
-  );
+  const engine = await (deps.createEngine ?? createEngine)({
+    backend: parseBackend(values.backend),
+    onNotice: (line) => process.stderr.write(`${line}\n`),
+    cpu: { threads: parseThreads(values.threads) },
+  });
   const { signal, dispose } = interruptSignal();
   const progress = progressBar(preset.name);
   try {

@@ -49,7 +49,7 @@ function parseFunction(value: string | undefined): ScaleFunctionName {
 async function studyBackend(choice: string | undefined): Promise<StudyBackend> {
   const backend = parseBackend(choice);
   if (backend !== 'auto') return backend;
-  const engine = await createEngine('auto', (line) => process.stderr.write(`${line}\n`));
+  const engine = await createEngine({ onNotice: (line) => process.stderr.write(`${line}\n`) });
   engine.dispose();
   return engine.backend;
 }

@@ -29,9 +29,10 @@ const SEEDS: Record<string, number> = {
 
 export async function tableCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { out: { type: 'string' }, backend: { type: 'string' } } });
-  const engine = await createEngine(parseBackend(values.backend ?? 'cpu'), (l) =>
-    process.stderr.write(`${l}\n`),
-  );
+  const engine = await createEngine({
+    backend: parseBackend(values.backend ?? 'cpu'),
+    onNotice: (l) => process.stderr.write(`${l}\n`),
+  });
   const sections: string[] = [];
   for (const preset of PRESETS) {
     const seeds = SEEDS[preset.name] ?? 1;

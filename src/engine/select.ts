@@ -7,14 +7,29 @@
 import type { CompiledNetwork } from '../model/compile.ts';
 import type { Engine, RunOptions, SimulationResult } from './engine.ts';
 import { CpuEngine, type CpuEngineOptions } from './cpu/cpuEngine.ts';
+import type { ShaderLoader } from './webgpu/shaderLoader.ts';
 
 export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto'];
 
+export interface CreateEngineOptions {
+  /** 'auto' (default), 'cpu' or 'webgpu'. */
+  backend?: BackendChoice;
+  /** Told which backend `auto` chose and why, and when a run falls back to the CPU engine. */
+  onNotice?: (line: string) => void;
+  /** The CPU engine's precision and threads. */
+  cpu?: CpuEngineOptions;
+  /**
+   * Where the WebGPU engine reads its kernels (shaders/*.wgsl). Node reads the package's shaders/ by
+   * default; a browser must pass one (fetchShaderLoader, or its bundler's raw imports).
+   */
+  shaderLoader?: ShaderLoader;
+}
+
 // Loaded on demand so the CPU path never pays for Dawn's start-up.
-async function createWebGpuEngine(): Promise<Engine> {
+async function createWebGpuEngine(shaderLoader: ShaderLoader | undefined): Promise<Engine> {
   const { WebGpuEngine } = await import('./webgpu/webgpuEngine.ts');
-  return WebGpuEngine.create();
+  return WebGpuEngine.create({ shaderLoader });
 }
 
 /** WebGPU first, the CPU engine for whatever WebGPU cannot run. */
@@ -49,15 +64,20 @@ class PreferGpuEngine implements Engine {
   }
 }
 
-export async function createEngine(
-  choice: BackendChoice,
-  notice: (line: string) => void,
-  cpuOptions: CpuEngineOptions = {},
-): Promise<Engine> {
+export async function createEngine(options: CreateEngineOptions = {}): Promise<Engine> {
+  const {
+    backend: choice = 'auto',
+    onNotice: notice = () => {},
+    cpu: cpuOptions = {},
+    shaderLoader,
+  } = options;
+  if (!BACKEND_CHOICES.includes(choice)) {
+    throw new RangeError(`backend: one of ${BACKEND_CHOICES.join(', ')} (got ${String(choice)})`);
+  }
   if (choice === 'cpu') return new CpuEngine(cpuOptions);
-  if (choice === 'webgpu') return createWebGpuEngine();
+  if (choice === 'webgpu') return createWebGpuEngine(shaderLoader);
   try {
-    const engine = await createWebGpuEngine();
+    const engine = await createWebGpuEngine(shaderLoader);
     const a = engine.adapter;
     const name = a?.description || a?.vendor || 'adapter';
     if (a?.software) {

@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 function git(args: string[]): string | null {
+  // An installed package (node_modules/latentspike) may sit inside someone else's repository.
+  if (!existsSync(join(ROOT, '.git'))) return null;
   try {
     return execFileSync('git', args, {
       cwd: ROOT,
@@ -27,7 +29,7 @@ function git(args: string[]): string | null {
 
 export interface CodeVersion {
   packageVersion: string;
-  /** sha256 (16 hex digits) of src/, shaders/ and package-lock.json. */
+  /** sha256 (16 hex digits) of src/ (an installed package: dist/), shaders/ and package-lock.json. */
   sourceHash: string;
   gitCommit: string;
   gitDirty: boolean;
@@ -57,13 +59,15 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** Parts of src/ that present results but do not compute them. */
-const PRESENTATION = ['cli', 'web', 'report'].map((dir) => join(ROOT, 'src', dir));
+/** The code: src/ in a checkout, dist/ in an installed package (which has no src/). */
+const CODE = join(ROOT, existsSync(join(ROOT, 'src')) ? 'src' : 'dist');
+/** Parts of the code that present results but do not compute them. */
+const PRESENTATION = ['cli', 'web', 'report'].map((dir) => join(CODE, dir));
 
 function sourceHash(): string {
   const hash = createHash('sha256');
   const files = [
-    ...filesUnder(join(ROOT, 'src')).filter((f) => !PRESENTATION.some((dir) => f.startsWith(dir + '/'))),
+    ...filesUnder(CODE).filter((f) => !PRESENTATION.some((dir) => f.startsWith(dir + '/'))),
     ...filesUnder(join(ROOT, 'shaders')),
     join(ROOT, 'package-lock.json'),
   ];

@@ -122,7 +122,7 @@ export async function runPoint(
   const threads = typeof point.params.threads === 'number' ? point.params.threads : (options.threads ?? 1);
   let engine: Engine | null = null;
   try {
-    engine = await createEngine(backend, () => {}, { threads });
+    engine = await createEngine({ backend, cpu: { threads } });
     const { spec, base, baseRun } = pointNetwork(study, point.params);
     const net = compileNetwork(spec);
     const why = engine.unsupported(net);

@@ -3,13 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  BLOCK_GROUPS,
-  f32NoiseFill,
-  jsNoiseFill,
-  loadNoiseFill,
-  noiseFill,
-} from '../../src/engine/cpu/noiseFill.ts';
+import { BLOCK_GROUPS, f32NoiseFill, jsNoiseFill, noiseFill } from '../../src/engine/cpu/noiseFill.ts';
+import { loadNoiseFill } from '../../src/engine/cpu/wasmNoise.ts';
 import { standardNormal, standardNormalF32 } from '../../src/engine/philox.ts';
 import { assembleNoise, NOISE_WASM } from '../../scripts/assembleNoise.ts';
 

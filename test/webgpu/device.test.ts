@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { withErrorScope } from '../../src/engine/webgpu/errorScope.ts';
 import { GpuError } from '../../src/engine/webgpu/gpuErrors.ts';
 import { compileShader, composeShader } from '../../src/engine/webgpu/shaders.ts';
-import { nodeShaderLoader, type ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
+import type { ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
+import { nodeShaderLoader } from '../../src/engine/webgpu/nodeShaderLoader.ts';
 import { tryAcquireDevice } from './gpu.ts';
 
 const gpu = await tryAcquireDevice();

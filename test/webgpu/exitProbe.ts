@@ -1,6 +1,7 @@
 // Run as a child process by device.test.ts: acquire, do GPU work, release, and then simply end;
 // the test fails if Node is kept alive (it kills the child after a timeout).
 
+import '../../src/engine/nodeRuntime.ts';
 import { acquireDevice } from '../../src/engine/webgpu/device.ts';
 import { readBuffer } from '../../src/engine/webgpu/readback.ts';
 

@@ -6,7 +6,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { noiseWords, standardNormalF32, uniformPair } from '../../src/engine/philox.ts';
 import { compileShader, composeShader } from '../../src/engine/webgpu/shaders.ts';
-import { nodeShaderLoader, type ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
+import type { ShaderLoader } from '../../src/engine/webgpu/shaderLoader.ts';
+import { nodeShaderLoader } from '../../src/engine/webgpu/nodeShaderLoader.ts';
 import { readBuffer } from '../../src/engine/webgpu/readback.ts';
 import { tryAcquireDevice } from './gpu.ts';
 

@@ -7,8 +7,8 @@ import type { Engine, RunOptions, SimulationResult, TrialResult } from '../engin
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SpikingTrial, type Precision } from './spikingTrial.ts';
 import { RateTrial } from './rateTrial.ts';
-import { loadNoiseFill } from './noiseFill.ts';
-import { KernelTeam } from './kernelTeam.ts';
+import type { KernelTeam } from './kernelTeam.ts';
+import { runtime } from '../runtime.ts';
 import { yieldToEventLoop } from '../yieldToEventLoop.ts';
 import { abortError, chunkLength, cutToStep, passGate } from '../checkpoint.ts';
 
@@ -16,8 +16,8 @@ export interface CpuEngineOptions {
   /** 'f64' (default) is the reference; 'f32' rounds every operation as a GPU would. */
   precision?: Precision;
   /**
-   * Threads for the `all` rule's neuron updates (Node; one elsewhere): 'auto' (default) uses every
-   * core the process may use. Results are the same bits for any number (slices.ts).
+   * Threads for the `all` rule's neuron updates (with Node's runtime, runtime.ts; one elsewhere):
+   * 'auto' (default) uses every core the process may use. Results are the same bits for any number (slices.ts).
    */
   threads?: number | 'auto';
 }
@@ -54,19 +54,19 @@ export class CpuEngine implements Engine {
    * (a fresh team per run re-ran the JIT's warm-up in every run).
    */
   private async team(net: CompiledNetwork): Promise<KernelTeam | null> {
-    const isNode = typeof process !== 'undefined' && Boolean(process.versions?.node);
-    if (!isNode || net.model !== 'spiking' || net.spikeRule !== 'all') return null;
+    const host = runtime();
+    if (!host || net.model !== 'spiking' || net.spikeRule !== 'all') return null;
     if (net.N < PARALLEL_MIN_NEURONS) return null;
-    const cores = this.threads === 'auto' ? (await import('node:os')).availableParallelism() : this.threads;
+    const cores = this.threads === 'auto' ? host.cores() : this.threads;
     if (cores < 2) return null;
     // Spare workers cost nothing: slices are claimed, so a worker with none left just reports done.
-    this.sharedTeam ??= KernelTeam.create(cores - 1);
+    this.sharedTeam ??= host.startTeam(cores - 1);
     return this.sharedTeam;
   }
 
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
-    // The WebAssembly noise fill where it compiles (Node); the same bits in JavaScript elsewhere.
-    await loadNoiseFill();
+    // The WebAssembly noise fill where the runtime has one (Node); the same bits in JavaScript elsewhere.
+    await runtime()?.loadNoiseFill();
     // A run started while another holds the team (runs yield between chunks) goes single-threaded;
     // the team is taken before the first await, so two runs started together cannot both take it.
     const owner = !this.teamBusy;

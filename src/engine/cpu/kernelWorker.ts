@@ -4,7 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { DONE, ERROR, GEN, OP, OP_STOP, claimer, controlViews } from './kernelTeam.ts';
-import { loadNoiseFill } from './noiseFill.ts';
+import { loadNoiseFill } from './wasmNoise.ts';
 import { SliceRunner, type SliceJob } from './slices.ts';
 
 const port = parentPort!;

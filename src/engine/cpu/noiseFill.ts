@@ -4,6 +4,7 @@
 // has the 64-bit multiply Philox needs and JavaScript lacks), and `normalQuad` in JavaScript (the
 // reference, and the fill wherever the WebAssembly has not been loaded, e.g. the browser app's CPU
 // fallback).
+// Loading noise.wasm needs Node (wasmNoise.ts), so this module imports nothing of Node's.
 
 import { BOX_MULLER_TABLES, normalQuad, seedKeyHigh, standardNormalF32 } from '../philox.ts';
 
@@ -65,24 +66,14 @@ function wasmNoiseFill(exports: NoiseExports): NoiseFill {
   };
 }
 
-let compiled: Promise<WebAssembly.Module | null> | null = null;
-
-/** Compiles noise.wasm once per process (Node); resolves to null where there is no file system. */
-async function compileNoiseModule(): Promise<WebAssembly.Module | null> {
-  if (typeof process === 'undefined' || !process.versions?.node) return null;
-  const { readFile } = await import('node:fs/promises');
-  return new WebAssembly.Module(await readFile(new URL('./noise.wasm', import.meta.url)));
-}
-
 let loaded: WebAssembly.Module | null = null;
 
-/** Makes later `noiseFill()` calls use the WebAssembly fill where it can be compiled. */
-export async function loadNoiseFill(): Promise<void> {
-  compiled ??= compileNoiseModule();
-  loaded = await compiled;
+/** Makes later `noiseFill()` calls use this compiled noise.wasm (wasmNoise.ts), or JavaScript (null). */
+export function useNoiseModule(module: WebAssembly.Module | null): void {
+  loaded = module;
 }
 
-/** A fresh fill (its own output block): WebAssembly once `loadNoiseFill` has run, else JavaScript. */
+/** A fresh fill (its own output block): WebAssembly once a module is in use, else JavaScript. */
 export function noiseFill(): NoiseFill {
   if (!loaded) return jsNoiseFill();
   const instance = new WebAssembly.Instance(loaded, {});

@@ -7,6 +7,7 @@
 
 import type { AdapterInfo } from '../engine.ts';
 import { DeviceLostError, gpuFailureOf, type GpuFailure } from './gpuErrors.ts';
+import { runtime } from '../runtime.ts';
 import {
   profileOf,
   REQUESTED_LIMIT_NAMES,
@@ -96,10 +97,8 @@ export async function requestAdapter(path?: string): Promise<{ adapter: GPUAdapt
       throw new Error('This browser exposes WebGPU but offered no adapter (is a GPU blocklisted?)');
     return { adapter, path: 'browser' };
   }
-  if (typeof process !== 'undefined' && process.versions?.node) {
-    const { requestNodeAdapter } = await import('./nodeAdapter.ts');
-    return requestNodeAdapter(path);
-  }
+  const host = runtime();
+  if (host) return host.requestAdapter(path);
   throw new Error('WebGPU is not available here: navigator.gpu is missing (it needs a secure context)');
 }
 

@@ -1,25 +1,33 @@
-// Where WGSL source comes from. Kernels live in shaders/*.wgsl (one kernel per file), read with fs
-// in Node; a browser bundle passes its own loader, e.g. with Vite:
+// Where WGSL source comes from. Kernels live in shaders/*.wgsl (one kernel per file), read from disk
+// in Node (nodeShaderLoader.ts, installed by the Node runtime); a browser bundle passes its own
+// loader, e.g. with Vite:
 //   const files = import.meta.glob('/shaders/*.wgsl', { query: '?raw', import: 'default' });
 //   const loader: ShaderLoader = (name) => files[`/shaders/${name}.wgsl`]() as Promise<string>;
-// so this module never depends on a bundler.
+// or fetchShaderLoader(url of a folder holding the package's shaders/), so this module never
+// depends on a bundler.
+
+import { runtime } from '../runtime.ts';
 
 /** Returns the text of shaders/<name>.wgsl. */
 export type ShaderLoader = (name: string) => Promise<string>;
 
-/**
- * Node: reads the file from $LATENTSPIKE_SHADER_DIR when set (the packed device bundle,
- * bench/device/run.sh, where this module is bundled away from shaders/), else from the
- * repository's shaders/.
- */
-export const nodeShaderLoader: ShaderLoader = async (name) => {
-  const { readFile } = await import('node:fs/promises');
-  const dir = process.env.LATENTSPIKE_SHADER_DIR;
-  const file = `${name}.wgsl`;
-  return readFile(dir ? `${dir}/${file}` : new URL(`../../../shaders/${file}`, import.meta.url), 'utf8');
-};
+/** Fetches `<base>/<name>.wgsl` (base: a folder URL holding the package's shaders/*.wgsl). */
+export function fetchShaderLoader(base: string | URL): ShaderLoader {
+  const folder = String(base).endsWith('/') ? String(base) : `${String(base)}/`;
+  return async (name) => {
+    const url = new URL(`${name}.wgsl`, new URL(folder, globalThis.location?.href));
+    const response = await fetch(url);
+    if (!response.ok)
+      throw new Error(`shader ${name}.wgsl: ${response.status} ${response.statusText} (${url})`);
+    return response.text();
+  };
+}
 
+/** The runtime's loader (Node: shaders/ on disk); a browser must pass one. */
 export function defaultShaderLoader(): ShaderLoader {
-  if (typeof process !== 'undefined' && process.versions?.node) return nodeShaderLoader;
-  throw new Error('In a browser, pass a ShaderLoader (see src/engine/webgpu/shaderLoader.ts)');
+  const loader = runtime()?.shaderLoader;
+  if (loader) return loader;
+  throw new Error(
+    'WebGPU in a browser needs a shaderLoader: pass one (e.g. fetchShaderLoader(url of the shaders/ folder))',
+  );
 }

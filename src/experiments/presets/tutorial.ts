@@ -67,14 +67,40 @@ export function tutorialPopulations(dc = tutorialConstruction()): { E: EIPopulat
   };
 }
 
+export interface FunctionRunOptions {
+  /** The run's seed (default 0). */
+  seed?: number;
+  /** Steps of 50 µs over which the input ramps from −2.5 to 10 (default 5000: 250 ms). */
+  steps?: number;
+  /** Free-form provenance copied into the run file. */
+  meta?: Record<string, unknown>;
+}
+
+/**
+ * The run of a constructed network (tutorialConstruction, or buildDifferenceOfConvex of any f on
+ * [0, 10]): its 50 E + 50 I tangent neurons (tutorialPopulations), the input ramping from −2.5 to 10.
+ */
+export function functionRun(dc: DifferenceOfConvexNetwork, options: FunctionRunOptions = {}): RunFileJson {
+  const { seed = 0, steps = 5000, meta } = options;
+  const { E, I } = tutorialPopulations(dc);
+  return eiRun({ dt: 5e-5, steps, input: linspace(-2.5, 10, steps), seed, ...(meta ? { meta } : {}) }, E, I);
+}
+
+export interface FunctionNetwork {
+  /** The piecewise-linear fit of f, split into a difference of convex boundaries. */
+  construction: DifferenceOfConvexNetwork;
+  /** A run file for parseRunFile / compileNetwork (latent yE tracks f(x) as x ramps). */
+  run: RunFileJson;
+}
+
+/** Any f on x ∈ [0, 10] as a network of 50 E + 50 I neurons, built as the tutorial builds its own. */
+export function functionNetwork(f: (x: number) => number, options: FunctionRunOptions = {}): FunctionNetwork {
+  const construction = buildDifferenceOfConvex({ f, xRange: X_RANGE, segments: SEGMENTS });
+  return { construction, run: functionRun(construction, options) };
+}
+
 export function tutorialRun(seed: number): RunFileJson {
-  const S = 5000;
-  const { E, I } = tutorialPopulations();
-  return eiRun(
-    { dt: 5e-5, steps: S, input: linspace(-2.5, 10, S), seed, meta: { preset: 'tutorial' } },
-    E,
-    I,
-  );
+  return functionRun(tutorialConstruction(), { seed, meta: { preset: 'tutorial' } });
 }
 
 /** Spikes, and y^E against the network's boundary intersection and against the target itself. */
