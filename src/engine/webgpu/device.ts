@@ -69,6 +69,14 @@ function requiredLimits(adapter: GPUAdapter): Record<string, number> {
   return out;
 }
 
+/**
+ * The optional features the engine uses where the adapter has them: 'timestamp-query', for
+ * per-kernel GPU time (RunOptions.kernelTimes; kernelTimer.ts).
+ */
+function requestedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
+  return adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+}
+
 /** This machine's adapter (the browser's, or the first of Dawn's paths in Node) and the path that gave it. */
 export async function requestAdapter(): Promise<{ adapter: GPUAdapter; path: string }> {
   const gpu = typeof navigator !== 'undefined' ? (navigator as Navigator).gpu : undefined;
@@ -101,6 +109,7 @@ export async function acquireDevice(): Promise<GpuDevice> {
   const device = await adapter.requestDevice({
     label: 'latentspike',
     requiredLimits: requiredLimits(adapter),
+    requiredFeatures: requestedFeatures(adapter),
   });
   let failure: Error | null = null;
   let released = false;

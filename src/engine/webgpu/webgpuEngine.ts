@@ -9,7 +9,14 @@
 // Every valid network runs: the spiking model under `all`, `one-per-step` and `sequential`, and the
 // rate model.
 
-import type { AdapterInfo, Engine, RunOptions, SimulationResult, TrialResult } from '../engine.ts';
+import type {
+  AdapterInfo,
+  Engine,
+  KernelTimes,
+  RunOptions,
+  SimulationResult,
+  TrialResult,
+} from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SYNAPSE_DELTA } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
@@ -62,6 +69,9 @@ export interface WebGpuEngineOptions {
   maxTrialsPerBatch?: number;
 }
 
+/** SimulationResult.timing.kernels where the device cannot time kernels. */
+export const NO_TIMESTAMP_QUERY = "not available on this adapter (no 'timestamp-query' feature)";
+
 /**
  * Why `net` cannot run here. The engine runs every valid network; what remains are combinations
  * the run-file validator already refuses, kept as a guard for hand-built networks.
@@ -98,6 +108,11 @@ export class WebGpuEngine implements Engine {
   ) {
     this.adapter = gpu.adapterInfo;
     this.profile = gpu.profile;
+  }
+
+  /** Whether the device can time kernels (RunOptions.kernelTimes): it has 'timestamp-query'. */
+  get canTimeKernels(): boolean {
+    return this.gpu.device.features.has('timestamp-query');
   }
 
   /** How this engine cuts kernels and dispatches on its device (workgroup size, dispatch shape, …). */
@@ -176,11 +191,12 @@ export class WebGpuEngine implements Engine {
     const reason = unsupportedReason(net);
     if (reason) throw new Error(reason);
     const { onProgress, signal, gate, chunkSteps } = options;
+    const timed = options.kernelTimes === true && this.canTimeKernels;
     if (signal?.aborted) throw abortError();
     const setupStart = performance.now();
     const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const size = this.batchWorkgroupSize(net);
-    const cut = { chunkSteps, maxTrials: this.maxTrialsPerBatch };
+    const cut = { chunkSteps, maxTrials: this.maxTrialsPerBatch, kernelTimes: timed };
     const runner = size
       ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
       : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
@@ -188,6 +204,7 @@ export class WebGpuEngine implements Engine {
     const simStart = performance.now();
     const total = (net.S - 1) * net.trials;
     let trials: TrialResult[];
+    let kernels: KernelTimes | undefined;
     // Time spent paused at the gate is not simulation time.
     let pausedMs = 0;
     const runnerGate: RunnerGate | undefined =
@@ -199,6 +216,11 @@ export class WebGpuEngine implements Engine {
       });
     try {
       trials = await runner.run((done) => onProgress?.(done, total), signal, runnerGate);
+      if (options.kernelTimes) {
+        kernels = timed
+          ? { kernels: runner.kernelTimes()!, unavailable: null }
+          : { kernels: null, unavailable: NO_TIMESTAMP_QUERY };
+      }
     } finally {
       runner.destroy();
     }
@@ -211,7 +233,12 @@ export class WebGpuEngine implements Engine {
       dt: net.dt,
       every: net.record.every,
       trials,
-      timing: { setupSeconds, simulateSeconds, stepsPerSecond: total / Math.max(simulateSeconds, 1e-9) },
+      timing: {
+        setupSeconds,
+        simulateSeconds,
+        stepsPerSecond: total / Math.max(simulateSeconds, 1e-9),
+        ...(kernels ? { kernels } : {}),
+      },
     };
   }
 
