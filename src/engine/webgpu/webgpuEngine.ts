@@ -70,7 +70,7 @@ export interface WebGpuEngineOptions {
 }
 
 /** SimulationResult.timing.kernels where the device cannot time kernels. */
-export const NO_TIMESTAMP_QUERY = "not available on this adapter (no 'timestamp-query' feature)";
+export const NO_TIMESTAMP_QUERY = 'not available on this adapter (no timestamp-query)';
 
 /**
  * Why `net` cannot run here. The engine runs every valid network; what remains are combinations
