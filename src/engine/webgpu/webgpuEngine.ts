@@ -7,7 +7,8 @@
 //     as the adapter profile says, adapterProfile.ts); under the `all` rule and the rate model a
 //     batch of trials per dispatch, under the delta rules one trial after another.
 // Every valid network runs: the spiking model under `all`, `one-per-step` and `sequential`, and the
-// rate model.
+// rate model. RunOptions.kernelTimes times each kernel on the GPU where the device has
+// timestamp-query (kernelTimer.ts); elsewhere the result says why it has no kernel times.
 
 import type {
   AdapterInfo,
