@@ -4,7 +4,8 @@
 // webgpuEngine.test.ts) and the untimed run bit for bit, while every kernel the plan lists gets a
 // positive time, the right number of dispatches, and all of them together no more than the wall
 // time of the run. Dawn's OpenGL path has no timestamps: there the run says why and is otherwise
-// the same run.
+// the same run. A study with `kernelTimes: true` gets the gpu_us_* columns from such a run, and
+// otherwise the same metrics as without it.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../src/engine/engine.ts';
@@ -18,6 +19,10 @@ import { planNetwork } from '../../src/engine/webgpu/plan.ts';
 import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import { figS2Run } from '../../src/experiments/presets/figS2.ts';
+import { parseStudy } from '../../src/study/studyFile.ts';
+import { studyPoints } from '../../src/study/points.ts';
+import { runPoint } from '../../src/study/runPoint.ts';
+import type { Metrics } from '../../src/study/metrics.ts';
 import { tryAcquireDeviceOn } from './gpu.ts';
 import { tinyEINetwork, truncated } from './networks.ts';
 import { events, relativeDifference } from './compare.ts';
@@ -139,4 +144,47 @@ describe.each(['swiftshader', 'opengl'] as const)('kernel times on %s', async (p
       engine.dispose();
     }
   });
+
+  it.skipIf(!gpu)(
+    'a study point with kernelTimes: gpu_us_* columns, the other metrics unchanged',
+    async () => {
+      const point = async (kernelTimes: boolean): Promise<Metrics> => {
+        const { study } = parseStudy(
+          {
+            format: 'latentspike/study@1',
+            name: 'timed',
+            base: 'fig5',
+            backend: 'webgpu',
+            steps: 1000,
+            kernelTimes,
+          },
+          '.',
+        );
+        const saved = process.env.LATENTSPIKE_WEBGPU_PATH;
+        process.env.LATENTSPIKE_WEBGPU_PATH = path;
+        try {
+          const record = await runPoint(study, studyPoints(study)[0]);
+          expect(record.status, record.error ?? '').toBe('done');
+          return record.metrics;
+        } finally {
+          if (saved === undefined) delete process.env.LATENTSPIKE_WEBGPU_PATH;
+          else process.env.LATENTSPIKE_WEBGPU_PATH = saved;
+        }
+      };
+      const timed = await point(true);
+      const untimed = await point(false);
+      const timing = /^(us_per_step|updates_per_s|peak_rss_mib|gpu_us_.*)$/;
+      const rest = (m: Metrics) => Object.entries(m).filter(([k]) => !timing.test(k));
+      expect(rest(timed)).toEqual(rest(untimed));
+      expect(Object.keys(untimed).filter((k) => k.startsWith('gpu_us'))).toEqual([]);
+      if (path !== 'swiftshader') {
+        expect(Object.keys(timed).filter((k) => k.startsWith('gpu_us'))).toEqual([]);
+        return;
+      }
+      // fig5 takes the batched path: one kernel.
+      expect(timed.gpu_us_small_network).toBeGreaterThan(0);
+      expect(timed.gpu_us_per_step).toBe(timed.gpu_us_small_network);
+      expect(timed.gpu_us_per_step).toBeLessThanOrEqual(timed.us_per_step!);
+    },
+  );
 });
