@@ -14,6 +14,11 @@
 // exceeds a budget are skipped and listed: software adapters take seconds per step at 10⁶ neurons.
 // The engine, not a copy of its dispatch loop, is timed because its internals change as rules are
 // added; timing through `run` keeps this bench valid for every version of them.
+// Per-kernel time: where the adapter has 'timestamp-query', each low-rank row gets one more run
+// with RunOptions.kernelTimes (every dispatch in a timed pass of its own, so that run's wall time
+// is reported apart and not used for the row's): GPU µs per step per kernel, and the bandwidth it
+// achieved on the bytes the plan (plan.ts's kernelTraffic) says it moves per step, as a fraction
+// of the probe's at the nearest N (8 bytes per neuron per step). Elsewhere the report says why.
 
 import type { AdapterInfo } from '../src/engine/engine.ts';
 import { acquireDevice, type GpuDevice } from '../src/engine/webgpu/device.ts';
@@ -21,13 +26,14 @@ import { withErrorScope } from '../src/engine/webgpu/errorScope.ts';
 import { compileShader, composeShader } from '../src/engine/webgpu/shaders.ts';
 import type { ShaderLoader } from '../src/engine/webgpu/shaderLoader.ts';
 import { nodeShaderLoader } from '../src/engine/webgpu/nodeShaderLoader.ts';
-import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
-import { compileNetwork } from '../src/model/compile.ts';
+import { NO_TIMESTAMP_QUERY, WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
+import { compileNetwork, type CompiledNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import { benchRunFile } from './cpuBench.ts';
 import { fig5Run } from '../src/experiments/presets/fig5.ts';
 import { median } from '../src/analysis/stats.ts';
 import { largestWorkgroup } from '../src/engine/webgpu/pipelines.ts';
+import { planNetwork } from '../src/engine/webgpu/plan.ts';
 
 export type BenchKernel = 'low-rank' | 'probe' | 'dense';
 
@@ -77,9 +83,40 @@ export interface WebGpuBenchRow {
   updatesPerSecond: number;
   /** Low-rank rows: network spikes per step in the last repetition; null otherwise. */
   spikesPerStep: number | null;
+  /** Probe rows: bytes moved per second (8 per neuron per step); null otherwise. */
+  bytesPerSecond: number | null;
+  /**
+   * Low-rank rows where the adapter has timestamp-query: the timed run, every kernel of its step;
+   * null otherwise (WebGpuBenchReport.kernelTimesUnavailable says why).
+   */
+  kernelTimes: BenchKernelTimes | null;
+}
+
+/** A low-rank row's timed run (RunOptions.kernelTimes). */
+export interface BenchKernelTimes {
+  /** That run's wall time per step: more than the row's, every dispatch having a pass of its own. */
+  wallSecondsPerStep: number;
+  kernels: BenchKernelTime[];
+}
+
+/** One kernel of a low-rank row's step, as the timed run measured it. */
+export interface BenchKernelTime {
+  /** shaders/<kernel>.wgsl, as `latentspike plan` names it. */
+  kernel: string;
+  /** GPU time per step (timestamp-query), seconds. */
+  gpuSecondsPerStep: number;
+  dispatchesPerStep: number;
+  /** Bytes read and written per step, from the plan (kernelTraffic); null when the plan has no such kernel. */
+  bytesPerStep: number | null;
+  /** bytesPerStep / gpuSecondsPerStep. */
+  bytesPerSecond: number | null;
+  /** bytesPerSecond / the probe's at the nearest N; null without a probe row. */
+  ofProbe: number | null;
 }
 
 export interface WebGpuBenchReport {
+  /** What `bench --json FILE` writes (this interface, as JSON). */
+  format: typeof WEBGPU_BENCH_FORMAT;
   adapter: AdapterInfo;
   /** How the adapter was reached ('browser', 'vulkan', 'swiftshader', 'opengl'). */
   path: string;
@@ -94,7 +131,11 @@ export interface WebGpuBenchReport {
   ratios: { name: string; value: number }[];
   /** fig5 (6 neurons): steps/s of the small-network kernel and of one dispatch per step. */
   smallNetwork: { batchedStepsPerSecond: number; perStepStepsPerSecond: number } | null;
+  /** Why the low-rank rows have no kernel times (e.g. no timestamp-query), or null when they have them. */
+  kernelTimesUnavailable: string | null;
 }
+
+export const WEBGPU_BENCH_FORMAT = 'latentspike/webgpu-bench@1';
 
 const PREFERRED_WORKGROUP_SIZE = 256;
 
@@ -215,7 +256,10 @@ export async function measureProbe(
       },
       options,
     );
-    return row('probe', neurons, null, steps, options, secondsPerStep, null);
+    return {
+      ...row('probe', neurons, null, steps, options, secondsPerStep, null),
+      bytesPerSecond: (8 * neurons) / secondsPerStep,
+    };
   } finally {
     v.destroy();
   }
@@ -332,7 +376,62 @@ async function measureLowRank(
     perStep.push(result.timing.simulateSeconds / (net.S - 1));
     spikes = result.trials[0].spikeCounts.reduce((s, counts) => counts.reduce((a, c) => a + c, s), 0);
   }
-  return row('low-rank', net.N, sigmaV, net.S - 1, options, median(perStep), spikes / (net.S - 1));
+  return {
+    ...row('low-rank', net.N, sigmaV, net.S - 1, options, median(perStep), spikes / (net.S - 1)),
+    kernelTimes: engine.canTimeKernels ? await measureKernels(engine, net, options) : null,
+  };
+}
+
+/**
+ * One run of `net` with every kernel timed; each kernel's bytes per step from the plan of `net` on
+ * this engine's adapter (the probe fraction is filled in once the probe rows exist).
+ */
+async function measureKernels(
+  engine: WebGpuEngine,
+  net: CompiledNetwork,
+  options: WebGpuBenchOptions,
+): Promise<BenchKernelTimes> {
+  const result = await engine.run(net, { kernelTimes: true });
+  // Per step of the run, as the row's time (the bench network runs one trial).
+  const steps = net.S - 1;
+  const plan = planNetwork(
+    net,
+    { profile: engine.profile, limits: engine.shape.limits, source: 'this adapter' },
+    { neuronsPerInvocation: options.neuronsPerInvocation },
+  );
+  return {
+    wallSecondsPerStep: result.timing.simulateSeconds / steps,
+    kernels: result.timing.kernels!.kernels!.map(({ kernel, gpuSeconds, dispatches }) => {
+      const planned = plan.kernels.find((k) => k.kernel === kernel);
+      const gpuSecondsPerStep = gpuSeconds / steps;
+      const bytesPerStep = planned ? planned.readBytes + planned.writeBytes : null;
+      return {
+        kernel,
+        gpuSecondsPerStep,
+        dispatchesPerStep: dispatches / steps,
+        bytesPerStep,
+        bytesPerSecond:
+          bytesPerStep !== null && gpuSecondsPerStep > 0 ? bytesPerStep / gpuSecondsPerStep : null,
+        ofProbe: null,
+      };
+    }),
+  };
+}
+
+/** Each low-rank kernel's bandwidth as a fraction of the probe's at the nearest N (log scale). */
+function compareWithProbe(rows: WebGpuBenchRow[]): void {
+  const probes = rows.filter((r) => r.kernel === 'probe' && r.bytesPerSecond !== null);
+  if (probes.length === 0) return;
+  const distance = (a: number, b: number) => Math.abs(Math.log(a / b));
+  for (const r of rows) {
+    if (!r.kernelTimes) continue;
+    const probe = probes.reduce((best, p) =>
+      distance(p.neurons, r.neurons) < distance(best.neurons, r.neurons) ? p : best,
+    );
+    for (const k of r.kernelTimes.kernels) {
+      k.ofProbe = k.bytesPerSecond !== null ? k.bytesPerSecond / probe.bytesPerSecond! : null;
+    }
+  }
 }
 
 /**
@@ -380,6 +479,8 @@ function row(
     secondsPerStep,
     updatesPerSecond: neurons / secondsPerStep,
     spikesPerStep,
+    bytesPerSecond: null,
+    kernelTimes: null,
   };
 }
 
@@ -446,6 +547,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
   });
   const emit = (line: string) => options.onLine?.(line);
   const report: WebGpuBenchReport = {
+    format: WEBGPU_BENCH_FORMAT,
     adapter: gpu.adapterInfo,
     path: gpu.path,
     featureLevel: gpu.featureLevel,
@@ -455,6 +557,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
     skipped: [],
     ratios: [],
     smallNetwork: null,
+    kernelTimesUnavailable: engine.canTimeKernels ? null : NO_TIMESTAMP_QUERY,
   };
   /** Whether the low-rank row at `neurons` fits the time budget, judged from the row before it. */
   const fits = (neurons: number, previous: WebGpuBenchRow | undefined): boolean => {
@@ -476,11 +579,13 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
   const add = (r: WebGpuBenchRow) => {
     report.rows.push(r);
     emit(formatRow(r));
+    rowDetails(r).forEach(emit);
   };
   try {
     emit(describeBenchAdapter(report));
     report.roundTripSeconds = await roundTrip(gpu, Math.max(options.repetitions, 5));
     emit(`host round trip (submit → mapAsync of 4 bytes): ${(report.roundTripSeconds * 1e6).toFixed(0)} µs`);
+    emit(kernelTimesLine(report));
     emit(HEADER);
     const ascending = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
     const lowRankSizes = ascending([...options.sizes, ...options.denseSizes]);
@@ -500,6 +605,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
         emit(dense);
       } else add(dense);
     }
+    compareWithProbe(report.rows);
     report.ratios = ratios(report.rows);
     report.smallNetwork = await measureSmallNetwork(gpu, engine, options.repetitions);
     report.ratios.push({
@@ -532,13 +638,49 @@ function formatRow(r: WebGpuBenchRow): string {
   ]);
 }
 
-/** The adapter line, the table and the ratios, as printed to stdout. */
+function kernelTimesLine(report: Pick<WebGpuBenchReport, 'kernelTimesUnavailable'>): string {
+  return report.kernelTimesUnavailable === null
+    ? 'per-kernel GPU times (low-rank rows): bytes per step from the plan, GB/s against the probe at the nearest N'
+    : `per-kernel GPU times: ${report.kernelTimesUnavailable}; wall times only`;
+}
+
+/** The lines under a row: a probe's bandwidth, a low-rank row's kernels. */
+function rowDetails(r: WebGpuBenchRow): string[] {
+  if (r.bytesPerSecond !== null)
+    return [`  ${(r.bytesPerSecond / 1e9).toPrecision(3)} GB/s (8 B per neuron per step)`];
+  return r.kernelTimes ? formatKernelTimes(r) : [];
+}
+
+/** A low-rank row's kernels, one line each, indented under the row. */
+function formatKernelTimes(r: WebGpuBenchRow): string[] {
+  const t = r.kernelTimes!;
+  const gpu = t.kernels.reduce((s, k) => s + k.gpuSecondsPerStep, 0);
+  const head =
+    `  GPU time per step (timestamp-query): ${(gpu * 1e6).toPrecision(4)} µs over the kernels; ` +
+    `the timed run's wall ${(t.wallSecondsPerStep * 1e6).toPrecision(4)} µs/step`;
+  return [
+    head,
+    ...t.kernels.map(
+      (k) =>
+        `    ${k.kernel.padEnd(16)} ${(k.gpuSecondsPerStep * 1e6).toPrecision(4).padStart(10)} µs/step ` +
+        `${formatCount(k.dispatchesPerStep).padStart(6)} disp/step ` +
+        `${(k.bytesPerStep !== null ? String(Math.round(k.bytesPerStep)) : '-').padStart(12)} B/step ` +
+        `${(k.bytesPerSecond !== null ? (k.bytesPerSecond / 1e9).toPrecision(3) : '-').padStart(8)} GB/s` +
+        (k.ofProbe !== null ? ` ${k.ofProbe.toFixed(2).padStart(6)} of probe` : ''),
+    ),
+  ];
+}
+
+const formatCount = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(3));
+
+/** The adapter line, the table (each low-rank row's kernels under it) and the ratios, as printed to stdout. */
 export function formatWebGpuBench(report: WebGpuBenchReport): string {
   return [
     describeBenchAdapter(report),
     `host round trip: ${(report.roundTripSeconds * 1e6).toFixed(0)} µs`,
+    kernelTimesLine(report),
     HEADER,
-    ...report.rows.map(formatRow),
+    ...report.rows.flatMap((r) => [formatRow(r), ...rowDetails(r)]),
     ...report.skipped,
     ...(report.smallNetwork
       ? [

@@ -1,9 +1,10 @@
 // `latentspike bench --backend cpu|webgpu`: neuron-updates per second on a rank-2 E/I network.
 // bench/cpuBench.ts measures the CPU engine; bench/webgpuBench.ts the WebGPU engine on this
-// machine's adapter, next to a bandwidth probe and a dense N×N baseline; `--peer brian2`
-// (bench/peerBench.ts) both engines next to Brian2 on the same run file. Progress lines go to
-// stderr as rows finish, the final table to stdout. `--grid` (bench/grid) runs the benchmark grid
-// over N, rank, spike rule, synapse kind and backend into --out, resumably.
+// machine's adapter, next to a bandwidth probe and a dense N×N baseline, with per-kernel GPU
+// time where the adapter has timestamp-query (`--json FILE` also writes the report as JSON);
+// `--peer brian2` (bench/peerBench.ts) both engines next to Brian2 on the same run file. Progress
+// lines go to stderr as rows finish, the final table to stdout. `--grid` (bench/grid) runs the
+// benchmark grid over N, rank, spike rule, synapse kind and backend into --out, resumably.
 import { parseArgs } from 'node:util';
 import { UsageError, interruptSignal, parsePositiveInt, parseThreads } from './main.ts';
 
@@ -28,6 +29,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       steps: { type: 'string' },
       'max-row-seconds': { type: 'string' },
       'per-invocation': { type: 'string' },
+      json: { type: 'string' },
       peer: { type: 'string' },
       targets: { type: 'string' },
       threads: { type: 'string' },
@@ -50,7 +52,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   const onLine = (l: string) => process.stderr.write(`${l}\n`);
 
   if (backend === 'cpu') {
-    for (const option of ['dense-sizes', 'max-row-seconds', 'per-invocation'] as const) {
+    for (const option of ['dense-sizes', 'max-row-seconds', 'per-invocation', 'json'] as const) {
       if (values[option] !== undefined) throw new UsageError(`--${option}: only with --backend webgpu`);
     }
     const sizes = parseSizes('sizes', values.sizes ?? '1e4,1e5,1e6');
@@ -65,6 +67,8 @@ export async function benchCommand(args: string[]): Promise<number> {
   const denseSizes = parseSizes('dense-sizes', values['dense-sizes'] ?? '4096,16384');
   const maxRowSeconds = parsePositiveInt('max-row-seconds', values['max-row-seconds'], 120)!;
   const neuronsPerInvocation = parsePositiveInt('per-invocation', values['per-invocation'], undefined);
+  const jsonPath = values.json;
+  if (jsonPath !== undefined && jsonPath.trim() === '') throw new UsageError('--json: needs a file name');
   const { runWebGpuBench, formatWebGpuBench } = await import('../../bench/webgpuBench.ts');
   const report = await runWebGpuBench({
     sizes,
@@ -76,13 +80,18 @@ export async function benchCommand(args: string[]): Promise<number> {
     onLine,
   });
   process.stdout.write(`${formatWebGpuBench(report)}\n`);
+  if (jsonPath !== undefined) {
+    const { writeFileAtomic } = await import('./files.ts');
+    writeFileAtomic(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    process.stderr.write(`wrote ${jsonPath} (${report.format})\n`);
+  }
   return 0;
 }
 
 /** `--peer brian2 [--sizes …] [--targets numpy,cython,cpp_standalone] [--steps S] [--repetitions R]`. */
 async function peerBench(values: Record<string, string | boolean | undefined>): Promise<number> {
   if (values.peer !== 'brian2') throw new UsageError(`--peer: only brian2 (got "${values.peer}")`);
-  for (const option of ['backend', 'dense-sizes', 'per-invocation'] as const) {
+  for (const option of ['backend', 'dense-sizes', 'per-invocation', 'json'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option}: not with --peer`);
   }
   const { BRIAN2_TARGETS } = await import('../../bench/peers/brian2.ts');
@@ -175,6 +184,7 @@ async function gridBench(values: Record<string, string | boolean | undefined>): 
     'dense-sizes',
     'max-row-seconds',
     'per-invocation',
+    'json',
   ] as const) {
     if (values[option] !== undefined) {
       throw new UsageError(`--${option}: not with --grid${option === 'backend' ? ' (use --backends)' : ''}`);

@@ -106,6 +106,7 @@ export const COMMANDS: Readonly<Record<string, CommandUsage>> = {
       ['--dense-sizes N,N', 'webgpu: sizes of the dense N×N baseline (default 4096,16384)'],
       ['--max-row-seconds S', 'webgpu and --peer: time budget per size (default 120; --peer 300)'],
       ['--per-invocation N', 'webgpu: neurons per shader invocation'],
+      ['--json FILE', 'webgpu: also write the report, per-kernel GPU times included, as JSON'],
       ['--peer brian2', 'measure Brian2 on the same run files'],
       ['--targets numpy,cython,cpp_standalone', '--peer: Brian2 code-generation targets'],
       ['--grid', 'the benchmark grid (docs/performance.md: Benchmark grid)'],

@@ -43,8 +43,30 @@ export interface SimulationResult {
     stepsPerSecond: number;
     /** CPU engine: threads that integrated the neurons (1 unless the `all` rule had slices to share). */
     threads?: number;
+    /** WebGPU, when RunOptions.kernelTimes asked for it: GPU time per kernel, or why there is none. */
+    kernels?: KernelTimes;
   };
 }
+
+/** The GPU time one kernel took over a run (RunOptions.kernelTimes). */
+export interface KernelTime {
+  /** The kernel's shader, shaders/<kernel>.wgsl, as `latentspike plan` names it (e.g. stepAll, latents). */
+  kernel: string;
+  /**
+   * Summed over the compute passes that ran the kernel: the end-of-pass timestamp minus the
+   * beginning-of-pass one (timestamp-query), seconds.
+   */
+  gpuSeconds: number;
+  /** Times the kernel was dispatched (one per step on the per-step path; many steps each when batched). */
+  dispatches: number;
+}
+
+/**
+ * Per-kernel GPU time of a run (docs/gpu-profiles.md, "Per-kernel time"): every kernel's time, or
+ * null with the reason, e.g. an adapter without the 'timestamp-query' feature.
+ */
+export type KernelTimes =
+  { kernels: KernelTime[]; unavailable: null } | { kernels: null; unavailable: string };
 
 /** Where a run stands between two chunks of steps: what a gate sees (RunOptions.gate). */
 export interface RunCheckpoint {
@@ -75,6 +97,12 @@ export interface RunOptions {
   gate?: (at: RunCheckpoint) => Promise<void>;
   /** At most this many steps per trial in one chunk (the engine's own chunk when smaller). */
   chunkSteps?: number;
+  /**
+   * WebGPU: time every kernel on the GPU (timestamp-query) into SimulationResult.timing.kernels.
+   * Each timed dispatch gets a compute pass of its own, which costs wall time but never changes
+   * the result; default false. Backends without kernels (the CPU engine) ignore it.
+   */
+  kernelTimes?: boolean;
 }
 
 export interface Engine {

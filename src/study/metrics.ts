@@ -189,6 +189,23 @@ function rate(net: CompiledNetwork, result: SimulationResult, sign: string): num
   return spikes / (size * (net.S - 1) * net.dt * result.trials.length);
 }
 
+/** `stepAll` → `step_all`: a kernel's name in a column name. */
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Where the run timed its kernels (study setting kernelTimes): gpu_us_<kernel> per step of one
+ * trial, as us_per_step, and their sum gpu_us_per_step. Absent otherwise (null in the table),
+ * including on an adapter without timestamp-query.
+ */
+export function kernelMetrics(result: SimulationResult, stepsRun: number): Metrics {
+  const kernels = result.timing.kernels?.kernels;
+  if (!kernels) return {};
+  const out: Metrics = {};
+  for (const k of kernels) out[`gpu_us_${snakeCase(k.kernel)}`] = finite((k.gpuSeconds / stepsRun) * 1e6);
+  out.gpu_us_per_step = finite((kernels.reduce((s, k) => s + k.gpuSeconds, 0) / stepsRun) * 1e6);
+  return out;
+}
+
 export function pointMetrics(o: PointMetricsInput): Metrics {
   const { net, result } = o;
   const trials = result.trials.length;
@@ -209,6 +226,7 @@ export function pointMetrics(o: PointMetricsInput): Metrics {
     sync: null,
     us_per_step: finite((result.timing.simulateSeconds / stepsRun) * 1e6),
     updates_per_s: finite((net.N * stepsRun) / result.timing.simulateSeconds),
+    ...kernelMetrics(result, stepsRun),
   };
   const steps = stepRange(INIT_CUT_WINDOW, net.dt, net.S);
   const first = result.trials[0];

@@ -130,6 +130,7 @@ export async function runPoint(
     const result = await engine.run(net, {
       signal: options.signal,
       onProgress: (done, total) => options.onProgress?.(done / total),
+      kernelTimes: study.settings.kernelTimes === true,
     });
     const seed = typeof point.params.seed === 'number' ? point.params.seed : 0;
     const metrics: Metrics = {

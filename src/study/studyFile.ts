@@ -39,6 +39,7 @@ const ROOT_KEYS = [
   'jitter',
   'every',
   'retries',
+  'kernelTimes',
   'maxNeurons',
 ];
 export const STUDY_BACKENDS: readonly StudyBackend[] = ['cpu', 'webgpu', 'browser'];
@@ -93,6 +94,13 @@ function readNonNegative(obj: Json, key: string, fallback: number): number {
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !(v >= 0 && v < Infinity))
     fail(key, `must be a finite number ≥ 0 (got ${show(v)})`);
+  return v;
+}
+
+function readBoolean(obj: Json, key: string, fallback: boolean): boolean {
+  const v = obj[key];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') fail(key, `must be true or false (got ${show(v)})`);
   return v;
 }
 
@@ -299,6 +307,7 @@ function parseSettings(root: Json): StudySettings & { maxNeurons: number | null 
     jitter: readNonNegative(root, 'jitter', 1),
     every: readInt(root, 'every', { min: 1 }),
     retries: readInt(root, 'retries', { min: 0, max: 100 }) ?? 0,
+    kernelTimes: readBoolean(root, 'kernelTimes', false),
     maxNeurons: readInt(root, 'maxNeurons', { min: 1 }),
   };
 }

@@ -52,6 +52,11 @@ export interface StudySettings {
   every: number | null;
   /** Attempts a failed point gets in one `study run` (1 + retries). */
   retries: number;
+  /**
+   * WebGPU points: time every kernel on the GPU (RunOptions.kernelTimes) into the gpu_us_*
+   * columns (metrics.ts); absent means false.
+   */
+  kernelTimes?: boolean;
 }
 
 export interface Study {

@@ -74,6 +74,17 @@ describe('latentspike CLI', () => {
     );
   });
 
+  it('bench --json takes a file name and only the WebGPU bench', () => {
+    const cpu = cli('bench', '--backend', 'cpu', '--json', 'out.json');
+    expect(cpu.status).toBe(2);
+    expect(cpu.stderr).toMatch(/--json: only with --backend webgpu/);
+    const empty = cli('bench', '--backend', 'webgpu', '--json', '');
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toMatch(/--json: needs a file name/);
+    expect(cli('bench', '--grid', '--json', 'x.json').stderr).toMatch(/--json: not with --grid/);
+    expect(cli('bench', '--peer', 'brian2', '--json', 'x.json').stderr).toMatch(/--json: not with --peer/);
+  });
+
   it('run writes metrics, result and plots, and prints the paper’s values beside ours', () => {
     const dir = tmp();
     const r = cli('run', 'fig5', '--backend', 'cpu', '--out', dir);

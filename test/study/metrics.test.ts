@@ -92,5 +92,32 @@ describe('study metrics', () => {
     expect(m.rate_e).toBeCloseTo(8 / (300 * 999 * 1e-4), 9);
     expect(m.rate_i).toBe(0);
     expect(m.us_per_step).toBeCloseTo(1e6 / 999, 6);
+    expect(Object.keys(m).filter((k) => k.startsWith('gpu_us'))).toEqual([]);
+
+    // A run that timed its kernels (RunOptions.kernelTimes) adds one column per kernel, per step
+    // of one trial as us_per_step, and their sum; one that could not adds none.
+    const kernels = [
+      { kernel: 'stepAll', gpuSeconds: 0.5, dispatches: 999 },
+      { kernel: 'latents', gpuSeconds: 0.25, dispatches: 999 },
+    ];
+    const timed = pointMetrics({
+      net,
+      base,
+      result: { ...result, timing: { ...result.timing, kernels: { kernels, unavailable: null } } },
+      target: null,
+    });
+    expect(timed.gpu_us_step_all).toBeCloseTo(0.5e6 / 999, 6);
+    expect(timed.gpu_us_latents).toBeCloseTo(0.25e6 / 999, 6);
+    expect(timed.gpu_us_per_step).toBeCloseTo(0.75e6 / 999, 6);
+    const untimed = pointMetrics({
+      net,
+      base,
+      result: {
+        ...result,
+        timing: { ...result.timing, kernels: { kernels: null, unavailable: 'no timestamp-query' } },
+      },
+      target: null,
+    });
+    expect(Object.keys(untimed).filter((k) => k.startsWith('gpu_us'))).toEqual([]);
   });
 });

@@ -112,6 +112,7 @@ describe('study files', () => {
       [{ ...smoke, stepz: 3 }, 'stepz', /unknown field/],
       [{ ...smoke, steps: 1.5 }, 'steps', /integer/],
       [{ ...smoke, backend: 'gpu' }, 'backend', /one of cpu, webgpu, browser/],
+      [{ ...smoke, kernelTimes: 'yes' }, 'kernelTimes', /must be true or false \(got "yes"\)/],
       [{ ...smoke, axes: { sigmav: [0] } }, 'axes.sigmav', /unknown axis/],
       [{ ...smoke, axes: { redundancy: [0, 2] } }, 'axes.redundancy[0]', /≥ 1/],
       [{ ...smoke, axes: { seed: [] } }, 'axes.seed', /at least one value/],

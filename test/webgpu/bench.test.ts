@@ -4,6 +4,11 @@
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatWebGpuBench, runWebGpuBench } from '../../bench/webgpuBench.ts';
+import { NO_TIMESTAMP_QUERY } from '../../src/engine/webgpu/webgpuEngine.ts';
+import { planNetwork } from '../../src/engine/webgpu/plan.ts';
+import { compileNetwork } from '../../src/model/compile.ts';
+import { parseRunFile } from '../../src/model/parse.ts';
+import { benchRunFile } from '../../bench/cpuBench.ts';
 import { tryAcquireDevice } from './gpu.ts';
 
 const gpu = await tryAcquireDevice();
@@ -58,5 +63,38 @@ describe.skipIf(!gpu)('runWebGpuBench', () => {
       report.smallNetwork!.perStepStepsPerSecond,
     );
     for (const r of report.ratios) expect(Number.isFinite(r.value) && r.value > 0).toBe(true);
+
+    // Per-kernel GPU time where the device has timestamp-query (SwiftShader does), else the reason.
+    const probe = report.rows.find((r) => r.kernel === 'probe')!;
+    expect(probe.bytesPerSecond).toBeCloseTo((8 * probe.neurons) / probe.secondsPerStep);
+    const timed = gpu!.device.features.has('timestamp-query');
+    expect(report.kernelTimesUnavailable).toBe(timed ? null : NO_TIMESTAMP_QUERY);
+    for (const row of report.rows.filter((r) => r.kernel === 'low-rank')) {
+      if (!timed) {
+        expect(row.kernelTimes).toBeNull();
+        continue;
+      }
+      const { kernels, wallSecondsPerStep } = row.kernelTimes!;
+      // The bench network (`all` rule, one trial): the plan's kernels, one dispatch each per step.
+      const plan = planNetwork(
+        compileNetwork(parseRunFile(benchRunFile({ neurons: row.neurons, steps: 20, sigmaV: 0.01 }))),
+        { profile: gpu!.profile, limits: gpu!.device.limits, source: 'this device' },
+      );
+      expect(kernels.map((k) => [k.kernel, k.dispatchesPerStep, k.bytesPerStep])).toEqual(
+        plan.kernels.map((k) => [k.kernel, 1, k.readBytes + k.writeBytes]),
+      );
+      for (const k of kernels) {
+        expect(k.gpuSecondsPerStep).toBeGreaterThan(0);
+        expect(k.bytesPerSecond).toBeCloseTo(k.bytesPerStep! / k.gpuSecondsPerStep);
+        expect(k.ofProbe).toBeCloseTo(k.bytesPerSecond! / probe.bytesPerSecond!);
+      }
+      expect(kernels.reduce((s, k) => s + k.gpuSecondsPerStep, 0)).toBeLessThanOrEqual(wallSecondsPerStep);
+    }
+    const text = formatWebGpuBench(report);
+    expect(text).toContain(
+      timed ? 'per-kernel GPU times (low-rank rows)' : `per-kernel GPU times: ${NO_TIMESTAMP_QUERY}`,
+    );
+    if (timed)
+      expect(text).toMatch(/^ {4}stepAll +[\d.e+-]+ µs\/step +1 disp\/step +\d+ B\/step .* of probe$/m);
   });
 });

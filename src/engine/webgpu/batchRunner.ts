@@ -10,7 +10,7 @@
 // step stops early, and the next submit resumes it from its own step counter, so a burst of spikes
 // costs an extra submit, never a lost event.
 
-import type { TrialResult } from '../engine.ts';
+import type { KernelTime, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
 import { cutToStep, type RunnerGate } from '../checkpoint.ts';
@@ -20,6 +20,7 @@ import { packParams } from './layout.ts';
 import { fitsOneWorkgroup, smallLanes, type KernelShape, type Pipelines } from './pipelines.ts';
 import { LatentRecord } from './latentRecord.ts';
 import { readBuffer, readGroups, readRanges } from './readback.ts';
+import { KernelTimer, onePass } from './kernelTimer.ts';
 import {
   BATCH_BYTES,
   createRunResources,
@@ -100,6 +101,8 @@ export class BatchRunner {
     private readonly stepsPerDispatch: number,
     /** RunOptions.chunkSteps: at most this many steps per submit. */
     private readonly chunkSteps: number | undefined,
+    /** RunOptions.kernelTimes: times each submit's pass; null when not timed. */
+    private readonly timer: KernelTimer | null,
   ) {}
 
   /**
@@ -167,7 +170,7 @@ export class BatchRunner {
     net: CompiledNetwork,
     gpuNet: GpuNetwork,
     workgroupSize: number,
-    options: { chunkSteps?: number; maxTrials?: number } = {},
+    options: { chunkSteps?: number; maxTrials?: number; kernelTimes?: boolean } = {},
   ): Promise<BatchRunner> {
     const { device } = gpu;
     const { shape } = pipelines;
@@ -202,7 +205,14 @@ export class BatchRunner {
       recordWindow,
       stepsPerDispatch(options.chunkSteps),
       options.chunkSteps,
+      // One submit at a time, its dispatches in one pass: the kernel is alone in it.
+      options.kernelTimes ? new KernelTimer(device, ['smallNetwork'], 1, 1) : null,
     );
+  }
+
+  /** GPU time of the small-network kernel so far, or null when not timed. */
+  kernelTimes(): KernelTime[] | null {
+    return this.timer?.times() ?? null;
   }
 
   /** Set by destroy(): a late partial() (RunOptions.gate) then rejects instead of reading freed buffers. */
@@ -211,6 +221,7 @@ export class BatchRunner {
   destroy(): void {
     this.destroyed = true;
     this.resources.destroy();
+    this.timer?.destroy();
   }
 
   /**
@@ -300,12 +311,21 @@ export class BatchRunner {
       for (let b = 0; b < trials; b++) behind = Math.max(behind, net.S - control[2 * b]);
       const dispatches = Math.min(perSubmit, Math.ceil(behind / perDispatch));
       const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.batch' });
-      const pass = encoder.beginComputePass({ label: 'WebGpuEngine.smallNetwork' });
-      for (let d = 0; d < dispatches; d++) res.dispatch(pass, this.pipeline, trials);
-      pass.end();
+      const passes = this.timer
+        ? this.timer.begin(encoder, 0, 'WebGpuEngine')
+        : onePass(encoder, 'WebGpuEngine.smallNetwork');
+      passes.run(
+        0,
+        (pass) => {
+          for (let d = 0; d < dispatches; d++) res.dispatch(pass, this.pipeline, trials);
+        },
+        dispatches,
+      );
+      passes.end();
       queue.submit([encoder.finish()]);
       control.set(new Uint32Array(await readBuffer(device, res.control, 0, 8 * trials)));
       this.gpu.throwIfFailed();
+      await this.timer?.collect(0);
       await this.collect(control, chunks, record);
       let done = 0;
       let finished = true;

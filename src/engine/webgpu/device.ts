@@ -86,6 +86,14 @@ function requiredLimits(adapter: GPUAdapter): Record<string, number> {
 }
 
 /**
+ * The optional features the engine uses where the adapter has them: 'timestamp-query', for
+ * per-kernel GPU time (RunOptions.kernelTimes; kernelTimer.ts).
+ */
+function requestedFeatures(adapter: GPUAdapter): GPUFeatureName[] {
+  return adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+}
+
+/**
  * This machine's adapter (the browser's, or the first of Dawn's paths in Node, or the Node path
  * `path` names) and the path that gave it.
  */
@@ -119,6 +127,7 @@ export async function acquireDevice(from?: string): Promise<GpuDevice> {
   const device = await adapter.requestDevice({
     label: 'latentspike',
     requiredLimits: requiredLimits(adapter),
+    requiredFeatures: requestedFeatures(adapter),
   });
   const on = `on ${adapterInfo.description || adapterInfo.vendor || 'the adapter'}`;
   let failure: GpuFailure | null = null;

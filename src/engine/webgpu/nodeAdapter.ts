@@ -14,6 +14,8 @@
 //   - a Dawn instance that is garbage-collected shortly before the process exits can abort it
 //     ("The futex facility returned an unexpected error code"), so each path's instance is created
 //     once and kept for the life of the process; a destroyed device then lets Node exit;
+//   - Dawn quantizes timestamp queries to multiples of 65 536 ns unless the instance is created
+//     with 'disable-dawn-features=timestamp_quantization';
 //   - Dawn logs to stderr with no option to turn it off, so the quiet way is not to ask a path that
 //     cannot work.
 
@@ -106,7 +108,12 @@ async function withEnv<T>(vars: Record<string, string>, fn: () => Promise<T>): P
 function instance(module: DawnModule, path: NodeAdapterPath): GPU {
   let gpu = instances.get(path);
   if (!gpu) {
-    gpu = module.create(path === 'opengl' ? ['backend=opengl'] : ['backend=vulkan']);
+    // Dawn rounds timestamp queries down to 2¹⁶ ns by default (a browser's fingerprinting guard),
+    // too coarse for a kernel of microseconds; in Node nothing is fingerprinted.
+    gpu = module.create([
+      path === 'opengl' ? 'backend=opengl' : 'backend=vulkan',
+      'disable-dawn-features=timestamp_quantization',
+    ]);
     instances.set(path, gpu);
   }
   return gpu;

@@ -6,8 +6,10 @@
 //   `one-per-step`  stepDelta.wgsl, selectOne.wgsl
 //   `sequential`    stepDelta.wgsl, spikeSequential.wgsl
 //   rate model      stepRate.wgsl, latents.wgsl
-// Between chunks the chunk's spike events and latent samples come back (the samples from a ring
-// of two chunks' rows, latentRecord.ts); spike counts are pulled once per batch.
+// A chunk's dispatches share one compute pass, or under RunOptions.kernelTimes each has a timed
+// pass of its own (kernelTimer.ts). Between chunks the chunk's spike events and latent samples
+// come back (the samples from a ring of two chunks' rows, latentRecord.ts); spike counts are
+// pulled once per batch.
 //
 // Trials: under the `all` rule and the rate model the trials run in batches, every trial of a
 // batch in the same dispatches (stepAll/stepRate run trials × workgroups workgroups, latents.wgsl
@@ -25,7 +27,7 @@
 // by a copy submitted before chunk k+2, which reuses the event buffer and the samples' ring rows,
 // and mapped while chunk k+1 runs.
 
-import type { SpikeTrain, TrialResult } from '../engine.ts';
+import type { KernelTime, SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
 import { chunkLength, cutToStep, type RunnerGate } from '../checkpoint.ts';
@@ -35,6 +37,7 @@ import { packParams } from './layout.ts';
 import { stepWorkgroups, type KernelShape, type Pipelines, type StepKernel } from './pipelines.ts';
 import { LatentRecord } from './latentRecord.ts';
 import { readGroups, StagingPool, stagingSize } from './readback.ts';
+import { KernelTimer, MAX_QUERIES, onePass } from './kernelTimer.ts';
 import {
   BATCH_BYTES,
   createRunResources,
@@ -48,7 +51,8 @@ import { eventTrains, readCounts, runBatches, spikeCounts } from './results.ts';
 
 /** Neuron-updates per command buffer (over a batch's trials): bounds one submit's length and the spike-event buffer. */
 const NEURON_STEPS_PER_CHUNK = 1 << 22;
-const MAX_STEPS_PER_CHUNK = 1024;
+/** Also keeps a timed chunk's passes (two per step, two timestamps each) within one query set. */
+const MAX_STEPS_PER_CHUNK = MAX_QUERIES / 4;
 /** Chunks submitted ahead of the host: one running, one queued behind it. */
 const CHUNKS_IN_FLIGHT = 2;
 
@@ -97,6 +101,8 @@ export class TrialRunner {
     private readonly controlStaging: GPUBuffer[],
     /** Per pipeline slot: a retired chunk's events and latent samples leave through it. */
     private readonly chunkStaging: StagingPool,
+    /** RunOptions.kernelTimes: times each kernel's passes; null runs a chunk in one pass. */
+    private readonly timer: KernelTimer | null,
   ) {}
 
   /**
@@ -178,7 +184,7 @@ export class TrialRunner {
     pipelines: Pipelines,
     net: CompiledNetwork,
     gpuNet: GpuNetwork,
-    options: { chunkSteps?: number; maxTrials?: number } = {},
+    options: { chunkSteps?: number; maxTrials?: number; kernelTimes?: boolean } = {},
   ): Promise<TrialRunner> {
     const { device } = gpu;
     const { shape } = pipelines;
@@ -214,7 +220,15 @@ export class TrialRunner {
       recordWindow,
       resources.controlStaging,
       new StagingPool(device, 'WebGpuEngine.chunkStaging', CHUNKS_IN_FLIGHT),
+      options.kernelTimes
+        ? new KernelTimer(device, kernelsOf(net), CHUNKS_IN_FLIGHT, 2 * stepsPerChunk)
+        : null,
     );
+  }
+
+  /** GPU time per kernel so far (the step's two, in order), or null when not timed. */
+  kernelTimes(): KernelTime[] | null {
+    return this.timer?.times() ?? null;
   }
 
   /** Set by destroy(): a late partial() (RunOptions.gate) then rejects instead of reading freed buffers. */
@@ -224,6 +238,7 @@ export class TrialRunner {
     this.destroyed = true;
     this.resources.destroy();
     this.chunkStaging.destroy();
+    this.timer?.destroy();
   }
 
   /**
@@ -308,12 +323,14 @@ export class TrialRunner {
       for (let b = 0; b < trials; b++) words[2 * b] = t0;
       queue.writeBuffer(res.control, 0, words);
       const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.chunk' });
-      const pass = encoder.beginComputePass({ label: 'WebGpuEngine.steps' });
+      const passes = this.timer
+        ? this.timer.begin(encoder, slot, 'WebGpuEngine.steps')
+        : onePass(encoder, 'WebGpuEngine.steps');
       for (let s = 0; s < steps; s++) {
-        res.dispatch(pass, first, trials * this.workgroups, eventSet);
-        res.dispatch(pass, second, secondWorkgroups, eventSet);
+        passes.run(0, (pass) => res.dispatch(pass, first, trials * this.workgroups, eventSet));
+        passes.run(1, (pass) => res.dispatch(pass, second, secondWorkgroups, eventSet));
       }
-      pass.end();
+      passes.end();
       encoder.copyBufferToBuffer(res.control, 0, control, 0, 8 * trials);
       queue.submit([encoder.finish()]);
       inFlight.push({
@@ -334,6 +351,8 @@ export class TrialRunner {
       const words = new Uint32Array(control.getMappedRange(0, 8 * trials).slice(0));
       control.unmap();
       this.gpu.throwIfFailed();
+      // The chunk has finished: its timestamps are resolved (and the slot is free for chunk k+2).
+      await this.timer?.collect(slot);
       const counts = Array.from({ length: trials }, (_, b) => words[2 * b + 1]);
       for (let b = 0; b < trials; b++) {
         if (words[2 * b] !== t0 + steps) {

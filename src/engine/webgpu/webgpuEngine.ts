@@ -15,8 +15,18 @@
 // up to MAX_RESTARTS times; trials already read back are kept. An engine given a device
 // (WebGpuEngineOptions.gpu) cannot replace it and rejects with a DeviceLostError; validation and
 // out-of-memory errors end the run with a typed error (gpuErrors.ts, docs/device-loss.md).
+//
+// RunOptions.kernelTimes times each kernel on the GPU where the device has timestamp-query
+// (kernelTimer.ts); elsewhere the result says why it has no kernel times.
 
-import type { AdapterInfo, Engine, RunOptions, SimulationResult, TrialResult } from '../engine.ts';
+import type {
+  AdapterInfo,
+  Engine,
+  KernelTime,
+  RunOptions,
+  SimulationResult,
+  TrialResult,
+} from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SYNAPSE_DELTA } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
@@ -92,6 +102,16 @@ async function setUp(gpu: GpuDevice, options: WebGpuEngineOptions): Promise<Pipe
   return Pipelines.create(gpu.device, options.shaderLoader ?? defaultShaderLoader(), shape);
 }
 
+/** SimulationResult.timing.kernels where the device cannot time kernels. */
+export const NO_TIMESTAMP_QUERY = 'not available on this adapter (no timestamp-query)';
+
+/** What a run adds up over its restarts: setup and paused time, and each kernel's GPU time. */
+interface RunClock {
+  setupMs: number;
+  pausedMs: number;
+  kernels: Map<string, KernelTime>;
+}
+
 /**
  * Why `net` cannot run here. The engine runs every valid network; what remains are combinations
  * the run-file validator already refuses, kept as a guard for hand-built networks.
@@ -127,6 +147,11 @@ export class WebGpuEngine implements Engine {
   ) {
     this.adapter = gpu.adapterInfo;
     this.profile = gpu.profile;
+  }
+
+  /** Whether the device can time kernels (RunOptions.kernelTimes): it has 'timestamp-query'. */
+  get canTimeKernels(): boolean {
+    return this.gpu.device.features.has('timestamp-query');
   }
 
   /** How this engine cuts kernels and dispatches on its device (workgroup size, dispatch shape, …). */
@@ -201,15 +226,16 @@ export class WebGpuEngine implements Engine {
     const reason = unsupportedReason(net);
     if (reason) throw new Error(reason);
     const { onProgress, signal } = options;
+    const timed = options.kernelTimes === true && this.canTimeKernels;
     if (signal?.aborted) throw abortError();
     const total = (net.S - 1) * net.trials;
     const start = performance.now();
-    const clock = { setupMs: 0, pausedMs: 0 };
+    const clock: RunClock = { setupMs: 0, pausedMs: 0, kernels: new Map() };
     // Trials read back survive a lost device: a restart runs only the rest.
     const finished: TrialResult[] = [];
     for (let restarts = 0; ; restarts++) {
       try {
-        await this.runTrials(net, options, finished, clock);
+        await this.runTrials(net, options, finished, clock, timed);
         break;
       } catch (err) {
         const failure = await this.failureOf(err, signal);
@@ -245,7 +271,18 @@ export class WebGpuEngine implements Engine {
       dt: net.dt,
       every: net.record.every,
       trials: finished,
-      timing: { setupSeconds, simulateSeconds, stepsPerSecond: total / Math.max(simulateSeconds, 1e-9) },
+      timing: {
+        setupSeconds,
+        simulateSeconds,
+        stepsPerSecond: total / Math.max(simulateSeconds, 1e-9),
+        ...(options.kernelTimes
+          ? {
+              kernels: timed
+                ? { kernels: [...clock.kernels.values()], unavailable: null }
+                : { kernels: null, unavailable: NO_TIMESTAMP_QUERY },
+            }
+          : {}),
+      },
     };
   }
 
@@ -258,7 +295,8 @@ export class WebGpuEngine implements Engine {
     net: CompiledNetwork,
     { onProgress, signal, gate, chunkSteps }: RunOptions,
     finished: TrialResult[],
-    clock: { setupMs: number; pausedMs: number },
+    clock: RunClock,
+    kernelTimes: boolean,
   ): Promise<void> {
     const total = (net.S - 1) * net.trials;
     const setupStart = performance.now();
@@ -266,7 +304,7 @@ export class WebGpuEngine implements Engine {
     this.gpu.clearErrors();
     const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const size = this.batchWorkgroupSize(net);
-    const cut = { chunkSteps, maxTrials: this.options.maxTrialsPerBatch };
+    const cut = { chunkSteps, maxTrials: this.options.maxTrialsPerBatch, kernelTimes };
     const runner = size
       ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
       : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
@@ -283,6 +321,16 @@ export class WebGpuEngine implements Engine {
       await runner.run(finished, (done) => onProgress?.(done, total), signal, runnerGate);
       // An error reported after the last read still voids the run.
       this.gpu.throwIfFailed();
+      // Kernel times of this device's runner: a lost device takes its runner's times with it.
+      for (const t of runner.kernelTimes() ?? []) {
+        const sum = clock.kernels.get(t.kernel);
+        clock.kernels.set(
+          t.kernel,
+          sum
+            ? { ...sum, gpuSeconds: sum.gpuSeconds + t.gpuSeconds, dispatches: sum.dispatches + t.dispatches }
+            : t,
+        );
+      }
     } finally {
       runner.destroy();
     }
