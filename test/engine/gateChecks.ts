@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { Engine, RunCheckpoint, SimulationResult, TrialResult } from '../../src/engine/engine.ts';
 import type { CompiledNetwork } from '../../src/model/compile.ts';
+import { decodeSnapshot, encodeSnapshot } from '../../src/engine/snapshotCodec.ts';
 
 /** Every spike event of a trial as "step:population:neuron", in recorded order. */
 function events(trial: TrialResult, upTo = Infinity): string[] {
@@ -51,7 +52,7 @@ export async function checkOpenGate(
   reference: SimulationResult,
   trialsPerBatch = 1,
 ): Promise<void> {
-  const seen: Omit<RunCheckpoint, 'partial'>[] = [];
+  const seen: Omit<RunCheckpoint, 'partial' | 'snapshot'>[] = [];
   let partial: { step: number; trial: TrialResult } | null = null;
   const middle = Math.max(1, Math.floor((net.S - 1) / chunkSteps / 2)) * chunkSteps;
   const result = await engine.run(net, {
@@ -153,4 +154,45 @@ export async function checkPauseAndStep(
   });
   await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
   expect(gateCalls).toBe(2);
+}
+
+/**
+ * Snapshots taken at several checkpoints of one run (through the checkpoint file's codec, as the
+ * CLI stores them) each continue, on a fresh run, to exactly the uninterrupted result; taking them
+ * changes nothing. `every`: a snapshot at every `every`-th checkpoint (the first included).
+ */
+export async function checkSnapshotResume(
+  engine: Engine,
+  net: CompiledNetwork,
+  chunkSteps: number,
+  reference: SimulationResult,
+  every = 3,
+): Promise<void> {
+  const taken: { trial: number; step: number; bytes: Uint8Array }[] = [];
+  let calls = 0;
+  const result = await engine.run(net, {
+    chunkSteps,
+    gate: async (at) => {
+      if (calls++ % every === 0) {
+        taken.push({ trial: at.trial, step: at.step, bytes: encodeSnapshot(await at.snapshot()) });
+      }
+    },
+  });
+  expectSameResult(result, reference);
+  // Some snapshot mid-trial, and (with several trials) one past the first trial or batch.
+  expect(taken.some((s) => s.step > 0)).toBe(true);
+  if (net.trials > 1) expect(taken.some((s) => s.trial > 0)).toBe(true);
+  for (const { trial, step, bytes } of taken) {
+    const { snapshot } = decodeSnapshot(bytes);
+    const first: { trial: number; step: number }[] = [];
+    const resumed = await engine.run(net, {
+      chunkSteps,
+      resumeFrom: snapshot,
+      gate: async (at) => {
+        if (first.length === 0) first.push({ trial: at.trial, step: at.step });
+      },
+    });
+    expect(first[0]).toEqual({ trial, step });
+    expectSameResult(resumed, reference);
+  }
 }
