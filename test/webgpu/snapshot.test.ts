@@ -115,6 +115,8 @@ for (const path of ['swiftshader', 'opengl'] as const) {
         expect(taken[0].step).toBeGreaterThan(0);
         if (net.trials > trialsPerBatch) expect(taken.some((s) => s.trial > 0)).toBe(true);
       },
+      // SwiftShader takes minutes for these few hundred steps on a loaded machine.
+      600_000,
     );
 
     it('refuses a snapshot of the other path or of the CPU engine, naming the difference', async () => {
