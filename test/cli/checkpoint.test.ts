@@ -10,13 +10,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchRunFile } from '../../bench/cpuBench.ts';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
+import type { Engine } from '../../src/engine/engine.ts';
+import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
+import { tryAcquireDeviceOn } from '../webgpu/gpu.ts';
 import { decodeSnapshot } from '../../src/engine/snapshotCodec.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import { toResultJson } from '../../src/model/resultFile.ts';
 
+/** The WebGPU runs here go to llvmpipe (Dawn's OpenGL ES backend), in this process and the children. */
+const WEBGPU_ENV = { LATENTSPIKE_WEBGPU_PATH: 'opengl' };
 const BIN = new URL('../../bin/latentspike.js', import.meta.url).pathname;
-const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...WEBGPU_ENV } });
 
 /** 2400 neurons under the `all` rule, 3 trials of 4000 steps: several CPU chunks per trial. */
 const RUN = {
@@ -26,9 +32,9 @@ const RUN = {
 };
 
 /** The uninterrupted run's result file, minus its timing (the one part that differs). */
-async function reference(): Promise<Record<string, unknown>> {
+async function reference(engine: Engine = new CpuEngine()): Promise<Record<string, unknown>> {
   const net = compileNetwork(parseRunFile(RUN));
-  return comparable(toResultJson(net, await new CpuEngine().run(net)));
+  return comparable(toResultJson(net, await engine.run(net)));
 }
 
 function comparable(result: object): Record<string, unknown> {
@@ -52,20 +58,25 @@ function interruptAfterCheckpoint(
   checkpoint: string,
   out: string,
   signal: NodeJS.Signals,
+  backend: 'cpu' | 'webgpu' = 'cpu',
 ): Promise<{ code: number | null; by: NodeJS.Signals | null; stderr: string }> {
-  const child = spawn(process.execPath, [
-    BIN,
-    'simulate',
-    run,
-    '--backend',
-    'cpu',
-    '--checkpoint',
-    checkpoint,
-    '--checkpoint-every',
-    '0.05',
-    '--out',
-    out,
-  ]);
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'simulate',
+      run,
+      '--backend',
+      backend,
+      '--checkpoint',
+      checkpoint,
+      '--checkpoint-every',
+      '0.05',
+      '--out',
+      out,
+    ],
+    { env: { ...process.env, ...WEBGPU_ENV } },
+  );
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const poll = setInterval(() => {
@@ -121,6 +132,29 @@ describe('simulate --checkpoint / --resume', () => {
     // Without --checkpoint on the resumed run, the checkpoint it came from is kept.
     expect(existsSync(checkpoint)).toBe(true);
   }, 300_000);
+
+  it('on WebGPU (llvmpipe), a run killed with SIGKILL resumes to the uninterrupted result, bit for bit', async () => {
+    const gpu = await tryAcquireDeviceOn('opengl');
+    if (!gpu) return;
+    const engine = await WebGpuEngine.create({ gpu });
+    try {
+      const { run, checkpoint, out } = setup();
+      const killed = await interruptAfterCheckpoint(run, checkpoint, out, 'SIGKILL', 'webgpu');
+      expect(killed.by, killed.stderr).toBe('SIGKILL');
+      const { done, total } = progressOf(checkpoint);
+      expect(done).toBeGreaterThan(0);
+      expect(done).toBeLessThan(total);
+      // The checkpoint's backend is taken without --backend.
+      const resumed = cli('simulate', run, '--resume', checkpoint, '--out', out);
+      expect(resumed.status, resumed.stderr).toBe(0);
+      const result = JSON.parse(readFileSync(out, 'utf8'));
+      expect(result.backend).toBe('webgpu');
+      expect(comparable(result)).toEqual(await reference(engine));
+    } finally {
+      engine.dispose();
+      gpu.release();
+    }
+  }, 600_000);
 
   it('refuses another run file, a damaged checkpoint and another precision with exit 2, writing nothing', async () => {
     const { dir, run, checkpoint, out } = setup();
