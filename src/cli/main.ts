@@ -4,7 +4,7 @@
 // `latentspike COMMAND --help` prints the command's usage from usage.ts; `study` prints its own.
 
 import '../engine/nodeRuntime.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { RunFileError, EXIT_BAD_INPUT, DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
 import { admitRunText } from '../engine/admission.ts';
@@ -17,6 +17,10 @@ import { runFilePreset } from '../experiments/fromRunFile.ts';
 import { isAbortError } from '../experiments/runner.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
+import { readCheckpoint, runFileHash, writeCheckpoint } from './checkpointFile.ts';
+import { SnapshotMismatch, type EngineSnapshot } from '../engine/snapshot.ts';
+import { abortError } from '../engine/checkpoint.ts';
+import type { RunCheckpoint } from '../engine/engine.ts';
 import { runCommand } from './runCommand.ts';
 import { benchCommand } from './benchCommand.ts';
 import { tableCommand } from './tableCommand.ts';
@@ -62,6 +66,18 @@ export function parseThreads(value: string | undefined, fallback: number | 'auto
   return parsePositiveInt('threads', value)!;
 }
 
+/** `--NAME SECONDS`: a positive number of seconds (fractions allowed). */
+export function parseSeconds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!(Number.isFinite(n) && n > 0) || value.trim() === '')
+    throw new UsageError(`--${name}: must be a positive number of seconds (got "${value}")`);
+  return n;
+}
+
+/** `simulate --checkpoint`'s interval when --checkpoint-every is not given (docs/checkpoints.md). */
+export const DEFAULT_CHECKPOINT_SECONDS = 60;
+
 /** Ctrl-C aborts the current simulation; a second Ctrl-C exits at once. */
 export function interruptSignal(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -86,38 +102,90 @@ async function simulateCommand(args: string[]): Promise<number> {
       precision: { type: 'string' },
       threads: { type: 'string' },
       force: { type: 'boolean' },
+      checkpoint: { type: 'string' },
+      'checkpoint-every': { type: 'string' },
+      resume: { type: 'string' },
     },
   });
   if (positionals.length !== 1) throw new UsageError('simulate: give exactly one run file');
   const path = positionals[0];
+  const checkpointPath = values.checkpoint;
+  if (values['checkpoint-every'] !== undefined && checkpointPath === undefined) {
+    throw new UsageError('--checkpoint-every: only with --checkpoint FILE');
+  }
+  const every = parseSeconds('checkpoint-every', values['checkpoint-every'], DEFAULT_CHECKPOINT_SECONDS);
   const text = readFileSync(path, 'utf8');
   if (!values.force) admitRunText(text);
   const spec = parseRunFileText(text, path);
   const net = compileNetwork(spec);
-  const choice = parseBackend(values.backend);
-  if (values.precision !== undefined && values.precision !== 'f64' && values.precision !== 'f32') {
-    throw new UsageError(`--precision: unknown precision "${values.precision}"; allowed: f64, f32`);
+  const runFile = { path, sha256: runFileHash(text) };
+  const resumePath = values.resume;
+  const refused = (e: unknown) =>
+    e instanceof SnapshotMismatch ? new UsageError(`--resume ${resumePath}: ${e.message}`) : e;
+  let resumeFrom: EngineSnapshot | undefined;
+  if (resumePath !== undefined) {
+    try {
+      resumeFrom = readCheckpoint(resumePath, runFile);
+    } catch (e) {
+      throw refused(e);
+    }
+  }
+  // A resumed run takes the checkpoint's backend and precision unless told otherwise.
+  const choice =
+    values.backend === undefined && resumeFrom ? resumeFrom.backend : parseBackend(values.backend);
+  const precision =
+    values.precision ??
+    (resumeFrom?.backend === 'cpu' && choice === 'cpu' ? resumeFrom.precision : undefined);
+  if (precision !== undefined && precision !== 'f64' && precision !== 'f32') {
+    throw new UsageError(`--precision: unknown precision "${precision}"; allowed: f64, f32`);
   }
   const threads = parseThreads(values.threads);
   const engine =
-    values.precision !== undefined && choice === 'cpu'
-      ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision: values.precision, threads })
+    precision !== undefined && choice === 'cpu'
+      ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision, threads })
       : await createEngine({ backend: choice, onNotice: notice, cpu: { threads } });
   const { signal, dispose } = interruptSignal();
   const progress = progressBar('simulating');
+  // With --checkpoint a Ctrl-C stops the run at the next chunk boundary, after a last checkpoint;
+  // otherwise it aborts the run at once.
+  // The interval counts from the first chunk boundary (setup is not simulation).
+  let lastCheckpoint: number | null = null;
+  const gate =
+    checkpointPath === undefined
+      ? undefined
+      : async (at: RunCheckpoint) => {
+          const stop = signal.aborted;
+          lastCheckpoint ??= performance.now();
+          if (stop || performance.now() - lastCheckpoint >= every * 1000) {
+            writeCheckpoint(checkpointPath, await at.snapshot(), runFile, at.total);
+            lastCheckpoint = performance.now();
+          }
+          if (stop) throw abortError();
+        };
   try {
-    const result = await engine.run(net, { signal, onProgress: (d, t) => progress.update(d / t) });
+    const result = await engine.run(net, {
+      signal: gate ? undefined : signal,
+      gate,
+      resumeFrom,
+      onProgress: (d, t) => progress.update(d / t),
+    });
     progress.done();
     const text = JSON.stringify(toResultJson(net, result));
     if (values.out) writeFileAtomic(values.out, text);
     else process.stdout.write(`${text}\n`);
+    // The result supersedes the checkpoint: none is left to resume a finished run by mistake.
+    if (checkpointPath !== undefined) rmSync(checkpointPath, { force: true });
     return 0;
   } catch (e) {
     if (isAbortError(e)) {
-      notice('interrupted: nothing written');
+      notice(
+        checkpointPath === undefined
+          ? 'interrupted: nothing written'
+          : `interrupted: checkpoint written to ${checkpointPath}; continue with --resume ${checkpointPath}`,
+      );
       return 130;
     }
-    throw e;
+    throw refused(e);
   } finally {
     dispose();
     engine.dispose();

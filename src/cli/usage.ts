@@ -55,6 +55,17 @@ export const COMMANDS: Readonly<Record<string, CommandUsage>> = {
       ['--precision f64|f32', 'CPU engine: f32 rounds like a GPU (default f64)'],
       THREADS,
       ['--out RESULT.json', 'where to write the result (default: stdout); written atomically'],
+      [
+        '--checkpoint FILE',
+        "write the run's whole state to FILE now and then (atomically), and on Ctrl-C before exiting 130; " +
+          'removed once the result is written (docs/checkpoints.md)',
+      ],
+      ['--checkpoint-every SECONDS', 'seconds between checkpoints (default 60)'],
+      [
+        '--resume FILE',
+        'continue the run from a checkpoint of this same run file: the same spikes, bit for bit; ' +
+          "the checkpoint's backend and precision unless given",
+      ],
       FORCE,
     ],
   },

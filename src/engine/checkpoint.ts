@@ -2,6 +2,7 @@
 // the chunk length a run uses and a trial's recordings cut to the steps simulated so far.
 
 import type { TrialResult } from './engine.ts';
+import type { EngineSnapshot } from './snapshot.ts';
 
 export function abortError(): Error {
   return new DOMException('The simulation was cancelled', 'AbortError');
@@ -28,15 +29,20 @@ export function passGate(opened: Promise<void>, signal: AbortSignal | undefined)
   });
 }
 
+/** The run-dependent part of an engine snapshot, as a runner sees it (the engine adds its identity). */
+export type RunnerSnapshot = Pick<EngineSnapshot, 'finished' | 'trial' | 'done' | 'state'>;
+
 /**
  * What a backend's runner calls before each chunk: its trial (a batch's first), the step that
- * trial is at, the steps done in this runner call, and a reader of that trial's recordings so far.
+ * trial is at, the steps done in this runner call, a reader of that trial's recordings so far, and
+ * a reader of the run's state (RunCheckpoint.snapshot).
  */
 export type RunnerGate = (
   trial: number,
   step: number,
   done: number,
   partial: () => Promise<TrialResult>,
+  snapshot: () => Promise<RunnerSnapshot>,
 ) => Promise<void>;
 
 /** The engine's own chunk length, capped by RunOptions.chunkSteps (`cap`) when given. */

@@ -3,6 +3,7 @@
 // touches WebGPU types; everything else picks an engine by name.
 
 import type { CompiledNetwork } from '../model/compile.ts';
+import type { EngineSnapshot } from './snapshot.ts';
 
 export type BackendName = 'cpu' | 'webgpu';
 
@@ -82,6 +83,12 @@ export interface RunCheckpoint {
    * to the samples recorded up to `step`. Only valid until the gate's promise settles.
    */
   partial(): Promise<TrialResult>;
+  /**
+   * The whole run's state at this point (snapshot.ts): finished trials, and the state and
+   * recordings of the trial (or batch of trials) in progress. RunOptions.resumeFrom continues from
+   * it, bit for bit as the run would have gone on. Only valid until the gate's promise settles.
+   */
+  snapshot(): Promise<EngineSnapshot>;
 }
 
 export interface RunOptions {
@@ -103,6 +110,12 @@ export interface RunOptions {
    * the result; default false. Backends without kernels (the CPU engine) ignore it.
    */
   kernelTimes?: boolean;
+  /**
+   * Continue the run from a snapshot (RunCheckpoint.snapshot) taken by an engine of the same
+   * backend, precision and layout on the same network; rejects with a SnapshotMismatch otherwise.
+   * Progress and gates then count from the snapshot's point; timing covers only the resumed part.
+   */
+  resumeFrom?: EngineSnapshot;
 }
 
 export interface Engine {

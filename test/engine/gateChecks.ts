@@ -5,6 +5,7 @@
 import { expect } from 'vitest';
 import type { Engine, RunCheckpoint, SimulationResult, TrialResult } from '../../src/engine/engine.ts';
 import type { CompiledNetwork } from '../../src/model/compile.ts';
+import { decodeSnapshot, encodeSnapshot } from '../../src/engine/snapshotCodec.ts';
 
 /** Every spike event of a trial as "step:population:neuron", in recorded order. */
 function events(trial: TrialResult, upTo = Infinity): string[] {
@@ -51,7 +52,7 @@ export async function checkOpenGate(
   reference: SimulationResult,
   trialsPerBatch = 1,
 ): Promise<void> {
-  const seen: Omit<RunCheckpoint, 'partial'>[] = [];
+  const seen: Omit<RunCheckpoint, 'partial' | 'snapshot'>[] = [];
   let partial: { step: number; trial: TrialResult } | null = null;
   const middle = Math.max(1, Math.floor((net.S - 1) / chunkSteps / 2)) * chunkSteps;
   const result = await engine.run(net, {
@@ -153,4 +154,43 @@ export async function checkPauseAndStep(
   });
   await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
   expect(gateCalls).toBe(2);
+}
+
+/**
+ * Snapshots taken at the checkpoints `pick` chooses (by call number, from 0) of one run, through the
+ * checkpoint file's codec as the CLI stores them, each continue on a fresh run to exactly the
+ * uninterrupted result; taking them changes nothing. Returns where they were taken.
+ */
+export async function checkSnapshotResume(
+  engine: Engine,
+  net: CompiledNetwork,
+  chunkSteps: number,
+  reference: SimulationResult,
+  pick: (call: number) => boolean,
+): Promise<{ trial: number; step: number }[]> {
+  const taken: { trial: number; step: number; bytes: Uint8Array }[] = [];
+  let calls = 0;
+  const result = await engine.run(net, {
+    chunkSteps,
+    gate: async (at) => {
+      if (pick(calls++)) {
+        taken.push({ trial: at.trial, step: at.step, bytes: encodeSnapshot(await at.snapshot()) });
+      }
+    },
+  });
+  expectSameResult(result, reference);
+  for (const { trial, step, bytes } of taken) {
+    const { snapshot } = decodeSnapshot(bytes);
+    const first: { trial: number; step: number }[] = [];
+    const resumed = await engine.run(net, {
+      chunkSteps,
+      resumeFrom: snapshot,
+      gate: async (at) => {
+        if (first.length === 0) first.push({ trial: at.trial, step: at.step });
+      },
+    });
+    expect(first[0]).toEqual({ trial, step });
+    expectSameResult(resumed, reference);
+  }
+  return taken.map(({ trial, step }) => ({ trial, step }));
 }

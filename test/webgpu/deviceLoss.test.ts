@@ -32,7 +32,7 @@ import { tinyEINetwork, truncated } from './networks.ts';
 const PATHS: NodeAdapterPath[] = ['swiftshader', 'opengl'];
 const cpu = new CpuEngine({ precision: 'f32' });
 const toRelease: { dispose?: () => void; release?: () => void }[] = [];
-afterAll(() => toRelease.forEach((r) => (r.dispose ?? r.release)!()));
+afterAll(() => toRelease.forEach((r) => (r.dispose ? r.dispose() : r.release!())));
 
 /** An engine that acquires its own device on `path` (and replaces a lost one there: GpuDevice.path). */
 async function ownedEngineOn(path: NodeAdapterPath, maxTrialsPerBatch: number): Promise<WebGpuEngine> {

@@ -11,6 +11,7 @@ import type { KernelTeam } from './kernelTeam.ts';
 import { runtime } from '../runtime.ts';
 import { yieldToEventLoop } from '../yieldToEventLoop.ts';
 import { abortError, chunkLength, cutToStep, passGate } from '../checkpoint.ts';
+import { checkSnapshot, snapshotNetwork, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
 
 export interface CpuEngineOptions {
   /** 'f64' (default) is the reference; 'f32' rounds every operation as a GPU would. */
@@ -86,9 +87,12 @@ export class CpuEngine implements Engine {
     options: RunOptions,
     team: KernelTeam | null,
   ): Promise<SimulationResult> {
-    const { onProgress, signal, gate } = options;
+    const { onProgress, signal, gate, resumeFrom } = options;
     const total = (net.S - 1) * net.trials;
-    const trials: TrialResult[] = [];
+    // One trial's state, whatever the number of threads (their results are the same bits).
+    const identity = { backend: 'cpu' as const, precision: this.precision, layout: `cpu/${net.model}` };
+    if (resumeFrom) checkSnapshot(resumeFrom, identity, net);
+    const trials: TrialResult[] = resumeFrom ? [...resumeFrom.finished] : [];
     let done = 0;
     let setupSeconds = 0;
     let pausedMs = 0;
@@ -96,17 +100,31 @@ export class CpuEngine implements Engine {
     // Steps per chunk sized so one chunk is ~1e6 neuron-updates: cheap to check, fine-grained enough.
     const chunk = chunkLength(Math.max(1, Math.floor(1e6 / Math.max(1, net.N))), options.chunkSteps);
     let lastYield = performance.now();
-    for (let trial = 0; trial < net.trials; trial++) {
+    for (let trial = trials.length; trial < net.trials; trial++) {
       const t0 = performance.now();
       const sim =
         net.model === 'spiking'
           ? new SpikingTrial(net, trial, this.precision, team)
           : new RateTrial(net, this.precision);
+      let first = 1;
+      if (resumeFrom && trial === resumeFrom.trial) {
+        sim.restore(stateRecord(resumeFrom.state.trial, 'trial'));
+        first = stateInt(resumeFrom.state.step, 'step', 0, net.S - 1) + 1;
+      }
+      done = trial * (net.S - 1) + first - 1;
       setupSeconds += (performance.now() - t0) / 1000;
-      for (let t = 1; t < net.S; t += chunk) {
+      for (let t = first; t < net.S; t += chunk) {
         if (gate) {
           const step = t - 1;
           const pausedAt = performance.now();
+          const snapshot = async (): Promise<EngineSnapshot> => ({
+            ...identity,
+            network: snapshotNetwork(net),
+            finished: trials.slice(),
+            trial,
+            done: trial * (net.S - 1) + step,
+            state: { step, trial: sim.save() },
+          });
           await passGate(
             gate({
               done,
@@ -114,6 +132,7 @@ export class CpuEngine implements Engine {
               trial,
               step,
               partial: async () => cutToStep(sim.result(), step, net.record.every),
+              snapshot,
             }),
             signal,
           );

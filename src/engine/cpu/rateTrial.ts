@@ -6,6 +6,7 @@
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { Precision } from './spikingTrial.ts';
 import { TrialRecorder } from './recorder.ts';
+import { restoreInto, stateRecord, type SnapshotValue } from '../snapshot.ts';
 
 type Real = Float64Array | Float32Array;
 
@@ -47,6 +48,28 @@ export class RateTrial {
 
   result() {
     return this.recorder.result();
+  }
+
+  /** The trial's whole state between two steps, recordings included (engine snapshots, snapshot.ts). */
+  save(): { [key: string]: SnapshotValue } {
+    const { V, r, u, y, readoutValues } = this;
+    return {
+      V: V.slice(),
+      r: r.slice(),
+      u: u.slice(),
+      y: y.slice(),
+      readoutValues: readoutValues.slice(),
+      recorder: this.recorder.save(),
+    };
+  }
+
+  /** Takes back what save() gave. */
+  restore(saved: { [key: string]: SnapshotValue }): void {
+    const { V, r, u, y, readoutValues } = this;
+    for (const [name, target] of Object.entries({ V, r, u, y, readoutValues })) {
+      restoreInto(target, saved[name], name);
+    }
+    this.recorder.restore(stateRecord(saved.recorder, 'recorder'));
   }
 
   private integrate(t: number): void {

@@ -3,6 +3,7 @@
 
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
+import { stateArray, type SnapshotValue } from '../snapshot.ts';
 
 class IntList {
   data = new Int32Array(1024);
@@ -17,6 +18,12 @@ class IntList {
   }
   toArray(): Int32Array {
     return this.data.slice(0, this.length);
+  }
+  /** Replaces the contents with `values`. */
+  restore(values: Int32Array): void {
+    this.data = new Int32Array(Math.max(1024, values.length));
+    this.data.set(values);
+    this.length = values.length;
   }
 }
 
@@ -68,6 +75,39 @@ export class TrialRecorder {
     const k = t / this.every;
     for (let l = 0; l < this.latents.length; l++) this.latents[l][k] = y[l];
     for (let r = 0; r < this.readouts!.length; r++) this.readouts![r][k] = readouts[r];
+  }
+
+  /** Everything recorded so far (engine snapshots, snapshot.ts); restore() takes it back. */
+  save(): { [key: string]: SnapshotValue } {
+    return {
+      spikeCounts: this.counts ? null : this.spikeCounts.map((c) => c.slice()),
+      steps: this.steps && this.steps.map((s) => s.toArray()),
+      neurons: this.neurons && this.neurons.map((s) => s.toArray()),
+      latents: this.latents && this.latents.map((s) => s.slice()),
+      readouts: this.readouts && this.readouts.map((s) => s.slice()),
+    };
+  }
+
+  restore(saved: { [key: string]: SnapshotValue }): void {
+    const list = (name: string) => {
+      const value = saved[name];
+      return Array.isArray(value) ? value : [];
+    };
+    if (!this.counts) {
+      this.spikeCounts.forEach((c, p) =>
+        c.set(stateArray(list('spikeCounts')[p], Int32Array, `spikeCounts[${p}]`, c.length)),
+      );
+    }
+    this.steps?.forEach((s, p) => s.restore(stateArray(list('steps')[p], Int32Array, `steps[${p}]`)));
+    this.neurons?.forEach((s, p) => {
+      s.restore(stateArray(list('neurons')[p], Int32Array, `neurons[${p}]`, this.steps![p].length));
+    });
+    this.latents?.forEach((s, l) =>
+      s.set(stateArray(list('latents')[l], Float64Array, `latents[${l}]`, s.length)),
+    );
+    this.readouts?.forEach((s, r) =>
+      s.set(stateArray(list('readouts')[r], Float64Array, `readouts[${r}]`, s.length)),
+    );
   }
 
   result(): TrialResult {

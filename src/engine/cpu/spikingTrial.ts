@@ -21,6 +21,7 @@ import { TrialRecorder } from './recorder.ts';
 import type { KernelShape, Real } from './populationKernel.ts';
 import { SliceRunner, sliceNetwork, stepDataLayout, type SliceJob } from './slices.ts';
 import type { KernelTeam } from './kernelTeam.ts';
+import { restoreInto, stateArray, stateInt, stateRecord, type SnapshotValue } from '../snapshot.ts';
 
 export type Precision = 'f64' | 'f32';
 
@@ -54,6 +55,23 @@ class SpikeHistory {
       this.slots[s] = slot = grown;
     }
     slot[this.counts[s]++] = neuron;
+  }
+  /** The events of every slot, slot after slot, and each slot's count (engine snapshots). */
+  save(): { counts: Int32Array; events: Int32Array } {
+    const events = new Int32Array(this.counts.reduce((n, c) => n + c, 0));
+    let at = 0;
+    this.slots.forEach((slot, s) => {
+      events.set(slot.subarray(0, this.counts[s]), at);
+      at += this.counts[s];
+    });
+    return { counts: this.counts.slice(), events };
+  }
+  restore(counts: Int32Array, events: Int32Array): void {
+    let at = 0;
+    for (let s = 0; s < this.depth; s++) {
+      this.counts[s] = 0;
+      for (let e = 0; e < counts[s]; e++) this.push(s, events[at++]);
+    }
   }
   /** Neurons that spiked at step t (t within the last `depth` steps). */
   at(t: number): { list: Int32Array; count: number } {
@@ -268,6 +286,50 @@ export class SpikingTrial {
 
   result() {
     return this.recorder.result();
+  }
+
+  /**
+   * The trial's whole state between two steps, recordings included (engine snapshots,
+   * snapshot.ts). The noise needs none: it is keyed by (seed, trial, step, neuron).
+   */
+  save(): { [key: string]: SnapshotValue } {
+    const history = this.history?.save();
+    return {
+      V: this.V.slice(),
+      ghat: this.ghat.slice(),
+      gExp: this.gExp.slice(),
+      pulseOpen: this.pulseOpen.slice(),
+      spikedPrev: this.spikedPrev.slice(),
+      nextAllowed: this.nextAllowed.slice(),
+      u: this.u.slice(),
+      y: this.y.slice(),
+      readoutValues: this.readoutValues.slice(),
+      spikeCount: this.spikeCount.slice(),
+      prevSpikes: this.prevSpikes.slice(0, this.nPrevSpikes),
+      historyCounts: history?.counts ?? null,
+      historyEvents: history?.events ?? null,
+      recorder: this.recorder.save(),
+    };
+  }
+
+  /** Takes back what save() gave, into this trial's arrays (shared with worker threads, if any). */
+  restore(saved: { [key: string]: SnapshotValue }): void {
+    const { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, u, y, readoutValues, spikeCount } = this;
+    const arrays = { V, ghat, gExp, pulseOpen, spikedPrev, nextAllowed, u, y, readoutValues, spikeCount };
+    for (const [name, target] of Object.entries(arrays)) restoreInto(target, saved[name], name);
+    const prev = stateArray(saved.prevSpikes, Int32Array, 'prevSpikes');
+    this.prevSpikes = new Int32Array(Math.max(16, prev.length));
+    this.prevSpikes.set(prev);
+    this.nPrevSpikes = prev.length;
+    if (this.history) {
+      const counts = stateArray(saved.historyCounts, Int32Array, 'historyCounts', this.history.depth);
+      const events = stateArray(saved.historyEvents, Int32Array, 'historyEvents');
+      let total = 0;
+      counts.forEach((c, s) => (total += stateInt(c, `historyCounts[${s}]`, 0, this.net.N)));
+      stateArray(events, Int32Array, 'historyEvents', total);
+      this.history.restore(counts, events);
+    }
+    this.recorder.restore(stateRecord(saved.recorder, 'recorder'));
   }
 
   private step(t: number): void {

@@ -30,7 +30,17 @@ import {
   type RunResources,
   type RunSizes,
 } from './resources.ts';
-import { eventTrains, readCounts, runBatches, spikeCounts } from './results.ts';
+import {
+  eventTrains,
+  joinEvents,
+  joinedEvents,
+  readCounts,
+  runBatches,
+  spikeCounts,
+  type BatchState,
+} from './results.ts';
+import { stateArray, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
+import type { RunnerSnapshot } from '../checkpoint.ts';
 
 /** Steps one dispatch runs per trial: keeps a single dispatch short on a real GPU's watchdog. */
 const STEPS_PER_DISPATCH = 256;
@@ -91,7 +101,8 @@ export class BatchRunner {
     private readonly gpuNet: GpuNetwork,
     private readonly resources: RunResources,
     private readonly workgroupSize: number,
-    private readonly batchSize: number,
+    /** Trials per batch. */
+    readonly batchSize: number,
     /** Event slots per trial per submit. */
     private readonly eventCapacity: number,
     private readonly stepEventBound: number,
@@ -226,13 +237,15 @@ export class BatchRunner {
 
   /**
    * The trials of the run after those in `finished`, batch after batch, each batch appended to
-   * `finished` once read back (runBatches); a batch starts at its first step.
+   * `finished` once read back (runBatches); a batch starts at its first step, or at `resumeFrom`'s
+   * state when it is that snapshot's batch.
    */
   run(
     finished: TrialResult[],
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
     gate?: RunnerGate,
+    resumeFrom?: EngineSnapshot,
   ): Promise<void> {
     return runBatches(
       this.net,
@@ -240,8 +253,9 @@ export class BatchRunner {
       finished,
       progress,
       gate,
-      (first, trials, batchProgress, batchGate) =>
-        this.runBatch(first, trials, batchProgress, signal, batchGate),
+      (first, trials, batchProgress, batchGate, resume) =>
+        this.runBatch(first, trials, batchProgress, signal, batchGate, resume),
+      resumeFrom,
     );
   }
 
@@ -251,6 +265,7 @@ export class BatchRunner {
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
     gate: RunnerGate | undefined,
+    resume: BatchState | null,
   ): Promise<TrialResult[]> {
     const { net, gpuNet, resources: res } = this;
     const perDispatch = this.stepsPerDispatch;
@@ -284,11 +299,41 @@ export class BatchRunner {
       queue.writeBuffer(res.latent, b * 2 * K * 4, latent);
       control[2 * b] = 1;
     }
-    queue.writeBuffer(res.control, 0, control);
     const record = new LatentRecord(net, gpuNet, trials, this.recordWindow);
+    let chunks = Array.from({ length: trials }, () => [] as { events: Uint32Array; count: number }[]);
+    if (resume) {
+      // A snapshot's batch (batchState below): each trial's step counter, state, latent words and
+      // recordings.
+      const saved = stateArray(resume.control, Uint32Array, 'control', 2 * trials);
+      saved.forEach((word, i) => (control[i] = i % 2 === 0 ? stateInt(word, `control[${i}]`, 1, net.S) : 0));
+      res.state.write(0, stateArray(resume.state, Uint32Array, 'state', trials * trialWords));
+      queue.writeBuffer(res.latent, 0, stateArray(resume.latent, Float32Array, 'latent', trials * 2 * K));
+      chunks = joinedEvents(resume.events, trials);
+      record.restore(stateRecord(resume.record, 'record'));
+    }
+    queue.writeBuffer(res.control, 0, control);
+    // The batch between submits (the queue is idle there): every trial's step counter, state and
+    // latent words, and the events and samples pulled so far (the ring holds none then).
+    const batchState = async (): Promise<RunnerSnapshot> => {
+      if (this.destroyed) throw abortError();
+      const [stateBytes, latentBytes] = await readGroups(device, [
+        res.state.ranges(0, trials * trialWords * 4),
+        [{ source: res.latent, offset: 0, size: trials * 2 * K * 4 }],
+      ]);
+      this.gpu.throwIfFailed();
+      let done = 0;
+      for (let b = 0; b < trials; b++) done += control[2 * b] - 1;
+      const batch = {
+        control: control.slice(),
+        state: new Uint32Array(stateBytes),
+        latent: new Float32Array(latentBytes),
+        events: chunks.map(joinEvents),
+        record: record.save(),
+      };
+      return { finished: [], trial: firstTrial, done, state: { batch } };
+    };
 
     const perSubmit = dispatchesPerSubmit(trials * this.workgroupSize, perDispatch, this.chunkSteps);
-    const chunks = Array.from({ length: trials }, () => [] as { events: Uint32Array; count: number }[]);
     // The batch's first trial's recordings up to its step, read while the queue is idle.
     const partial = async (step: number): Promise<TrialResult> => {
       if (this.destroyed) throw abortError();
@@ -304,7 +349,7 @@ export class BatchRunner {
         let done = 0;
         for (let b = 0; b < trials; b++) done += control[2 * b] - 1;
         const step = control[0] - 1;
-        await gate(firstTrial, step, done, () => partial(step));
+        await gate(firstTrial, step, done, () => partial(step), batchState);
         if (signal?.aborted) throw abortError();
       }
       let behind = 0;

@@ -10,6 +10,7 @@ import type { TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GpuNetwork } from './gpuNetwork.ts';
 import type { BufferRange } from './readback.ts';
+import { restoreInto, stateArray, stateInt, type SnapshotValue } from '../snapshot.ts';
 
 /** One trial's samples [from, to), asked for in one pull. */
 interface Asked {
@@ -102,6 +103,21 @@ export class LatentRecord {
       }
     };
     return { ranges, store };
+  }
+
+  /**
+   * Every trial's samples pulled so far and how many were asked for (engine snapshots, taken when
+   * every pull has been stored); restore() takes it back.
+   */
+  save(): { [key: string]: SnapshotValue } {
+    return { records: this.records.map((r) => r.slice()), asked: Int32Array.from(this.asked) };
+  }
+
+  restore(saved: { [key: string]: SnapshotValue }): void {
+    const records = Array.isArray(saved.records) ? saved.records : [];
+    this.records.forEach((r, b) => restoreInto(r, records[b], `records[${b}]`));
+    const asked = stateArray(saved.asked, Int32Array, 'asked', this.asked.length);
+    asked.forEach((n, b) => (this.asked[b] = stateInt(n, `asked[${b}]`, 1, this.gpuNet.samples)));
   }
 
   /** Trial b's latent channels and readouts: the samples stored so far, zeros after them. */

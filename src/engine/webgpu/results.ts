@@ -4,6 +4,13 @@
 
 import type { SpikeTrain, TrialResult } from '../engine.ts';
 import type { RunnerGate } from '../checkpoint.ts';
+import {
+  SnapshotMismatch,
+  stateArray,
+  stateRecord,
+  type EngineSnapshot,
+  type SnapshotValue,
+} from '../snapshot.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GpuNetwork } from './gpuNetwork.ts';
 import { readRanges } from './readback.ts';
@@ -41,6 +48,33 @@ export function eventTrains(
   }));
 }
 
+/** One trial's event chunks as one array of (step, neuron) pairs, for a snapshot (joinedEvents reverses it). */
+export function joinEvents(chunks: readonly { events: Uint32Array; count: number }[]): Uint32Array {
+  const joined = new Uint32Array(2 * chunks.reduce((n, c) => n + c.count, 0));
+  let at = 0;
+  for (const { events, count } of chunks) {
+    joined.set(events.subarray(0, 2 * count), at);
+    at += 2 * count;
+  }
+  return joined;
+}
+
+/**
+ * A snapshot's events of `trials` trials back as one chunk each (none when empty). Sorting a chunk
+ * by (step, neuron), as eventTrains does under the `all` rule, leaves the joined chunks in order.
+ */
+export function joinedEvents(
+  saved: SnapshotValue | undefined,
+  trials: number,
+): { events: Uint32Array; count: number }[][] {
+  const list = Array.isArray(saved) ? saved : [];
+  return Array.from({ length: trials }, (_, b) => {
+    const events = stateArray(list[b], Uint32Array, `events[${b}]`);
+    if (events.length % 2 !== 0) throw new SnapshotMismatch(`checkpoint state 'events[${b}]': odd length`);
+    return events.length > 0 ? [{ events, count: events.length / 2 }] : [];
+  });
+}
+
 /** Whole-run counts per population from the per-neuron counter words. */
 export function spikeCounts(net: CompiledNetwork, counts: Uint32Array): Int32Array[] {
   return net.populations.map((p) => Int32Array.from(counts.subarray(p.start, p.start + p.size)));
@@ -57,11 +91,16 @@ export async function readCounts(
   return spikeCounts(net, new Uint32Array(counts));
 }
 
+/** A batch's state (a runner's snapshot), as its runBatch takes it back to resume. */
+export type BatchState = { [key: string]: SnapshotValue };
+
 /**
  * The trials of `net` after those already in `finished`, `batchSize` at a time through `runBatch`
- * (its first trial, its number of trials), each batch's results appended to `finished` as soon as
- * they are read back, so that they survive a failure of a later batch (webgpuEngine.ts then runs
- * only the rest); progress and the gate's step counts turned from the batch's into the run's.
+ * (its first trial, its number of trials, and the state to resume it from or null), each batch's
+ * results appended to `finished` as soon as they are read back, so that they survive a failure of
+ * a later batch (webgpuEngine.ts then runs only the rest); progress and the gate's step counts
+ * turned from the batch's into the run's, and its snapshots given the trials finished before it.
+ * The batch starting at `resumeFrom`'s trial starts from its state.
  */
 export async function runBatches(
   net: CompiledNetwork,
@@ -74,13 +113,24 @@ export async function runBatches(
     trials: number,
     progress: (done: number) => void,
     gate: RunnerGate | undefined,
+    resume: BatchState | null,
   ) => Promise<TrialResult[]>,
+  resumeFrom?: EngineSnapshot,
 ): Promise<void> {
   for (let first = finished.length; first < net.trials; first += batchSize) {
     const trials = Math.min(batchSize, net.trials - first);
     const doneBefore = first * (net.S - 1);
     const batchGate: RunnerGate | undefined =
-      gate && ((trial, step, done, partial) => gate(trial, step, doneBefore + done, partial));
-    finished.push(...(await runBatch(first, trials, (done) => progress(doneBefore + done), batchGate)));
+      gate &&
+      ((trial, step, done, partial, snapshot) =>
+        gate(trial, step, doneBefore + done, partial, async () => {
+          const batch = await snapshot();
+          return { ...batch, finished: finished.slice(), done: doneBefore + batch.done };
+        }));
+    const resume =
+      resumeFrom && first === resumeFrom.trial ? stateRecord(resumeFrom.state.batch, 'batch') : null;
+    finished.push(
+      ...(await runBatch(first, trials, (done) => progress(doneBefore + done), batchGate, resume)),
+    );
   }
 }

@@ -47,7 +47,17 @@ import {
   type RunResources,
   type RunSizes,
 } from './resources.ts';
-import { eventTrains, readCounts, runBatches, spikeCounts } from './results.ts';
+import {
+  eventTrains,
+  joinEvents,
+  joinedEvents,
+  readCounts,
+  runBatches,
+  spikeCounts,
+  type BatchState,
+} from './results.ts';
+import { stateArray, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
+import type { RunnerSnapshot } from '../checkpoint.ts';
 
 /** Neuron-updates per command buffer (over a batch's trials): bounds one submit's length and the spike-event buffer. */
 const NEURON_STEPS_PER_CHUNK = 1 << 22;
@@ -243,13 +253,15 @@ export class TrialRunner {
 
   /**
    * The trials of the run after those in `finished`, batch after batch, each batch appended to
-   * `finished` once read back (runBatches); a batch starts at its first step.
+   * `finished` once read back (runBatches); a batch starts at its first step, or at `resumeFrom`'s
+   * state when it is that snapshot's batch.
    */
   run(
     finished: TrialResult[],
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
     gate?: RunnerGate,
+    resumeFrom?: EngineSnapshot,
   ): Promise<void> {
     return runBatches(
       this.net,
@@ -257,8 +269,9 @@ export class TrialRunner {
       finished,
       progress,
       gate,
-      (first, trials, batchProgress, batchGate) =>
-        this.runBatch(first, trials, batchProgress, signal, batchGate),
+      (first, trials, batchProgress, batchGate, resume) =>
+        this.runBatch(first, trials, batchProgress, signal, batchGate, resume),
+      resumeFrom,
     );
   }
 
@@ -268,6 +281,7 @@ export class TrialRunner {
     progress: (done: number) => void,
     signal: AbortSignal | undefined,
     gate: RunnerGate | undefined,
+    resume: BatchState | null,
   ): Promise<TrialResult[]> {
     const { net, gpuNet, resources: res } = this;
     const { device } = this.gpu;
@@ -303,13 +317,21 @@ export class TrialRunner {
     // latents.wgsl finishes every trial of the batch (a workgroup each); the delta rules' spike
     // kernels are one workgroup over the one trial.
     const secondWorkgroups = kernelsOf(net)[1] === 'latents' ? trials : 1;
-    const raw: EventChunk[][] = Array.from({ length: trials }, () => []);
+    let raw: EventChunk[][] = Array.from({ length: trials }, () => []);
     const inFlight: InFlight[] = [];
     // Reads submitted but not yet collected, in chunk order: every trial's events of a chunk, and
     // the latent samples it wrote (stored into `record` when collected, in that order).
     const chunkReads: Promise<{ events: EventChunk[]; storeSamples: () => void }>[] = [];
     let submitted = 0;
     let nextT0 = 1;
+    if (resume) {
+      // A snapshot's batch (batchState below): its step, state, latent words and recordings.
+      nextT0 = stateInt(resume.step, 'step', 0, net.S - 1) + 1;
+      res.state.write(0, stateArray(resume.state, Uint32Array, 'state', trials * gpuNet.stateWords));
+      queue.writeBuffer(res.latent, 0, stateArray(resume.latent, Float32Array, 'latent', trials * 2 * K));
+      raw = joinedEvents(resume.events, trials);
+      record.restore(stateRecord(resume.record, 'record'));
+    }
 
     const submitChunk = () => {
       const t0 = nextT0;
@@ -422,12 +444,39 @@ export class TrialRunner {
       return cutToStep(trialSoFar, step, net.record.every);
     };
 
+    // The batch at `step` once the queue is drained: every trial's state and latent words, and the
+    // events and samples pulled so far (the ring holds none then). The control words are rewritten
+    // before every chunk, the partials within every step: neither is state between chunks.
+    const batchState = async (step: number): Promise<RunnerSnapshot> => {
+      if (this.destroyed) throw abortError();
+      await drain();
+      const [stateBytes, latentBytes] = await readGroups(device, [
+        res.state.ranges(0, trials * trialStateBytes),
+        [{ source: res.latent, offset: 0, size: trials * 2 * K * 4 }],
+      ]);
+      this.gpu.throwIfFailed();
+      const batch = {
+        step,
+        state: new Uint32Array(stateBytes),
+        latent: new Float32Array(latentBytes),
+        events: raw.map(joinEvents),
+        record: record.save(),
+      };
+      return { finished: [], trial: firstTrial, done: trials * step, state: { batch } };
+    };
+
     try {
       while (nextT0 < net.S || inFlight.length > 0) {
         while (inFlight.length < CHUNKS_IN_FLIGHT && nextT0 < net.S) {
           if (gate) {
             const at = nextT0 - 1;
-            await gate(firstTrial, at, trials * at, () => partial(at));
+            await gate(
+              firstTrial,
+              at,
+              trials * at,
+              () => partial(at),
+              () => batchState(at),
+            );
             if (signal?.aborted) throw abortError();
           }
           submitChunk();

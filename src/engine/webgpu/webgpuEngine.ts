@@ -31,6 +31,7 @@ import type { CompiledNetwork } from '../../model/compile.ts';
 import { SYNAPSE_DELTA } from '../../model/compile.ts';
 import { abortError } from '../cpu/cpuEngine.ts';
 import { passGate, type RunnerGate } from '../checkpoint.ts';
+import { checkSnapshot, snapshotNetwork } from '../snapshot.ts';
 import { acquireDevice, type GpuDevice } from './device.ts';
 import { DeviceLostError, GpuOutOfMemoryError } from './gpuErrors.ts';
 import { buildGpuNetwork } from './gpuNetwork.ts';
@@ -231,8 +232,9 @@ export class WebGpuEngine implements Engine {
     const total = (net.S - 1) * net.trials;
     const start = performance.now();
     const clock: RunClock = { setupMs: 0, pausedMs: 0, kernels: new Map() };
-    // Trials read back survive a lost device: a restart runs only the rest.
-    const finished: TrialResult[] = [];
+    // Trials read back survive a lost device: a restart runs only the rest (a resumed run's batch
+    // in progress restarts from the snapshot's state).
+    const finished: TrialResult[] = options.resumeFrom ? [...options.resumeFrom.finished] : [];
     for (let restarts = 0; ; restarts++) {
       try {
         await this.runTrials(net, options, finished, clock, timed);
@@ -288,12 +290,12 @@ export class WebGpuEngine implements Engine {
 
   /**
    * Runs the trials after those in `finished` on the current device, appending each batch once it
-   * is read back. The batch in progress starts from its first step: this is the one place where a
-   * snapshot of it (taken at a chunk boundary) would let a restart continue from there instead.
+   * is read back. The batch in progress starts from its first step, or from `resumeFrom`'s state
+   * when it is that snapshot's batch (RunOptions.resumeFrom, checked against this device's layout).
    */
   private async runTrials(
     net: CompiledNetwork,
-    { onProgress, signal, gate, chunkSteps }: RunOptions,
+    { onProgress, signal, gate, chunkSteps, resumeFrom }: RunOptions,
     finished: TrialResult[],
     clock: RunClock,
     kernelTimes: boolean,
@@ -309,16 +311,38 @@ export class WebGpuEngine implements Engine {
       ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
       : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
     clock.setupMs += performance.now() - setupStart;
+    // A batch's state is resumed as a whole: the path, its trials per batch and a trial's state
+    // words must be the snapshot's.
+    const identity = {
+      backend: 'webgpu' as const,
+      precision: 'f32',
+      layout:
+        `webgpu/${size ? 'batched' : 'per-step'}; ${runner.batchSize} trials per batch; ` +
+        `${gpuNet.stateWords} state words, ${gpuNet.K} latent words per trial`,
+    };
+    if (resumeFrom) {
+      try {
+        checkSnapshot(resumeFrom, identity, net);
+      } catch (err) {
+        runner.destroy();
+        throw err;
+      }
+    }
     // Time spent paused at the gate is not simulation time.
     const runnerGate: RunnerGate | undefined =
       gate &&
-      (async (trial, step, done, partial) => {
+      (async (trial, step, done, partial, runnerSnapshot) => {
         const pausedAt = performance.now();
-        await passGate(gate({ done, total, trial, step, partial }), signal);
+        const snapshot = async () => ({
+          ...identity,
+          network: snapshotNetwork(net),
+          ...(await runnerSnapshot()),
+        });
+        await passGate(gate({ done, total, trial, step, partial, snapshot }), signal);
         clock.pausedMs += performance.now() - pausedAt;
       });
     try {
-      await runner.run(finished, (done) => onProgress?.(done, total), signal, runnerGate);
+      await runner.run(finished, (done) => onProgress?.(done, total), signal, runnerGate, resumeFrom);
       // An error reported after the last read still voids the run.
       this.gpu.throwIfFailed();
       // Kernel times of this device's runner: a lost device takes its runner's times with it.
