@@ -66,7 +66,9 @@ export async function benchCommand(args: string[]): Promise<number> {
   const maxRowSeconds = parsePositiveInt('max-row-seconds', values['max-row-seconds'], 120)!;
   const neuronsPerInvocation = parsePositiveInt('per-invocation', values['per-invocation'], undefined);
   const { runWebGpuBench, formatWebGpuBench } = await import('../../bench/webgpuBench.ts');
+  const { resolveTuning } = await import('../engine/webgpu/tuningCache.ts');
   const report = await runWebGpuBench({
+    tuning: (gpu) => resolveTuning(gpu, onLine),
     sizes,
     denseSizes,
     repetitions,

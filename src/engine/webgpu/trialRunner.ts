@@ -46,8 +46,6 @@ import {
 } from './resources.ts';
 import { eventTrains, readCounts, runBatches, spikeCounts } from './results.ts';
 
-/** Neuron-updates per command buffer (over a batch's trials): bounds one submit's length and the spike-event buffer. */
-const NEURON_STEPS_PER_CHUNK = 1 << 22;
 const MAX_STEPS_PER_CHUNK = 1024;
 /** Chunks submitted ahead of the host: one running, one queued behind it. */
 const CHUNKS_IN_FLIGHT = 2;
@@ -125,7 +123,10 @@ export class TrialRunner {
           )
         : 1;
     const stepsPerChunk = chunkLength(
-      Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / (dims.N * batchSize)))),
+      Math.max(
+        1,
+        Math.min(MAX_STEPS_PER_CHUNK, Math.floor(shape.neuronStepsPerSubmit / (dims.N * batchSize))),
+      ),
       options.chunkSteps,
     );
     // A neuron spikes at most once per step under every rule, so this capacity cannot overflow;

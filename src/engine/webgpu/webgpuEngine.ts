@@ -24,6 +24,7 @@ import { planBindings } from './resources.ts';
 import { chooseDispatch, type AdapterProfile, type DispatchShape } from './adapterProfile.ts';
 import { runDims } from './gpuNetwork.ts';
 import { defaultShaderLoader, type ShaderLoader } from './shaderLoader.ts';
+import { engineOptionsOf, type TuningChoice, type TuningSource } from './tuning.ts';
 
 export interface WebGpuEngineOptions {
   /** Where WGSL comes from (required in a browser bundle; Node reads shaders/ by default). */
@@ -36,6 +37,18 @@ export interface WebGpuEngineOptions {
   batchLanes?: number;
   /** Neurons per invocation of the `all`-rule and rate step kernels; default: by adapter (pipelines.ts). */
   neuronsPerInvocation?: number;
+  /** Workgroup size of the per-step kernels (a power of two); default: 256 within the limits (pipelines.ts). */
+  workgroupSize?: number;
+  /** false: stepAll's scalar path even at a multiple of 4 neurons per invocation; default true. */
+  quads?: boolean;
+  /** Neuron-updates per command buffer of the per-step path (a power of two); default: pipelines.ts. */
+  neuronStepsPerSubmit?: number;
+  /**
+   * The tuned knobs for the device (tuning.ts; the CLI passes tuningCache.ts's resolveTuning):
+   * they fill in the knobs above that are not given; `source` is kept for the adapter line
+   * (WebGpuEngine.tuning).
+   */
+  tuning?: (gpu: GpuDevice) => { choice: TuningChoice | null; source: TuningSource };
   /**
    * How dispatches are shaped: 'sliced' or 'folded' (adapterProfile.ts); default: LATENTSPIKE_DISPATCH
    * where set, else the adapter profile's.
@@ -60,6 +73,11 @@ export interface WebGpuEngineOptions {
    * model.
    */
   maxTrialsPerBatch?: number;
+}
+
+/** `options` without its undefined entries (so that they do not hide tuned ones when spread). */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -95,6 +113,8 @@ export class WebGpuEngine implements Engine {
     private readonly batchSmallNetworks: boolean,
     private readonly batchLanes: number | undefined,
     private readonly maxTrialsPerBatch: number | undefined,
+    /** Where this engine's knobs came from: the tuning cache, the built-in defaults, or off. */
+    readonly tuning: TuningSource | undefined,
   ) {
     this.adapter = gpu.adapterInfo;
     this.profile = gpu.profile;
@@ -108,10 +128,15 @@ export class WebGpuEngine implements Engine {
   static async create(options: WebGpuEngineOptions = {}): Promise<WebGpuEngine> {
     const gpu = options.gpu ?? (await acquireDevice());
     try {
+      const tuned = options.tuning?.(gpu);
+      if (tuned?.choice) options = { ...engineOptionsOf(tuned.choice), ...definedOnly(options) };
       const shape = chooseKernelShape(gpu.device.limits, {
         software: gpu.profile.software,
         dispatch: chooseDispatch(gpu.profile, options.dispatch),
         neuronsPerInvocation: options.neuronsPerInvocation,
+        workgroupSize: options.workgroupSize,
+        quads: options.quads,
+        neuronStepsPerSubmit: options.neuronStepsPerSubmit,
         maxPartBytes: options.maxPartBytes,
         dispatchWidth: options.dispatchWidth,
       });
@@ -136,6 +161,7 @@ export class WebGpuEngine implements Engine {
         batchSmallNetworks,
         batchLanes,
         maxTrialsPerBatch,
+        tuned?.source,
       );
     } catch (err) {
       if (!options.gpu) gpu.release();
