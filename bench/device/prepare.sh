@@ -3,7 +3,8 @@
 # lent machines): one xz archive, bench/device/build/latentspike-device.tar.xz (~30 MiB, limit
 # 60 MiB), holding
 #   app/        the `latentspike` command bundled by esbuild (ESM, code-split so the browser
-#               backend's puppeteer/vite imports stay in a chunk that is never loaded there), and
+#               backend's puppeteer/vite imports stay in a chunk that is never loaded there; the
+#               studies' DuckDB, a native module imported on first use, is left out), and
 #               the CPU engine's worker thread, kernelWorker.js
 #   bin/node    this machine's Node runtime (x86-64 Linux, glibc)
 #   lib/        the Vulkan loader, libvulkan.so.1
@@ -31,7 +32,7 @@ echo "bundling src/cli (bench/device/entry.ts) and the CPU engine's worker with 
 npx --no-install esbuild latentspike=bench/device/entry.ts kernelWorker=src/engine/cpu/kernelWorker.ts \
   --bundle --platform=node --format=esm --target=node20 \
   --splitting --outdir="$PACK/app" --chunk-names=chunk-[hash] \
-  --external:webgpu --external:puppeteer --external:vite --log-level=warning \
+  --external:webgpu --external:puppeteer --external:vite --external:@duckdb/* --log-level=warning \
   --banner:js="import { createRequire as __latentspikeRequire } from 'node:module'; const require = __latentspikeRequire(import.meta.url);"
 
 cp shaders/*.wgsl "$PACK/shaders/"
