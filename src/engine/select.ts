@@ -8,24 +8,23 @@ import type { CompiledNetwork } from '../model/compile.ts';
 import type { Engine, RunOptions, SimulationResult } from './engine.ts';
 import { CpuEngine, type CpuEngineOptions } from './cpu/cpuEngine.ts';
 import type { WebGpuEngine } from './webgpu/webgpuEngine.ts';
-import { describeTuning } from './webgpu/tuning.ts';
 
 export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto'];
 
 // Loaded on demand so the CPU path never pays for Dawn's start-up. The engine takes this adapter's
 // entry in the tuning cache (tuningCache.ts) unless LATENTSPIKE_TUNING=off.
-async function createWebGpuEngine(notice: (line: string) => void): Promise<WebGpuEngine> {
+// Returns the engine and the adapter line's words for it: "webgpu (adapter); tuning: …".
+async function createWebGpuEngine(
+  notice: (line: string) => void,
+): Promise<{ engine: WebGpuEngine; words: string }> {
   const { WebGpuEngine } = await import('./webgpu/webgpuEngine.ts');
   const { resolveTuning } = await import('./webgpu/tuningCache.ts');
-  return WebGpuEngine.create({ tuning: (gpu) => resolveTuning(gpu, notice) });
-}
-
-/** "webgpu (adapter); tuning: …": the adapter line's words for a WebGPU engine. */
-function describeWebGpu(engine: WebGpuEngine): string {
+  const { describeTuning } = await import('./webgpu/tuning.ts');
+  const engine = await WebGpuEngine.create({ tuning: (gpu) => resolveTuning(gpu, notice) });
   const a = engine.adapter;
   const name = a?.description || a?.vendor || 'adapter';
-  return `webgpu (${name})${engine.tuning ? `; ${describeTuning(engine.tuning)}` : ''}`;
+  return { engine, words: `webgpu (${name})${engine.tuning ? `; ${describeTuning(engine.tuning)}` : ''}` };
 }
 
 /** WebGPU first, the CPU engine for whatever WebGPU cannot run. */
@@ -67,12 +66,12 @@ export async function createEngine(
 ): Promise<Engine> {
   if (choice === 'cpu') return new CpuEngine(cpuOptions);
   if (choice === 'webgpu') {
-    const engine = await createWebGpuEngine(notice);
-    notice(`backend: ${describeWebGpu(engine)}`);
+    const { engine, words } = await createWebGpuEngine(notice);
+    notice(`backend: ${words}`);
     return engine;
   }
   try {
-    const engine = await createWebGpuEngine(notice);
+    const { engine, words } = await createWebGpuEngine(notice);
     const a = engine.adapter;
     const name = a?.description || a?.vendor || 'adapter';
     if (a?.software) {
@@ -83,7 +82,7 @@ export async function createEngine(
       );
       return new CpuEngine(cpuOptions);
     }
-    notice(`backend: ${describeWebGpu(engine)}`);
+    notice(`backend: ${words}`);
     return new PreferGpuEngine(engine, notice, cpuOptions);
   } catch (e) {
     notice(`backend: cpu — WebGPU unavailable: ${(e as Error).message}; falling back to the CPU engine`);

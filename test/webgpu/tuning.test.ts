@@ -56,21 +56,21 @@ const grid = (neurons: number, steps: number, trials: number) =>
     trials,
   );
 
-// 4999 + 4001: I starts inside a quad, so the vector path's edge neurons take the scalar path; 7
-// channels (K > 4).
+// 2399 + 1701: I starts inside a quad, so the vector path's edge neurons take the scalar path; 7
+// channels (K > 4); several workgroups at all but the widest shapes.
 const exponential = tinyEINetwork({
-  sizeE: 4999,
-  sizeI: 4001,
-  steps: 100,
+  sizeE: 2399,
+  sizeI: 1701,
+  steps: 60,
   synapse: { kind: 'exponential', rate: 200 },
   sigmaV: 0.2,
   readout: true,
   extraReadouts: 6,
 });
 const pulse = tinyEINetwork({
-  sizeE: 1000,
-  sizeI: 900,
-  steps: 100,
+  sizeE: 700,
+  sizeI: 500,
+  steps: 60,
   synapse: { kind: 'pulse', widthMs: 0.5 },
   sigmaV: 0.2,
   refractoryMs: 0.2,
@@ -78,10 +78,11 @@ const pulse = tinyEINetwork({
 // One-per-step: per-step kernels up to a workgroup of 512, the small-network kernel at every size.
 const deltaLarge = grid(600, 150, 2);
 const deltaSmall = grid(30, 300, 3);
-// Multi-trial `all` runs, cut into command buffers of 2^20 … 2^24 neuron-steps: 7 to 560 steps each.
+// Multi-trial `all` runs, cut into command buffers of 2^20, 2^22, 2^24 neuron-steps: 145, 582 and
+// (at most) 1024 steps each over a batch of 3 trials, 349, 1398 and 5592 one trial at a time.
 const cutNetwork = tinyEINetwork({
-  sizeE: 2500,
-  sizeI: 2500,
+  sizeE: 1200,
+  sizeI: 1200,
   steps: 600,
   trials: 3,
   synapse: { kind: 'exponential', rate: 200 },
@@ -144,8 +145,9 @@ describe.each(['swiftshader', 'opengl'] as const)('every tuning candidate on %s'
           const spikes = await expectCpuSpikes(exponential, await engine.run(exponential));
           const pulses = await expectCpuSpikes(pulse, await engine.run(pulse));
           // The comparisons mean something only if the networks are busy.
-          expect(spikes).toBeGreaterThan(5000);
-          expect(pulses).toBeGreaterThan(1000);
+          expect(spikes).toBeGreaterThan(2000);
+          expect(pulses).toBeGreaterThan(500);
+          console.log(`${path} ${JSON.stringify(shape)}: ${spikes} + ${pulses} identical spikes`);
         } finally {
           engine.dispose();
         }
@@ -182,7 +184,7 @@ describe.each(['swiftshader', 'opengl'] as const)('every tuning candidate on %s'
         const engine = await WebGpuEngine.create({ gpu: gpu!, ...engineOptionsOf({ ...defaults!, ...cut }) });
         try {
           expect(engine.shape.neuronStepsPerSubmit).toBe(cut.neuronStepsPerSubmit);
-          expect(await expectCpuSpikes(cutNetwork, await engine.run(cutNetwork))).toBeGreaterThan(3000);
+          expect(await expectCpuSpikes(cutNetwork, await engine.run(cutNetwork))).toBeGreaterThan(1000);
           expect(await expectCpuSpikes(deltaSmall, await engine.run(deltaSmall))).toBeGreaterThan(100);
         } finally {
           engine.dispose();
