@@ -4,7 +4,8 @@
 # the same parts in the same order but small sizes and a short budget; then checks that summary.md
 # came back with every section, and the tuning cache beside it. Packs the archive first when there
 # is none (bash bench/device/prepare.sh, ~2 min). Usage: bash bench/device/rehearse.sh [OUT_DIR]
-# (default: a fresh temporary folder); LATENTSPIKE_DEVICE_SECONDS (default 420) is its budget.
+# (default: a fresh temporary folder); LATENTSPIKE_DEVICE_SECONDS (default 500, as on the card) is
+# its budget.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ -f bench/device/build/latentspike-device.tar.xz ] || bash bench/device/prepare.sh
@@ -12,7 +13,7 @@ OUT="${1:-$(mktemp -d /tmp/latentspike-rehearsal.XXXXXX)}"
 mkdir -p "$OUT"
 set +e
 env -i PATH=/usr/bin:/bin OUT="$OUT" LATENTSPIKE_WEBGPU_PATH=swiftshader \
-  LATENTSPIKE_DEVICE_SECONDS="${LATENTSPIKE_DEVICE_SECONDS:-420}" \
+  LATENTSPIKE_DEVICE_SECONDS="${LATENTSPIKE_DEVICE_SECONDS:-500}" \
   LATENTSPIKE_TUNE_FLAGS='--sizes 1000 --steps 11 --trials 2 --repetitions 1' \
   LATENTSPIKE_BENCH_SIZES=1000,10000 \
   LATENTSPIKE_BENCH_FLAGS='--dense-sizes 256 --steps 21 --repetitions 1 --max-row-seconds 20' \

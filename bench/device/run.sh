@@ -90,7 +90,8 @@ W="$U/work"
 mkdir -p "$W"
 
 # part NAME SECONDS ARGS…: `latentspike ARGS…` stopped with SIGINT after SECONDS (at most what is
-# left); stdout to $W/NAME.txt, both streams to the log; its exit status to $W/NAME.status.
+# left); both streams to $W/NAME.txt (progress lines included, so a part cut off still shows what
+# it finished) and to the log; its exit status to $W/NAME.status.
 part() {
   local name="$1" seconds="$2"
   shift 2
@@ -104,10 +105,8 @@ part() {
   say "== $name: latentspike $* (stopped after ${seconds} s)"
   local t0
   t0=$(date +%s.%N)
-  timeout -s INT -k 20 "$seconds" "$NODE" "$U/app/latentspike.js" "$@" \
-    > >(tee "$W/$name.txt" | tee -a "$LOG" >/dev/null) 2> >(tee -a "$LOG" >&2)
-  local status=$?
-  wait
+  timeout -s INT -k 20 "$seconds" "$NODE" "$U/app/latentspike.js" "$@" 2>&1 | tee "$W/$name.txt" | tee -a "$LOG" >&2
+  local status=${PIPESTATUS[0]}
   local took
   took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
   case $status in

@@ -75,15 +75,16 @@ const pulse = tinyEINetwork({
   sigmaV: 0.2,
   refractoryMs: 0.2,
 });
-// One-per-step: per-step kernels up to a workgroup of 512, the small-network kernel at every size.
+// One-per-step: 600 neurons on the per-step kernels at every workgroup size (the small-network
+// kernel takes at most 256, pipelines.ts), 30 on the small-network kernel at every size.
 const deltaLarge = grid(600, 150, 2);
 const deltaSmall = grid(30, 300, 3);
-// Multi-trial `all` runs, cut into command buffers of 2^20, 2^22, 2^24 neuron-steps: 145, 582 and
-// (at most) 1024 steps each over a batch of 3 trials, 349, 1398 and 5592 one trial at a time.
+// Multi-trial `all` runs cut into command buffers: at 2^20 neuron-steps, 249 steps over a batch of
+// 3 trials (two buffers); the larger cuts take the 300 steps whole.
 const cutNetwork = tinyEINetwork({
-  sizeE: 1200,
-  sizeI: 1200,
-  steps: 600,
+  sizeE: 700,
+  sizeI: 700,
+  steps: 300,
   trials: 3,
   synapse: { kind: 'exponential', rate: 200 },
   sigmaV: 0.2,
@@ -145,8 +146,8 @@ describe.each(['swiftshader', 'opengl'] as const)('every tuning candidate on %s'
           const spikes = await expectCpuSpikes(exponential, await engine.run(exponential));
           const pulses = await expectCpuSpikes(pulse, await engine.run(pulse));
           // The comparisons mean something only if the networks are busy.
-          expect(spikes).toBeGreaterThan(2000);
-          expect(pulses).toBeGreaterThan(500);
+          expect(spikes).toBeGreaterThan(200);
+          expect(pulses).toBeGreaterThan(50);
           console.log(`${path} ${JSON.stringify(shape)}: ${spikes} + ${pulses} identical spikes`);
         } finally {
           engine.dispose();
@@ -184,7 +185,7 @@ describe.each(['swiftshader', 'opengl'] as const)('every tuning candidate on %s'
         const engine = await WebGpuEngine.create({ gpu: gpu!, ...engineOptionsOf({ ...defaults!, ...cut }) });
         try {
           expect(engine.shape.neuronStepsPerSubmit).toBe(cut.neuronStepsPerSubmit);
-          expect(await expectCpuSpikes(cutNetwork, await engine.run(cutNetwork))).toBeGreaterThan(1000);
+          expect(await expectCpuSpikes(cutNetwork, await engine.run(cutNetwork))).toBeGreaterThan(300);
           expect(await expectCpuSpikes(deltaSmall, await engine.run(deltaSmall))).toBeGreaterThan(100);
         } finally {
           engine.dispose();

@@ -167,9 +167,17 @@ export function allShapeOf(shape: KernelShape): AllShape {
   return { lanes: shape.workgroupSize, span: shape.workgroupSize * shape.neuronsPerInvocation };
 }
 
+/**
+ * The largest network the small-network kernel takes, whatever the workgroup size: networks of up
+ * to 256 neurons are tested against the CPU engine; at 600 neurons in one workgroup it gave other
+ * spikes than the CPU engine on llvmpipe (test/webgpu/tuning.test.ts found it when a tuned workgroup
+ * of 1024 sent such a network there), so a larger tuned workgroup widens only the per-step kernels.
+ */
+const SMALL_NETWORK_MAX_NEURONS = 256;
+
 /** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */
 export function fitsOneWorkgroup(shape: KernelShape, N: number): boolean {
-  return N <= shape.workgroupSize;
+  return N <= Math.min(shape.workgroupSize, SMALL_NETWORK_MAX_NEURONS);
 }
 
 /** The small-network kernel's lanes for N neurons: one per neuron, or one SIMD group in software. */
