@@ -140,7 +140,9 @@ summary() {
     echo
     echo "- packed: $(head -1 "$U/VERSION")"
     echo "- card (nvidia-smi: name, driver, memory): ${CARD:-no nvidia-smi here}"
-    echo "- adapter: $(grep -m1 -h '^adapter:' "$W"/bench.txt "$W"/tune.txt 2>/dev/null || echo 'not known yet')"
+    local adapter
+    adapter="$(cat "$W"/bench.txt "$W"/tune.txt 2>/dev/null | grep -m1 '^adapter:' | sed 's/^adapter: //')"
+    echo "- adapter: ${adapter:-not known yet}"
     echo "- budget: $BUDGET s (LATENTSPIKE_DEVICE_SECONDS); $(( $(date +%s) - START )) s used when this was written"
     echo
     echo "Tuned choices (tune), neuron-updates/s at each N and the low-rank step against the probe"

@@ -64,7 +64,7 @@ describe.skipIf(!gpu)('latentspike tune', () => {
     expect(spikes('a.json')).toEqual(spikes('b.json'));
   });
 
-  it('warns about a corrupt or foreign cache file and runs on the defaults', { timeout: 120_000 }, () => {
+  it('warns about a corrupt or foreign cache file and runs on the defaults', { timeout: 600_000 }, () => {
     const corrupt = tmp();
     const path = join(corrupt, 'latentspike', 'tuning.json');
     spawnSync('mkdir', ['-p', join(corrupt, 'latentspike')]);
