@@ -95,7 +95,8 @@ mkdir -p "$W"
 part() {
   local name="$1" seconds="$2"
   shift 2
-  local most=$(($(left) - 5))
+  # A part that ignores SIGINT is killed 20 s later (timeout -k): keep that grace within the budget.
+  local most=$(($(left) - 25))
   [ "$seconds" -gt "$most" ] && seconds="$most"
   if [ "$seconds" -lt 5 ]; then
     say "== $name: skipped, no time left"
@@ -112,6 +113,7 @@ part() {
   case $status in
     0) echo "finished in $took s" ;;
     124 | 130) echo "stopped at its budget of $seconds s (exit $status); what finished is below" ;;
+    137) echo "killed: it did not stop within 20 s of its budget of $seconds s; what finished is below" ;;
     *) echo "failed (exit $status) after $took s; see run.log" ;;
   esac >"$W/$name.status"
   say "== $name: $(cat "$W/$name.status")"
