@@ -134,7 +134,7 @@ describe.each(['swiftshader', 'opengl'] as const)('every tuning candidate on %s'
 
   it.skipIf(!gpu)(
     'each kernel shape gives the CPU engine f32 spikes under the `all` rule (exponential and pulse)',
-    { timeout: 900_000 },
+    { timeout: 1_800_000 },
     async () => {
       for (const shape of shapes) {
         const choice = { ...defaults!, ...shape };
