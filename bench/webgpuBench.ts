@@ -26,7 +26,12 @@ import { withErrorScope } from '../src/engine/webgpu/errorScope.ts';
 import { compileShader, composeShader } from '../src/engine/webgpu/shaders.ts';
 import type { ShaderLoader } from '../src/engine/webgpu/shaderLoader.ts';
 import { nodeShaderLoader } from '../src/engine/webgpu/nodeShaderLoader.ts';
-import { NO_TIMESTAMP_QUERY, WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
+import {
+  NO_TIMESTAMP_QUERY,
+  WebGpuEngine,
+  type WebGpuEngineOptions,
+} from '../src/engine/webgpu/webgpuEngine.ts';
+import { describeTuning, type TuningSource } from '../src/engine/webgpu/tuning.ts';
 import { compileNetwork, type CompiledNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import { benchRunFile } from './cpuBench.ts';
@@ -61,6 +66,8 @@ export interface WebGpuBenchOptions {
    * path (whole quads per vec4 access), so a GPU run can compare 1 and 4 side by side.
    */
   neuronsPerInvocation?: number;
+  /** The engine's tuned knobs (WebGpuEngineOptions.tuning; the CLI passes the tuning cache's). */
+  tuning?: WebGpuEngineOptions['tuning'];
   /** A device to use (the caller keeps it); otherwise one is acquired and released. */
   gpu?: GpuDevice;
   /** Called with each output line as soon as it is known (adapter first, then the table). */
@@ -123,6 +130,8 @@ export interface WebGpuBenchReport {
   featureLevel: string;
   /** The low-rank rows' neurons per invocation, when the caller chose it (null: the engine's default). */
   neuronsPerInvocation: number | null;
+  /** Where the engine's knobs came from (null: no tuning asked for, the built-in defaults). */
+  tuning: TuningSource | null;
   /** Median of submit → mapAsync of a 4-byte buffer: the cost of one host sync. */
   roundTripSeconds: number;
   rows: WebGpuBenchRow[];
@@ -441,10 +450,11 @@ function compareWithProbe(rows: WebGpuBenchRow[]): void {
 async function measureSmallNetwork(
   gpu: GpuDevice,
   batched: WebGpuEngine,
-  repetitions: number,
+  options: WebGpuBenchOptions,
 ): Promise<{ batchedStepsPerSecond: number; perStepStepsPerSecond: number }> {
+  const { repetitions } = options;
   const net = compileNetwork(parseRunFile(fig5Run()));
-  const perStep = await WebGpuEngine.create({ gpu, batchSmallNetworks: false });
+  const perStep = await WebGpuEngine.create({ gpu, batchSmallNetworks: false, tuning: options.tuning });
   try {
     const stepsPerSecond = async (engine: WebGpuEngine) => {
       await engine.run(net);
@@ -518,7 +528,7 @@ function ratios(rows: WebGpuBenchRow[]): { name: string; value: number }[] {
 
 export function describeBenchAdapter(
   report: Pick<WebGpuBenchReport, 'adapter' | 'path' | 'featureLevel'> &
-    Partial<Pick<WebGpuBenchReport, 'neuronsPerInvocation'>>,
+    Partial<Pick<WebGpuBenchReport, 'neuronsPerInvocation' | 'tuning'>>,
 ): string {
   const a = report.adapter;
   const perInvocation = report.neuronsPerInvocation;
@@ -529,7 +539,8 @@ export function describeBenchAdapter(
     (perInvocation
       ? `; low-rank rows at ${perInvocation} neurons per invocation` +
         (perInvocation % 4 === 0 ? ' (stepAll vector path)' : '')
-      : '')
+      : '') +
+    (report.tuning ? `; ${describeTuning(report.tuning)}` : '')
   );
 }
 
@@ -541,10 +552,12 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
   }
   const gpu = options.gpu ?? (await acquireDevice());
   const { neuronsPerInvocation } = options;
-  const engine = await WebGpuEngine.create({ gpu, neuronsPerInvocation }).catch((err) => {
-    if (!options.gpu) gpu.release();
-    throw err;
-  });
+  const engine = await WebGpuEngine.create({ gpu, neuronsPerInvocation, tuning: options.tuning }).catch(
+    (err) => {
+      if (!options.gpu) gpu.release();
+      throw err;
+    },
+  );
   const emit = (line: string) => options.onLine?.(line);
   const report: WebGpuBenchReport = {
     format: WEBGPU_BENCH_FORMAT,
@@ -552,6 +565,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
     path: gpu.path,
     featureLevel: gpu.featureLevel,
     neuronsPerInvocation: neuronsPerInvocation ?? null,
+    tuning: engine.tuning ?? null,
     roundTripSeconds: 0,
     rows: [],
     skipped: [],
@@ -607,7 +621,7 @@ export async function runWebGpuBench(options: WebGpuBenchOptions): Promise<WebGp
     }
     compareWithProbe(report.rows);
     report.ratios = ratios(report.rows);
-    report.smallNetwork = await measureSmallNetwork(gpu, engine, options.repetitions);
+    report.smallNetwork = await measureSmallNetwork(gpu, engine, options);
     report.ratios.push({
       name: 'small-network kernel / one dispatch per step, fig5 steps/s',
       value: report.smallNetwork.batchedStepsPerSecond / report.smallNetwork.perStepStepsPerSecond,

@@ -3,7 +3,8 @@
 # lent machines): one xz archive, bench/device/build/latentspike-device.tar.xz (~30 MiB, limit
 # 60 MiB), holding
 #   app/        the `latentspike` command bundled by esbuild (ESM, code-split so the browser
-#               backend's puppeteer/vite imports stay in a chunk that is never loaded there), and
+#               backend's puppeteer/vite imports stay in a chunk that is never loaded there; the
+#               studies' DuckDB, a native module imported on first use, is left out), and
 #               the CPU engine's worker thread, kernelWorker.js
 #   bin/node    this machine's Node runtime (x86-64 Linux, glibc)
 #   lib/        the Vulkan loader, libvulkan.so.1
@@ -13,6 +14,8 @@
 #               import.meta.url))
 # and bench/device/run.sh unpacks and runs it. Needs: npm ci (esbuild comes with tsx), xz, and the
 # Vulkan loader here (apt-get install libvulkan1). Usage: bash bench/device/prepare.sh
+# LATENTSPIKE_XZ_LEVEL (default 9) trades the archive's size for packing time (1: seconds instead of
+# minutes on a busy machine, a larger archive; still checked against the limit).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD=bench/device/build
@@ -31,7 +34,7 @@ echo "bundling src/cli (bench/device/entry.ts) and the CPU engine's worker with 
 npx --no-install esbuild latentspike=bench/device/entry.ts kernelWorker=src/engine/cpu/kernelWorker.ts \
   --bundle --platform=node --format=esm --target=node20 \
   --splitting --outdir="$PACK/app" --chunk-names=chunk-[hash] \
-  --external:webgpu --external:puppeteer --external:vite --log-level=warning \
+  --external:webgpu --external:puppeteer --external:vite --external:@duckdb/* --log-level=warning \
   --banner:js="import { createRequire as __latentspikeRequire } from 'node:module'; const require = __latentspikeRequire(import.meta.url);"
 
 cp shaders/*.wgsl "$PACK/shaders/"
@@ -49,8 +52,9 @@ cp -L "$VULKAN" "$PACK/lib/libvulkan.so.1"
   echo "libvulkan.so.1 from $VULKAN"
 } >"$PACK/VERSION"
 
-echo "compressing (xz -9)" >&2
-tar -C "$PACK" -cf - . | xz -9 -T0 >"$ARCHIVE"
+LEVEL="${LATENTSPIKE_XZ_LEVEL:-9}"
+echo "compressing (xz -$LEVEL)" >&2
+tar -C "$PACK" -cf - . | xz "-$LEVEL" -T0 >"$ARCHIVE"
 rm -rf "$PACK"
 BYTES=$(stat -c %s "$ARCHIVE")
 MIB=$(( (BYTES + 1048575) / 1048576 ))

@@ -175,11 +175,14 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
     const { WebGpuEngine } = await import('../../src/engine/webgpu/webgpuEngine.ts');
     const gpu = await acquireDevice();
     const meter = meterDeviceMemory(gpu.device);
-    const engine = await WebGpuEngine.create({ gpu });
+    const { resolveTuning } = await import('../../src/engine/webgpu/tuningCache.ts');
+    const { describeTuning } = await import('../../src/engine/webgpu/tuning.ts');
+    const engine = await WebGpuEngine.create({ gpu, tuning: (g) => resolveTuning(g, emit) });
     const adapter = adapterFacts(gpu.adapterInfo, gpu.path);
     emit(
       `webgpu: ${adapter.description} via ${gpu.path}, ${gpu.featureLevel} feature level, software: ${adapter.software}` +
-        (adapter.software ? ' (CPU emulation: these times are not GPU performance)' : ''),
+        (adapter.software ? ' (CPU emulation: these times are not GPU performance)' : '') +
+        (engine.tuning ? `; ${describeTuning(engine.tuning)}` : ''),
     );
     return { gpu, engine, meter, adapter };
   };

@@ -70,7 +70,9 @@ export async function benchCommand(args: string[]): Promise<number> {
   const jsonPath = values.json;
   if (jsonPath !== undefined && jsonPath.trim() === '') throw new UsageError('--json: needs a file name');
   const { runWebGpuBench, formatWebGpuBench } = await import('../../bench/webgpuBench.ts');
+  const { resolveTuning } = await import('../engine/webgpu/tuningCache.ts');
   const report = await runWebGpuBench({
+    tuning: (gpu) => resolveTuning(gpu, onLine),
     sizes,
     denseSizes,
     repetitions,

@@ -27,6 +27,8 @@ import { tableCommand } from './tableCommand.ts';
 import { scaleCommand } from './scaleCommand.ts';
 import { studyCommand } from './studyCommand.ts';
 import { planCommand } from './planCommand.ts';
+import { tuneCommand } from './tuneCommand.ts';
+import { tuningOff, TUNING_VARIABLE } from '../engine/webgpu/tuning.ts';
 import { COMMANDS, commandHelp, mainHelp } from './usage.ts';
 
 export class UsageError extends Error {}
@@ -226,8 +228,14 @@ function listCommand(): number {
   return 0;
 }
 
+/** Commands that make a WebGPU engine: they take `--no-tune`. */
+const TUNED_COMMANDS = new Set(['simulate', 'run', 'bench']);
+
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...options] = argv;
+  // `--no-tune` is LATENTSPIKE_TUNING=off for this process (and the workers it starts).
+  const rest = TUNED_COMMANDS.has(command) ? options.filter((a) => a !== '--no-tune') : options;
+  if (rest.length < options.length) process.env[TUNING_VARIABLE] = 'off';
   // `latentspike COMMAND --help` (and `latentspike help COMMAND`); study answers for itself.
   const helpFor = command === 'help' && rest.length === 1 ? rest[0] : command;
   const usage = helpFor === undefined ? undefined : Object.hasOwn(COMMANDS, helpFor) && COMMANDS[helpFor];
@@ -237,6 +245,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
+    const tuning = tuningOff(process.env);
+    if (tuning instanceof Error && (TUNED_COMMANDS.has(command) || command === 'tune')) {
+      throw new UsageError(tuning.message);
+    }
     switch (command) {
       case 'simulate':
         return await simulateCommand(rest);
@@ -258,6 +270,8 @@ export async function main(argv: string[]): Promise<number> {
         return await studyCommand(rest);
       case 'plan':
         return await planCommand(rest);
+      case 'tune':
+        return await tuneCommand(rest);
       case undefined:
       case 'help':
       case '--help':

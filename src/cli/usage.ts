@@ -41,6 +41,11 @@ const THREADS: [string, string] = [
   'CPU-engine threads for the `all` rule, used from 50 000 neurons on (default auto: every core)',
 ];
 
+const NO_TUNE: [string, string] = [
+  '--no-tune',
+  'WebGPU: the built-in knobs, not this adapter’s entry in the tuning cache (as LATENTSPIKE_TUNING=off)',
+];
+
 const FORCE: [string, string] = [
   '--force',
   'run even when the memory estimate says it does not fit (otherwise exit 3 before allocating)',
@@ -66,6 +71,7 @@ export const COMMANDS: Readonly<Record<string, CommandUsage>> = {
         'continue the run from a checkpoint of this same run file: the same spikes, bit for bit; ' +
           "the checkpoint's backend and precision unless given",
       ],
+      NO_TUNE,
       FORCE,
     ],
   },
@@ -90,6 +96,7 @@ export const COMMANDS: Readonly<Record<string, CommandUsage>> = {
       ['--seeds N', 'seeds 0 … N−1: metrics are mean ± s.d. over them (default 1)'],
       ['--trials N', 'trials of presets that sweep many (figS2, fig8-mistuning)'],
       ['--out DIR', 'output folder (default out/NAME)'],
+      NO_TUNE,
       FORCE,
     ],
   },
@@ -134,6 +141,21 @@ export const COMMANDS: Readonly<Record<string, CommandUsage>> = {
       ['--dense-max-n N', '--grid: largest N of the dense baseline (default 1e4)'],
       ['--no-baselines', '--grid: no bandwidth probe or dense baseline'],
       ['--max-point-seconds S', '--grid: time budget per point (default 30)'],
+      NO_TUNE,
+    ],
+  },
+  tune: {
+    synopsis: ['tune [options]'],
+    summary:
+      "Times the WebGPU engine's speed knobs (workgroup size, neurons per invocation, stepAll's vector " +
+      'path, neuron-steps per command buffer, trials per batch) on this adapter, keeps the fastest and ' +
+      'caches it per adapter in $XDG_CACHE_HOME/latentspike/tuning.json (~/.cache when unset); WebGPU ' +
+      'runs on that adapter then use it. Every candidate gives the same spikes (docs/gpu-runs.md).',
+    options: [
+      ['--sizes N,N,…', 'network sizes to time at (default 1e5,1e6)'],
+      ['--steps S', 'samples per timed run (default 51)'],
+      ['--trials T', 'trials per timed run (default 4)'],
+      ['--repetitions R', 'timed runs per candidate and size (default 3)'],
     ],
   },
   table: {

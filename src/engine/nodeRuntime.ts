@@ -7,6 +7,7 @@ import { installRuntime } from './runtime.ts';
 import { KernelTeam } from './cpu/kernelTeam.ts';
 import { loadNoiseFill } from './cpu/wasmNoise.ts';
 import { nodeShaderLoader } from './webgpu/nodeShaderLoader.ts';
+import { resolveTuning } from './webgpu/tuningCache.ts';
 
 installRuntime({
   cores: availableParallelism,
@@ -17,4 +18,5 @@ installRuntime({
     return requestNodeAdapter(only);
   },
   shaderLoader: nodeShaderLoader,
+  resolveTuning: (gpu, notice) => resolveTuning(gpu, notice),
 });

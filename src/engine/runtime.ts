@@ -8,6 +8,8 @@
 
 import type { KernelTeam } from './cpu/kernelTeam.ts';
 import type { ShaderLoader } from './webgpu/shaderLoader.ts';
+import type { GpuDevice } from './webgpu/device.ts';
+import type { TuningChoice, TuningSource } from './webgpu/tuning.ts';
 
 export interface Runtime {
   /** Cores the CPU engine may spread the `all` rule's neurons over ('auto' threads). */
@@ -23,6 +25,11 @@ export interface Runtime {
   requestAdapter(only?: string): Promise<{ adapter: GPUAdapter; path: string }>;
   /** Where the WebGPU engine reads shaders/*.wgsl when its caller gives no loader. */
   shaderLoader: ShaderLoader;
+  /** The WebGPU engine's knobs for a device from the tuning cache (tuningCache.ts), or defaults. */
+  resolveTuning?(
+    gpu: GpuDevice,
+    notice: (line: string) => void,
+  ): { choice: TuningChoice | null; source: TuningSource };
 }
 
 let installed: Runtime | null = null;

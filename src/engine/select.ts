@@ -8,6 +8,8 @@ import type { CompiledNetwork } from '../model/compile.ts';
 import type { Engine, RunOptions, SimulationResult } from './engine.ts';
 import { CpuEngine, type CpuEngineOptions } from './cpu/cpuEngine.ts';
 import type { ShaderLoader } from './webgpu/shaderLoader.ts';
+import type { WebGpuEngine } from './webgpu/webgpuEngine.ts';
+import { runtime } from './runtime.ts';
 
 export type BackendChoice = 'cpu' | 'webgpu' | 'auto';
 export const BACKEND_CHOICES: readonly BackendChoice[] = ['cpu', 'webgpu', 'auto'];
@@ -26,10 +28,23 @@ export interface CreateEngineOptions {
   shaderLoader?: ShaderLoader;
 }
 
-// Loaded on demand so the CPU path never pays for Dawn's start-up.
-async function createWebGpuEngine(shaderLoader: ShaderLoader | undefined): Promise<Engine> {
+// Loaded on demand so the CPU path never pays for Dawn's start-up. In Node the engine takes this
+// adapter's entry in the tuning cache (the runtime's resolveTuning) unless LATENTSPIKE_TUNING=off.
+// Returns the engine and the adapter line's words for it: "webgpu (adapter); tuning: …".
+async function createWebGpuEngine(
+  shaderLoader: ShaderLoader | undefined,
+  notice: (line: string) => void,
+): Promise<{ engine: WebGpuEngine; words: string }> {
   const { WebGpuEngine } = await import('./webgpu/webgpuEngine.ts');
-  return WebGpuEngine.create({ shaderLoader });
+  const { describeTuning } = await import('./webgpu/tuning.ts');
+  const resolve = runtime()?.resolveTuning;
+  const engine = await WebGpuEngine.create({
+    shaderLoader,
+    ...(resolve ? { tuning: (gpu) => resolve(gpu, notice) } : {}),
+  });
+  const a = engine.adapter;
+  const name = a?.description || a?.vendor || 'adapter';
+  return { engine, words: `webgpu (${name})${engine.tuning ? `; ${describeTuning(engine.tuning)}` : ''}` };
 }
 
 /** WebGPU first, the CPU engine for whatever WebGPU cannot run. */
@@ -75,9 +90,13 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<E
     throw new RangeError(`backend: one of ${BACKEND_CHOICES.join(', ')} (got ${String(choice)})`);
   }
   if (choice === 'cpu') return new CpuEngine(cpuOptions);
-  if (choice === 'webgpu') return createWebGpuEngine(shaderLoader);
+  if (choice === 'webgpu') {
+    const { engine, words } = await createWebGpuEngine(shaderLoader, notice);
+    notice(`backend: ${words}`);
+    return engine;
+  }
   try {
-    const engine = await createWebGpuEngine(shaderLoader);
+    const { engine, words } = await createWebGpuEngine(shaderLoader, notice);
     const a = engine.adapter;
     const name = a?.description || a?.vendor || 'adapter';
     if (a?.software) {
@@ -88,7 +107,7 @@ export async function createEngine(options: CreateEngineOptions = {}): Promise<E
       );
       return new CpuEngine(cpuOptions);
     }
-    notice(`backend: webgpu (${name})`);
+    notice(`backend: ${words}`);
     return new PreferGpuEngine(engine, notice, cpuOptions);
   } catch (e) {
     notice(`backend: cpu — WebGPU unavailable: ${(e as Error).message}; falling back to the CPU engine`);

@@ -1,6 +1,6 @@
 // Every command answers --help: its usage and every option its parser takes, exit 0. The option
-// lists below are read off each command's parseArgs, so a new option missing from src/cli/usage.ts
-// fails here. `latentspike --help` lists every exit code with its meaning.
+// lists below are read off each command's parseArgs (and main.ts's `--no-tune`), so a new option
+// missing from src/cli/usage.ts fails here. `latentspike --help` lists every exit code with its meaning.
 
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -21,9 +21,9 @@ function cli(...args: string[]): Promise<{ status: number | null; stdout: string
 
 /** Each command's options, as its parseArgs declares them. */
 const OPTIONS: Record<string, string[]> = {
-  simulate: ['--backend', '--precision', '--threads', '--out', '--force'],
+  simulate: ['--backend', '--precision', '--threads', '--out', '--no-tune', '--force'],
   preset: ['--emit', '--index', '--seed'],
-  run: ['--backend', '--threads', '--seeds', '--trials', '--out', '--force'],
+  run: ['--backend', '--threads', '--seeds', '--trials', '--out', '--no-tune', '--force'],
   list: [],
   bench: [
     '--backend',
@@ -50,7 +50,9 @@ const OPTIONS: Record<string, string[]> = {
     '--dense-max-n',
     '--no-baselines',
     '--max-point-seconds',
+    '--no-tune',
   ],
+  tune: ['--sizes', '--steps', '--trials', '--repetitions'],
   table: ['--out', '--backend'],
   scale: [
     '--sizes',

@@ -36,6 +36,11 @@ const SOFTWARE_LANES = 4;
  * neuron per lane keeps the most parallelism.
  */
 const SOFTWARE_NEURONS_PER_INVOCATION = 32;
+/**
+ * Neuron-updates per command buffer of the per-step path (over a batch's trials): bounds one
+ * submit's length and the spike-event buffer (trialRunner.ts).
+ */
+const NEURON_STEPS_PER_SUBMIT = 1 << 22;
 
 /**
  * Every kernel's shared files: the model's arithmetic, reductions, spike phases, bindings, the
@@ -79,6 +84,13 @@ export interface KernelShape {
   workgroupSize: number;
   /** Neurons per invocation of the projecting kernels, stepAll and stepRate. */
   neuronsPerInvocation: number;
+  /**
+   * stepAll's vector path (QUADS: whole quads per vec4 access) where it applies: a multiple of 4
+   * neurons per invocation and exponential (or no) synapses.
+   */
+  quads: boolean;
+  /** Neuron-updates per command buffer of the per-step path (trialRunner.ts's chunks). */
+  neuronStepsPerSubmit: number;
   /** WebGpuEngineOptions.maxPartBytes (tests, benchmarks), or undefined. */
   maxPartBytes: number | undefined;
   /** The adapter is CPU emulation (smallNetworkLanes: one SIMD group per trial). */
@@ -90,8 +102,14 @@ export interface KernelShapeOptions {
   /** The adapter is CPU emulation (more neurons per invocation, see SOFTWARE_NEURONS_PER_INVOCATION). */
   software: boolean;
   dispatch: DispatchShape;
-  /** Overrides the neurons per invocation (tests, benchmarks). */
+  /** Overrides the workgroup size of the per-step kernels (tuning.ts; a power of two within the limits). */
+  workgroupSize?: number;
+  /** Overrides the neurons per invocation (tuning.ts, tests, benchmarks). */
   neuronsPerInvocation?: number;
+  /** false: stepAll's scalar path even where the vector path applies (tuning.ts); default true. */
+  quads?: boolean;
+  /** Overrides the neuron-updates per command buffer of the per-step path (tuning.ts; a power of two). */
+  neuronStepsPerSubmit?: number;
   /** Lowers the storage binding limit that decides when arrays are split (tests, benchmarks). */
   maxPartBytes?: number;
   /** Lowers the workgroups per slice or grid dimension (tests: adapterProfile.ts's dispatchLimits). */
@@ -100,13 +118,27 @@ export interface KernelShapeOptions {
 
 /** The kernel shape on an adapter with these limits; throws on an option out of range. */
 export function chooseKernelShape(limits: PlanLimits, options: KernelShapeOptions): KernelShape {
-  const workgroupSize = largestWorkgroup(limits, PREFERRED_WORKGROUP_SIZE);
+  const workgroupSize = options.workgroupSize ?? largestWorkgroup(limits, PREFERRED_WORKGROUP_SIZE);
+  if (
+    !(Number.isInteger(Math.log2(workgroupSize)) && workgroupSize >= 1) ||
+    workgroupSize > largestWorkgroup(limits, workgroupSize)
+  ) {
+    throw new Error(
+      `Pipelines: workgroupSize must be a power of two within the adapter's limits ` +
+        `(maxComputeInvocationsPerWorkgroup ${limits.maxComputeInvocationsPerWorkgroup}, ` +
+        `maxComputeWorkgroupSizeX ${limits.maxComputeWorkgroupSizeX}), got ${workgroupSize}`,
+    );
+  }
   const neuronsPerInvocation =
     options.neuronsPerInvocation ?? (options.software ? SOFTWARE_NEURONS_PER_INVOCATION : 1);
   if (!(Number.isInteger(neuronsPerInvocation) && neuronsPerInvocation >= 1)) {
     throw new Error(
       `Pipelines: neuronsPerInvocation must be a positive integer, got ${neuronsPerInvocation}`,
     );
+  }
+  const neuronStepsPerSubmit = options.neuronStepsPerSubmit ?? NEURON_STEPS_PER_SUBMIT;
+  if (!(Number.isInteger(Math.log2(neuronStepsPerSubmit)) && neuronStepsPerSubmit >= 1)) {
+    throw new Error(`Pipelines: neuronStepsPerSubmit must be a power of two, got ${neuronStepsPerSubmit}`);
   }
   const { maxPartBytes } = options;
   if (maxPartBytes !== undefined && !(Number.isInteger(Math.log2(maxPartBytes)) && maxPartBytes >= 256)) {
@@ -116,6 +148,8 @@ export function chooseKernelShape(limits: PlanLimits, options: KernelShapeOption
     limits,
     workgroupSize,
     neuronsPerInvocation,
+    quads: options.quads ?? true,
+    neuronStepsPerSubmit,
     maxPartBytes,
     software: options.software,
     dispatch: dispatchLimits(options.dispatch, limits, workgroupSize, options.dispatchWidth),
@@ -133,9 +167,17 @@ export function allShapeOf(shape: KernelShape): AllShape {
   return { lanes: shape.workgroupSize, span: shape.workgroupSize * shape.neuronsPerInvocation };
 }
 
+/**
+ * The largest network the small-network kernel takes, whatever the workgroup size: networks of up
+ * to 256 neurons are tested against the CPU engine; at 600 neurons in one workgroup it gave other
+ * spikes than the CPU engine on llvmpipe (test/webgpu/tuning.test.ts found it when a tuned workgroup
+ * of 1024 sent such a network there), so a larger tuned workgroup widens only the per-step kernels.
+ */
+const SMALL_NETWORK_MAX_NEURONS = 256;
+
 /** Whether a network of N neurons fits the small-network kernel (one workgroup per trial). */
 export function fitsOneWorkgroup(shape: KernelShape, N: number): boolean {
-  return N <= shape.workgroupSize;
+  return N <= Math.min(shape.workgroupSize, SMALL_NETWORK_MAX_NEURONS);
 }
 
 /** The small-network kernel's lanes for N neurons: one per neuron, or one SIMD group in software. */
@@ -240,7 +282,7 @@ export class Pipelines {
         ...set.overrides,
         NEURONS_PER_INVOCATION: this.neuronsPerInvocation,
         // The vector path takes whole quads per lane and exponential (or no) synapses.
-        QUADS: Number(this.neuronsPerInvocation % 4 === 0 && !constants.PULSE),
+        QUADS: Number(this.shape.quads && this.neuronsPerInvocation % 4 === 0 && !constants.PULSE),
         ...constants,
       });
       this.all.set(key, pipeline);

@@ -59,9 +59,10 @@ import {
 import { stateArray, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
 import type { RunnerSnapshot } from '../checkpoint.ts';
 
-/** Neuron-updates per command buffer (over a batch's trials): bounds one submit's length and the spike-event buffer. */
-const NEURON_STEPS_PER_CHUNK = 1 << 22;
-/** Also keeps a timed chunk's passes (two per step, two timestamps each) within one query set. */
+/**
+ * Steps per command buffer at most, whatever the tuned neuron-updates per submit (pipelines.ts) allow:
+ * keeps a timed chunk's passes (two per step, two timestamps each) within one query set.
+ */
 const MAX_STEPS_PER_CHUNK = MAX_QUERIES / 4;
 /** Chunks submitted ahead of the host: one running, one queued behind it. */
 const CHUNKS_IN_FLIGHT = 2;
@@ -141,7 +142,10 @@ export class TrialRunner {
           )
         : 1;
     const stepsPerChunk = chunkLength(
-      Math.max(1, Math.min(MAX_STEPS_PER_CHUNK, Math.floor(NEURON_STEPS_PER_CHUNK / (dims.N * batchSize)))),
+      Math.max(
+        1,
+        Math.min(MAX_STEPS_PER_CHUNK, Math.floor(shape.neuronStepsPerSubmit / (dims.N * batchSize))),
+      ),
       options.chunkSteps,
     );
     // A neuron spikes at most once per step under every rule, so this capacity cannot overflow;

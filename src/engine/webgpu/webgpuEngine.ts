@@ -44,6 +44,7 @@ import { chooseDispatch, type AdapterProfile, type DispatchShape } from './adapt
 import { runDims } from './gpuNetwork.ts';
 import { defaultShaderLoader, type ShaderLoader } from './shaderLoader.ts';
 import { gib } from '../memoryNeed.ts';
+import { engineOptionsOf, type TuningChoice, type TuningSource } from './tuning.ts';
 
 export interface WebGpuEngineOptions {
   /** Where WGSL comes from (required in a browser bundle; Node reads shaders/ by default). */
@@ -56,6 +57,18 @@ export interface WebGpuEngineOptions {
   batchLanes?: number;
   /** Neurons per invocation of the `all`-rule and rate step kernels; default: by adapter (pipelines.ts). */
   neuronsPerInvocation?: number;
+  /** Workgroup size of the per-step kernels (a power of two); default: 256 within the limits (pipelines.ts). */
+  workgroupSize?: number;
+  /** false: stepAll's scalar path even at a multiple of 4 neurons per invocation; default true. */
+  quads?: boolean;
+  /** Neuron-updates per command buffer of the per-step path (a power of two); default: pipelines.ts. */
+  neuronStepsPerSubmit?: number;
+  /**
+   * The tuned knobs for the device (tuning.ts; the CLI passes tuningCache.ts's resolveTuning):
+   * they fill in the knobs above that are not given; `source` is kept for the adapter line
+   * (WebGpuEngine.tuning).
+   */
+  tuning?: (gpu: GpuDevice) => { choice: TuningChoice | null; source: TuningSource };
   /**
    * How dispatches are shaped: 'sliced' or 'folded' (adapterProfile.ts); default: LATENTSPIKE_DISPATCH
    * where set, else the adapter profile's.
@@ -97,6 +110,9 @@ async function setUp(gpu: GpuDevice, options: WebGpuEngineOptions): Promise<Pipe
     software: gpu.profile.software,
     dispatch: chooseDispatch(gpu.profile, options.dispatch),
     neuronsPerInvocation: options.neuronsPerInvocation,
+    workgroupSize: options.workgroupSize,
+    quads: options.quads,
+    neuronStepsPerSubmit: options.neuronStepsPerSubmit,
     maxPartBytes: options.maxPartBytes,
     dispatchWidth: options.dispatchWidth,
   });
@@ -111,6 +127,11 @@ interface RunClock {
   setupMs: number;
   pausedMs: number;
   kernels: Map<string, KernelTime>;
+}
+
+/** `options` without its undefined entries (so that they do not hide tuned ones when spread). */
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**
@@ -144,7 +165,10 @@ export class WebGpuEngine implements Engine {
     private gpu: GpuDevice,
     private pipelines: Pipelines,
     private readonly ownsDevice: boolean,
+    /** The options the engine runs with: the caller's, with tuned knobs where the caller gave none. */
     private readonly options: WebGpuEngineOptions,
+    /** Where this engine's knobs came from: the tuning cache, the built-in defaults, or off. */
+    readonly tuning: TuningSource | undefined,
   ) {
     this.adapter = gpu.adapterInfo;
     this.profile = gpu.profile;
@@ -172,7 +196,11 @@ export class WebGpuEngine implements Engine {
     }
     const gpu = options.gpu ?? (await acquireDevice());
     try {
-      return new WebGpuEngine(gpu, await setUp(gpu, options), !options.gpu, options);
+      const tuned = options.tuning?.(gpu);
+      const effective = tuned?.choice
+        ? { ...engineOptionsOf(tuned.choice), ...definedOnly(options) }
+        : options;
+      return new WebGpuEngine(gpu, await setUp(gpu, effective), !options.gpu, effective, tuned?.source);
     } catch (err) {
       if (!options.gpu) gpu.release();
       throw err;
