@@ -14,6 +14,7 @@ import {
   SYNAPSE_DELTA,
   SYNAPSE_EXPONENTIAL,
   SYNAPSE_PULSE,
+  uniformRows,
   type CompiledNetwork,
   type CompiledPopulation,
 } from '../../model/compile.ts';
@@ -24,14 +25,6 @@ import type { KernelTeam } from './kernelTeam.ts';
 import { restoreInto, stateArray, stateInt, stateRecord, type SnapshotValue } from '../snapshot.ts';
 
 export type Precision = 'f64' | 'f32';
-
-/** Whether rows start … end − 1 of a row-major matrix with `width` columns are all the same. */
-export function uniformRows(a: Real, width: number, start: number, end: number): boolean {
-  for (let i = start + 1; i < end; i++) {
-    for (let l = 0; l < width; l++) if (!Object.is(a[i * width + l], a[start * width + l])) return false;
-  }
-  return true;
-}
 
 const identity = (v: number): number => v;
 

@@ -12,8 +12,7 @@
 
 import type { KernelTime, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
-import { abortError } from '../cpu/cpuEngine.ts';
-import { cutToStep, type RunnerGate } from '../checkpoint.ts';
+import { abortError, cutToStep, type RunnerGate } from '../checkpoint.ts';
 import type { GpuDevice } from './device.ts';
 import { initialLatent, initialState, runDims, type GpuNetwork, type RunDims } from './gpuNetwork.ts';
 import { packParams } from './layout.ts';

@@ -4,8 +4,7 @@
 // per-step command input, which is computed here once per (step, population) instead of once per
 // neuron.
 
-import { SYNAPSE_PULSE, type CompiledNetwork } from '../../model/compile.ts';
-import { uniformRows } from '../cpu/spikingTrial.ts';
+import { SYNAPSE_PULSE, uniformRows, type CompiledNetwork } from '../../model/compile.ts';
 import { RULES, type PopulationParams, type ScalarParams } from './layout.ts';
 import type { StepAllConstants } from './pipelines.ts';
 

@@ -29,8 +29,7 @@ import type {
 } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import { SYNAPSE_DELTA } from '../../model/compile.ts';
-import { abortError } from '../cpu/cpuEngine.ts';
-import { passGate, type RunnerGate } from '../checkpoint.ts';
+import { abortError, passGate, type RunnerGate } from '../checkpoint.ts';
 import { checkSnapshot, snapshotNetwork } from '../snapshot.ts';
 import { acquireDevice, type GpuDevice } from './device.ts';
 import { DeviceLostError, GpuOutOfMemoryError } from './gpuErrors.ts';
