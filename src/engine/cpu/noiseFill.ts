@@ -82,9 +82,16 @@ export async function loadNoiseFill(): Promise<void> {
   loaded = await compiled;
 }
 
-/** A fresh fill (its own output block): WebAssembly once `loadNoiseFill` has run, else JavaScript. */
+let instance: NoiseFill | null = null;
+
+/**
+ * The fill a kernel uses: WebAssembly once `loadNoiseFill` has run, else a fresh JavaScript one.
+ * The WebAssembly one is a single instance per thread, shared by every trial: a fill depends only
+ * on its arguments, and a kernel reads `out` right after filling it, with no await in between, so
+ * trials sharing it never see each other's draws, and a short trial does not pay for an instance.
+ */
 export function noiseFill(): NoiseFill {
   if (!loaded) return jsNoiseFill();
-  const instance = new WebAssembly.Instance(loaded, {});
-  return wasmNoiseFill(instance.exports as unknown as NoiseExports);
+  instance ??= wasmNoiseFill(new WebAssembly.Instance(loaded, {}).exports as unknown as NoiseExports);
+  return instance;
 }
