@@ -7,10 +7,12 @@ import type { Worker as NodeWorker, WorkerOptions } from 'node:worker_threads';
 /** Starts the worker module `name` (kernelWorker, trialWorker) with `options` (workerData, …). */
 export async function startWorker(name: string, options: WorkerOptions = {}): Promise<NodeWorker> {
   const [{ Worker }, { existsSync }] = await Promise.all([import('node:worker_threads'), import('node:fs')]);
-  const bundled = new URL(`./${name}.js`, import.meta.url);
+  // Concatenated specifiers: a bundler (Vite, for the browser app, which never starts workers)
+  // leaves them alone instead of globbing this folder for assets.
+  const bundled = new URL('./' + name + '.js', import.meta.url);
   if (existsSync(bundled)) return new Worker(bundled, options);
   const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL(`./${name}.ts`, import.meta.url).href;
+  const entry = new URL('./' + name + '.ts', import.meta.url).href;
   const source = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(source, { ...options, eval: true });
 }
