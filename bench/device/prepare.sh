@@ -5,7 +5,7 @@
 #   app/        the `latentspike` command bundled by esbuild (ESM, code-split so the browser
 #               backend's puppeteer/vite imports stay in a chunk that is never loaded there; the
 #               studies' DuckDB, a native module imported on first use, is left out), and
-#               the CPU engine's worker thread, kernelWorker.js
+#               the CPU engine's worker threads, kernelWorker.js and trialWorker.js
 #   bin/node    this machine's Node runtime (x86-64 Linux, glibc)
 #   lib/        the Vulkan loader, libvulkan.so.1
 #   node_modules/webgpu/  Dawn's dawn.node with the package's index.js
@@ -29,9 +29,11 @@ mkdir -p "$PACK/bin" "$PACK/lib" "$PACK/shaders" "$PACK/node_modules/webgpu/dist
 [ "$(uname -m)" = x86_64 ] || { echo "prepare.sh: the lent machines are x86-64; this is $(uname -m)" >&2; exit 1; }
 
 echo "bundling src/cli (bench/device/entry.ts) and the CPU engine's worker with esbuild" >&2
-# kernelWorker.js lands beside the chunk that starts the CPU engine's worker threads, which looks
-# for it there (src/engine/cpu/kernelTeam.ts); from source they run the .ts through tsx instead.
+# kernelWorker.js and trialWorker.js land beside the chunk that starts the CPU engine's worker
+# threads, which looks for them there (src/engine/cpu/workerEntry.ts); from source they run the .ts
+# through tsx instead.
 npx --no-install esbuild latentspike=bench/device/entry.ts kernelWorker=src/engine/cpu/kernelWorker.ts \
+  trialWorker=src/engine/cpu/trialWorker.ts \
   --bundle --platform=node --format=esm --target=node20 \
   --splitting --outdir="$PACK/app" --chunk-names=chunk-[hash] \
   --external:webgpu --external:puppeteer --external:vite --external:@duckdb/* --log-level=warning \

@@ -59,8 +59,8 @@ export function parsePositiveInt(
 }
 
 /**
- * `--threads N|auto`: CPU-engine threads for the `all` rule (worker threads; the same results for
- * any N). `auto`, the default, uses every core from 50 000 neurons on.
+ * `--threads N|auto`: CPU-engine worker threads, for a run's trials or one big `all`-rule trial
+ * (docs/cpu-engine.md; the same results for any N). `auto`, the default, is every core.
  */
 export function parseThreads(value: string | undefined, fallback: number | 'auto' = 'auto'): number | 'auto' {
   if (value === undefined) return fallback;

@@ -38,7 +38,7 @@ const BACKEND: [string, string] = [
 ];
 const THREADS: [string, string] = [
   '--threads N|auto',
-  'CPU-engine threads for the `all` rule, used from 50 000 neurons on (default auto: every core)',
+  "CPU-engine threads: a run's trials side by side, or one `all`-rule trial from 50 000 neurons on (default auto: every core)",
 ];
 
 const NO_TUNE: [string, string] = [

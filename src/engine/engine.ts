@@ -42,7 +42,10 @@ export interface SimulationResult {
     setupSeconds: number;
     simulateSeconds: number;
     stepsPerSecond: number;
-    /** CPU engine: threads that integrated the neurons (1 unless the `all` rule had slices to share). */
+    /**
+     * CPU engine: threads that ran the trials side by side, or that integrated one trial's neurons
+     * (the `all` rule's slices); 1 when neither.
+     */
     threads?: number;
     /** WebGPU, when RunOptions.kernelTimes asked for it: GPU time per kernel, or why there is none. */
     kernels?: KernelTimes;

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { installRuntime } from './runtime.ts';
 import { KernelTeam } from './cpu/kernelTeam.ts';
+import { TrialPool } from './cpu/trialPool.ts';
 import { loadNoiseFill } from './cpu/wasmNoise.ts';
 import { nodeShaderLoader } from './webgpu/nodeShaderLoader.ts';
 import { resolveTuning } from './webgpu/tuningCache.ts';
@@ -12,6 +13,7 @@ import { resolveTuning } from './webgpu/tuningCache.ts';
 installRuntime({
   cores: availableParallelism,
   startTeam: (workers) => KernelTeam.create(workers),
+  startTrialPool: () => new TrialPool(),
   loadNoiseFill,
   async requestAdapter(only) {
     const { requestNodeAdapter } = await import('./webgpu/nodeAdapter.ts');

@@ -7,6 +7,7 @@
 // navigator.gpu's adapter and needs a ShaderLoader from its caller.
 
 import type { KernelTeam } from './cpu/kernelTeam.ts';
+import type { TrialPool } from './cpu/trialPool.ts';
 import type { ShaderLoader } from './webgpu/shaderLoader.ts';
 import type { GpuDevice } from './webgpu/device.ts';
 import type { TuningChoice, TuningSource } from './webgpu/tuning.ts';
@@ -16,6 +17,8 @@ export interface Runtime {
   cores(): number;
   /** Starts `workers` worker threads for the CPU engine's `all` rule. */
   startTeam(workers: number): Promise<KernelTeam>;
+  /** A pool of worker threads for the CPU engine's trials, side by side (started as it grows). */
+  startTrialPool(): TrialPool;
   /** Makes the CPU engine's noise fill the WebAssembly one (noiseFill.ts). */
   loadNoiseFill(): Promise<void>;
   /**

@@ -1,14 +1,19 @@
 // The CPU backend: a full engine, not a test double (GeNN's rule), and the reference every other
-// backend is compared with. Trials run one after another; the run yields to the event loop every
-// ~50 ms so progress can be drawn and an AbortSignal (Ctrl-C) is honoured between chunks; a gate
-// (RunOptions.gate) is awaited before every chunk, which is how a caller pauses and steps a run.
+// backend is compared with. Trials run one after another on the caller's thread, or, in Node, side
+// by side on a pool of worker threads (trialPool.ts) when there are several and enough work to pay
+// for the workers; the run yields to the event loop every ~50 ms so progress can be drawn and an
+// AbortSignal (Ctrl-C) is honoured between chunks. A gate (RunOptions.gate) is awaited before every
+// chunk, which is how a caller pauses and steps a run: a gated run keeps its trials on the caller's
+// thread, one after another, so each checkpoint is one trial at one step. Any number of threads
+// gives the same bits (docs/cpu-engine.md).
 
 import type { Engine, RunOptions, SimulationResult, TrialResult } from '../engine.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
-import { SpikingTrial, type Precision } from './spikingTrial.ts';
-import { RateTrial } from './rateTrial.ts';
+import type { Precision } from './spikingTrial.ts';
 import type { KernelTeam } from './kernelTeam.ts';
-import { runtime } from '../runtime.ts';
+import type { TrialPool } from './trialPool.ts';
+import { ownChunkSteps, startTrial } from './cpuTrial.ts';
+import { runtime, type Runtime } from '../runtime.ts';
 import { yieldToEventLoop } from '../yieldToEventLoop.ts';
 import { abortError, chunkLength, cutToStep, passGate } from '../checkpoint.ts';
 import { checkSnapshot, snapshotNetwork, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
@@ -17,8 +22,9 @@ export interface CpuEngineOptions {
   /** 'f64' (default) is the reference; 'f32' rounds every operation as a GPU would. */
   precision?: Precision;
   /**
-   * Threads for the `all` rule's neuron updates (with Node's runtime, runtime.ts; one elsewhere):
-   * 'auto' (default) uses every core the process may use. Results are the same bits for any number (slices.ts).
+   * Threads (with Node's runtime, runtime.ts; one elsewhere): 'auto' (default) uses every core the
+   * process may use. They run a run's trials side by side (PARALLEL_TRIALS_MIN_WORK) or share one
+   * big `all`-rule trial's neurons (PARALLEL_MIN_NEURONS). Results are the same bits for any number.
    */
   threads?: number | 'auto';
 }
@@ -30,6 +36,15 @@ const YIELD_EVERY_MS = 50;
  */
 export const PARALLEL_MIN_NEURONS = 50_000;
 
+/**
+ * A run's trials go to worker threads when trials × steps × (N + STEP_OVERHEAD_NEURONS) reaches
+ * this: about a second on one thread, several times what starting the workers costs, so a small
+ * run (a few trials of a few neurons) stays on the caller's thread. STEP_OVERHEAD_NEURONS counts a
+ * step's fixed work (input, projections, recording) in neurons' worth.
+ */
+export const PARALLEL_TRIALS_MIN_WORK = 2e7;
+export const STEP_OVERHEAD_NEURONS = 40;
+
 export { abortError };
 
 export class CpuEngine implements Engine {
@@ -38,7 +53,9 @@ export class CpuEngine implements Engine {
   readonly precision: Precision;
   readonly threads: number | 'auto';
   private sharedTeam: Promise<KernelTeam> | null = null;
-  private teamBusy = false;
+  private pool: TrialPool | null = null;
+  /** A run holds the engine's worker threads (team or pool); runs started meanwhile use one thread. */
+  private threadsBusy = false;
 
   constructor(options: CpuEngineOptions = {}) {
     this.precision = options.precision ?? 'f64';
@@ -56,30 +73,74 @@ export class CpuEngine implements Engine {
    */
   private async team(net: CompiledNetwork): Promise<KernelTeam | null> {
     const host = runtime();
-    if (!host || net.model !== 'spiking' || net.spikeRule !== 'all') return null;
-    if (net.N < PARALLEL_MIN_NEURONS) return null;
-    const cores = this.threads === 'auto' ? host.cores() : this.threads;
+    if (!host || !sharesNeurons(net)) return null;
+    const cores = this.cores(host);
     if (cores < 2) return null;
     // Spare workers cost nothing: slices are claimed, so a worker with none left just reports done.
     this.sharedTeam ??= host.startTeam(cores - 1);
     return this.sharedTeam;
   }
 
+  /** The threads this engine may use: its `threads` option, 'auto' resolved to the cores. */
+  private cores(host: Runtime): number {
+    return this.threads === 'auto' ? host.cores() : this.threads;
+  }
+
+  /**
+   * Worker threads for `net`'s trials (1: none): several trials, no gate, trials too small to share
+   * their neurons, and enough work in all (PARALLEL_TRIALS_MIN_WORK); at most one per trial.
+   */
+  private trialThreads(net: CompiledNetwork, options: RunOptions): number {
+    const host = runtime();
+    if (!host || options.gate || options.resumeFrom || net.trials < 2 || sharesNeurons(net)) return 1;
+    const work = net.trials * (net.S - 1) * (net.N + STEP_OVERHEAD_NEURONS);
+    if (work < PARALLEL_TRIALS_MIN_WORK) return 1;
+    return Math.min(this.cores(host), net.trials);
+  }
+
   async run(net: CompiledNetwork, options: RunOptions = {}): Promise<SimulationResult> {
     // The WebAssembly noise fill where the runtime has one (Node); the same bits in JavaScript elsewhere.
     await runtime()?.loadNoiseFill();
-    // A run started while another holds the team (runs yield between chunks) goes single-threaded;
-    // the team is taken before the first await, so two runs started together cannot both take it.
-    const owner = !this.teamBusy;
-    this.teamBusy = true;
+    // A run started while another holds the threads (runs yield between chunks) goes
+    // single-threaded; they are taken before the first await, so two runs started together cannot
+    // both take them.
+    const owner = !this.threadsBusy;
+    this.threadsBusy = true;
     let team: KernelTeam | null = null;
     try {
-      team = owner ? await this.team(net) : null;
+      if (owner) {
+        const threads = this.trialThreads(net, options);
+        if (threads > 1) return await this.runOnPool(net, options, threads);
+        team = await this.team(net);
+      }
       return await this.runTrials(net, options, team);
     } finally {
       team?.end(); // the workers drop this run's arrays
-      if (owner) this.teamBusy = false;
+      if (owner) this.threadsBusy = false;
     }
+  }
+
+  /** Every trial on the pool's workers; the pool is kept for the next run unless this one failed. */
+  private async runOnPool(
+    net: CompiledNetwork,
+    options: RunOptions,
+    threads: number,
+  ): Promise<SimulationResult> {
+    const { onProgress, signal } = options;
+    const total = (net.S - 1) * net.trials;
+    const t0 = performance.now();
+    if (!this.pool || this.pool.ended) this.pool = runtime()!.startTrialPool();
+    await this.pool.grow(threads);
+    const setupSeconds = (performance.now() - t0) / 1000;
+    if (signal?.aborted) throw abortError();
+    const t1 = performance.now();
+    const trials = await this.pool.run(net, this.precision, threads, {
+      signal,
+      onProgress: onProgress && ((done) => onProgress(done, total)),
+    });
+    const simulateSeconds = (performance.now() - t1) / 1000;
+    onProgress?.(total, total);
+    return simulationResult(net, trials, setupSeconds, simulateSeconds, threads);
   }
 
   private async runTrials(
@@ -97,15 +158,11 @@ export class CpuEngine implements Engine {
     let setupSeconds = 0;
     let pausedMs = 0;
     const simStart = performance.now();
-    // Steps per chunk sized so one chunk is ~1e6 neuron-updates: cheap to check, fine-grained enough.
-    const chunk = chunkLength(Math.max(1, Math.floor(1e6 / Math.max(1, net.N))), options.chunkSteps);
+    const chunk = chunkLength(ownChunkSteps(net), options.chunkSteps);
     let lastYield = performance.now();
     for (let trial = trials.length; trial < net.trials; trial++) {
       const t0 = performance.now();
-      const sim =
-        net.model === 'spiking'
-          ? new SpikingTrial(net, trial, this.precision, team)
-          : new RateTrial(net, this.precision);
+      const sim = startTrial(net, trial, this.precision, team);
       let first = 1;
       if (resumeFrom && trial === resumeFrom.trial) {
         sim.restore(stateRecord(resumeFrom.state.trial, 'trial'));
@@ -153,20 +210,7 @@ export class CpuEngine implements Engine {
     onProgress?.(total, total);
     // Time spent paused at the gate is not simulation time.
     const simulateSeconds = (performance.now() - simStart - pausedMs) / 1000 - setupSeconds;
-    return {
-      backend: 'cpu',
-      adapter: null,
-      steps: net.S,
-      dt: net.dt,
-      every: net.record.every,
-      trials,
-      timing: {
-        setupSeconds,
-        simulateSeconds,
-        stepsPerSecond: total / Math.max(simulateSeconds, 1e-9),
-        threads: team?.threads ?? 1,
-      },
-    };
+    return simulationResult(net, trials, setupSeconds, simulateSeconds, team?.threads ?? 1);
   }
 
   unsupported(): null {
@@ -177,5 +221,36 @@ export class CpuEngine implements Engine {
   dispose(): void {
     void this.sharedTeam?.then((team) => team.dispose());
     this.sharedTeam = null;
+    void this.pool?.dispose();
+    this.pool = null;
   }
+}
+
+/** Whether one trial of `net` shares its neurons out to worker threads (kernelTeam.ts). */
+function sharesNeurons(net: CompiledNetwork): boolean {
+  return net.model === 'spiking' && net.spikeRule === 'all' && net.N >= PARALLEL_MIN_NEURONS;
+}
+
+function simulationResult(
+  net: CompiledNetwork,
+  trials: TrialResult[],
+  setupSeconds: number,
+  simulateSeconds: number,
+  threads: number,
+): SimulationResult {
+  const total = (net.S - 1) * net.trials;
+  return {
+    backend: 'cpu',
+    adapter: null,
+    steps: net.S,
+    dt: net.dt,
+    every: net.record.every,
+    trials,
+    timing: {
+      setupSeconds,
+      simulateSeconds,
+      stepsPerSecond: total / Math.max(simulateSeconds, 1e-9),
+      threads,
+    },
+  };
 }

@@ -16,6 +16,7 @@
 
 import type { Worker as NodeWorker } from 'node:worker_threads';
 import { SliceRunner, type SliceJob } from './slices.ts';
+import { startWorker, workerReady } from './workerEntry.ts';
 
 export const GEN = 0;
 export const DONE = 1;
@@ -43,23 +44,6 @@ export function claimer(control: Int32Array): () => number {
   return () => Atomics.add(control, CLAIM, 1);
 }
 
-/**
- * What a worker runs: a bundled build (bench/device/prepare.sh) carries kernelWorker.js beside this
- * module and runs it as it is; from source, the TypeScript module is loaded through tsx's ESM API,
- * as the CLI does.
- */
-async function workerEntry(): Promise<{ source: string | URL; eval: boolean }> {
-  const { existsSync } = await import('node:fs');
-  const bundled = new URL('./kernelWorker.js', import.meta.url);
-  if (existsSync(bundled)) return { source: bundled, eval: false };
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./kernelWorker.ts', import.meta.url).href;
-  return {
-    source: `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
-    eval: true,
-  };
-}
-
 export interface TeamTrial {
   runStep(): void;
 }
@@ -83,25 +67,12 @@ export class KernelTeam {
 
   /** Starts `workers` worker threads and waits until each has loaded its kernels' dependencies. */
   static async create(workers: number): Promise<KernelTeam> {
-    const { Worker } = await import('node:worker_threads');
     const buffer = new SharedArrayBuffer(4 * CONTROL_WORDS + MESSAGE_BYTES);
-    const entry = await workerEntry();
-    const started = Array.from(
-      { length: workers },
-      () => new Worker(entry.source, { eval: entry.eval, workerData: { buffer } }),
+    const started = await Promise.all(
+      Array.from({ length: workers }, () => startWorker('kernelWorker', { workerData: { buffer } })),
     );
     try {
-      await Promise.all(
-        started.map(
-          (w) =>
-            new Promise<void>((resolve, reject) => {
-              w.once('message', (m: { ready?: boolean; error?: string }) =>
-                m.ready ? resolve() : reject(new Error(`CPU worker failed to start: ${m.error}`)),
-              );
-              w.once('error', reject);
-            }),
-        ),
-      );
+      await Promise.all(started.map(workerReady));
     } catch (e) {
       await Promise.all(started.map((w) => w.terminate()));
       throw e;

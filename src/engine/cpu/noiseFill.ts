@@ -67,15 +67,22 @@ function wasmNoiseFill(exports: NoiseExports): NoiseFill {
 }
 
 let loaded: WebAssembly.Module | null = null;
+let instance: NoiseFill | null = null;
 
 /** Makes later `noiseFill()` calls use this compiled noise.wasm (wasmNoise.ts), or JavaScript (null). */
 export function useNoiseModule(module: WebAssembly.Module | null): void {
+  if (module !== loaded) instance = null;
   loaded = module;
 }
 
-/** A fresh fill (its own output block): WebAssembly once a module is in use, else JavaScript. */
+/**
+ * The fill a kernel uses: WebAssembly once a module is in use, else a fresh JavaScript one. The
+ * WebAssembly one is a single instance per thread, shared by every trial: a fill depends only on
+ * its arguments, and a kernel reads `out` right after filling it, with no await in between, so
+ * trials sharing it never see each other's draws, and a short trial does not pay for an instance.
+ */
 export function noiseFill(): NoiseFill {
   if (!loaded) return jsNoiseFill();
-  const instance = new WebAssembly.Instance(loaded, {});
-  return wasmNoiseFill(instance.exports as unknown as NoiseExports);
+  instance ??= wasmNoiseFill(new WebAssembly.Instance(loaded, {}).exports as unknown as NoiseExports);
+  return instance;
 }
