@@ -31,13 +31,15 @@ function huge(): object {
 }
 
 describe('admission', () => {
-  it('refuses 10⁹ neurons with exit 3 on simulate and run, naming GiB, before allocating', () => {
+  it('refuses 10⁹ neurons with exit 3 on simulate and run, on both backends, naming GiB, before allocating', () => {
     const dir = tmp();
     const path = join(dir, 'huge.json');
     writeFileSync(path, JSON.stringify(huge()));
     for (const args of [
       ['simulate', path, '--backend', 'cpu', '--out', join(dir, 'result.json')],
       ['run', path, '--backend', 'cpu', '--out', join(dir, 'run')],
+      ['simulate', path, '--backend', 'webgpu', '--out', join(dir, 'result.json')],
+      ['run', path, '--backend', 'webgpu', '--out', join(dir, 'run')],
     ]) {
       const t0 = performance.now();
       const r = cli(...args);

@@ -142,6 +142,31 @@ describe.each(SETUPS)(
     );
 
     it.skipIf(!gpu)(
+      'after a loss, the batch in progress continues from the last snapshot its gate took (--checkpoint)',
+      async () => {
+        const net = perStep();
+        const chunkSteps = 100;
+        const reference = await given!.run(net, { chunkSteps });
+        const first = owned!.device;
+        const seen: string[] = [];
+        const result = await owned!.run(net, {
+          chunkSteps,
+          gate: async (at) => {
+            seen.push(`${at.trial}:${at.step}`);
+            if (at.trial === 0 && at.step === 100) await at.snapshot();
+            if (at.trial === 0 && at.step === 200 && owned!.device === first) first.device.destroy();
+          },
+        });
+        expect(owned!.device).not.toBe(first);
+        expectSameResult(result, reference);
+        // The first batch (trials 0–1) went on from its snapshot at step 100, not from step 0.
+        expect(seen.slice(0, 3)).toEqual(['0:0', '0:100', '0:200']);
+        expect(seen[3]).toBe('0:100');
+        expect(seen.slice(3)).not.toContain('0:0');
+      },
+    );
+
+    it.skipIf(!gpu)(
       'a validation error mid-run ends the run with a GpuError, and the next run is whole',
       async () => {
         const net = batched();

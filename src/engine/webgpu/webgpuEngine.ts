@@ -23,6 +23,7 @@ import type {
   AdapterInfo,
   Engine,
   KernelTime,
+  RunCheckpoint,
   RunOptions,
   SimulationResult,
   TrialResult,
@@ -259,12 +260,18 @@ export class WebGpuEngine implements Engine {
     const total = (net.S - 1) * net.trials;
     const start = performance.now();
     const clock: RunClock = { setupMs: 0, pausedMs: 0, kernels: new Map() };
-    // Trials read back survive a lost device: a restart runs only the rest (a resumed run's batch
-    // in progress restarts from the snapshot's state).
+    // Trials read back survive a lost device: a restart runs only the rest, and the batch in
+    // progress continues from the latest snapshot of it: the one the caller's gate took last
+    // (simulate --checkpoint), else the one resumed from, else its first step.
     const finished: TrialResult[] = options.resumeFrom ? [...options.resumeFrom.finished] : [];
+    let latest = options.resumeFrom;
+    const { gate } = options;
+    const remembering = gate && {
+      gate: (at: RunCheckpoint) => gate({ ...at, snapshot: async () => (latest = await at.snapshot()) }),
+    };
     for (let restarts = 0; ; restarts++) {
       try {
-        await this.runTrials(net, options, finished, clock, timed);
+        await this.runTrials(net, { ...options, ...remembering, resumeFrom: latest }, finished, clock, timed);
         break;
       } catch (err) {
         const failure = await this.failureOf(err, signal);
