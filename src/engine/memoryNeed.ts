@@ -80,6 +80,8 @@ export function runFileRefusal(json: unknown, available: number): string | null 
     return null;
   const recordSpikes = run.record?.spikes !== false;
   const need = estimatePointMemory(run, neurons, recordSpikes);
+  // A field the estimate reads is not a number (dt as a string, say): the parser names it.
+  if (!Number.isFinite(need.bytes)) return null;
   const refusal = admission(need, available);
   return refusal && `${refusal}${fitHint(run, need, available, neurons)}`;
 }

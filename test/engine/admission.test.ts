@@ -57,6 +57,8 @@ describe('admission', () => {
     expect(() => admitRunFile(fig5Run(), 8 * 2 ** 30)).not.toThrow();
     // Malformed files are the parser's to refuse (exit 2), not admission's.
     expect(() => admitRunFile({ populations: 'no' }, 1)).not.toThrow();
+    expect(() => admitRunFile({ ...fig5Run(), dt: 'soon' }, 1)).not.toThrow();
+    expect(() => admitRunFile({ ...fig5Run(), record: { every: 'often' } }, 1)).not.toThrow();
   });
 
   it('estimates a 10⁶-neuron point within a factor 1.5 of its measured peak RSS', () => {

@@ -22,7 +22,11 @@ import type { CompiledNetwork } from '../../src/model/compile.ts';
 import type { SimulationResult } from '../../src/engine/engine.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
-const SHIPPED = [/^dist\/.+\.(js|d\.ts)$/, /^dist\/engine\/cpu\/noise\.wasm$/, /^shaders\/[a-zA-Z]+\.wgsl$/];
+const SHIPPED = [
+  /^dist\/.+\.(js|d\.ts)$/,
+  /^dist\/engine\/cpu\/noise\.wasm$/,
+  /^shaders\/[a-zA-Z0-9]+\.wgsl$/,
+];
 const ALSO_SHIPPED = ['package.json', 'README.md', 'bin/latentspike.js', 'docs/library.md'];
 
 interface PackResult {
