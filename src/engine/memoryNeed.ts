@@ -2,13 +2,13 @@
 // when that exceeds what is available. No Node imports: the command line (admission.ts) and the
 // browser app share it, each with its own idea of what is available.
 // The per-neuron figure covers the spec's, the compiled network's and the engine's arrays (bytes
-// per neuron measured for the scale recipe: docs/studies.md); recordings grow with steps, trials
+// per neuron fitted to the scale recipe's measured peak RSS at 10⁶ and 10⁷ neurons: docs/performance.md); recordings grow with steps, trials
 // and the recorded neurons and are counted from the run file.
 
 import type { RunFileJson } from '../model/runFile.ts';
 
 /** Host bytes per neuron (all copies of the constants and the state, f64), plus latents per neuron. */
-const BYTES_PER_NEURON = 160;
+const BYTES_PER_NEURON = 110;
 const BYTES_PER_NEURON_LATENT = 24;
 /** A process's own footprint before any network (Node, tsx, the engine's code). */
 const PROCESS_BYTES = 120 * 2 ** 20;
