@@ -4,6 +4,7 @@
 // message naming the buffer, the size and the limit.
 
 import { describe, expect, it } from 'vitest';
+import { DoesNotFitError } from '../../src/model/errors.ts';
 import { MAX_PARTS, SPLIT_STORAGE_BUFFERS } from '../../src/engine/webgpu/layout.ts';
 import {
   planBindings,
@@ -80,7 +81,8 @@ describe('planBindings', () => {
 
   it(`refuses consts above ${MAX_PARTS.consts} parts and state above ${MAX_PARTS.state}, naming size and limit`, () => {
     const consts = planBindings(limits, sizes({ constsBytes: 40 * 14_000_000, neurons: 14_000_000 }));
-    expect(consts).toBeInstanceOf(Error);
+    // A valid run too large for the device: the command line exits 3, as for host memory.
+    expect(consts).toBeInstanceOf(DoesNotFitError);
     expect((consts as Error).message).toMatch(/the constants \(.*\) buffer needs 560000000 bytes/);
     expect((consts as Error).message).toMatch(/40\.0 bytes per neuron at N = 14000000/);
     expect((consts as Error).message).toMatch(
@@ -94,6 +96,7 @@ describe('planBindings', () => {
     const few = { ...limits, maxStorageBuffersPerShaderStage: 10 } as GPUSupportedLimits;
     expect(planBindings(few, sizes({ constsBytes: 100 * MiB }))).toMatchObject({ split: false });
     const error = planBindings(few, sizes({ stateBytes: 200 * MiB }));
+    expect(error).toBeInstanceOf(DoesNotFitError);
     expect((error as Error).message).toMatch(
       new RegExp(
         `state .* needs 209715200 bytes.*needs ${SPLIT_STORAGE_BUFFERS} storage buffers .*maxStorageBuffersPerShaderStage is 10`,
@@ -103,6 +106,7 @@ describe('planBindings', () => {
 
   it('refuses an array that is never split (spike events) above the limit', () => {
     const error = planBindings(limits, sizes({ eventsBytes: 200 * MiB }));
+    expect(error).toBeInstanceOf(DoesNotFitError);
     expect((error as Error).message).toMatch(/spike events \(per chunk\) buffer needs 209715200 bytes/);
     expect((error as Error).message).toMatch(/limit of 134217728 bytes .*maxBufferSize 2147483648\)/);
   });

@@ -22,6 +22,7 @@
 // wholeArrays.wgsl's kernels.
 
 import { withErrorScope } from './errorScope.ts';
+import { DoesNotFitError } from '../../model/errors.ts';
 import { MAX_PARTS, PARAMS_BYTES, SLICE_BYTES, SLICE_STRIDE, SPLIT_STORAGE_BUFFERS } from './layout.ts';
 import type { BufferRange } from './readback.ts';
 import { dispatchCalls, type DispatchLimits, type PlanLimits } from './adapterProfile.ts';
@@ -136,7 +137,7 @@ export function planBindings(
   ];
   const tooLarge = whole.find(([, bytes]) => bytes > deviceLimit(limits));
   if (tooLarge) {
-    return new Error(
+    return new DoesNotFitError(
       `${needs(...tooLarge)}, above this device's storage binding limit of ` +
         `${limitText(deviceLimit(limits), false)}; this buffer is not split across bindings: use ` +
         `fewer neurons, fewer recorded steps, or the CPU backend.`,
@@ -151,7 +152,7 @@ export function planBindings(
   const parts = split.map(([, bytes]) => (bytes > limit ? Math.ceil(bytes / partBytes) : 1));
   for (const [k, [name, bytes, most]] of split.entries()) {
     if (parts[k] > most) {
-      return new Error(
+      return new DoesNotFitError(
         `${needs(name, bytes)}, above the ${most} × ${mib(partBytes)} = ${mib(most * partBytes)} this ` +
           `device can bind as ${most} parts (storage binding limit ${limitText(limit, forced)}): use ` +
           `fewer neurons, or the CPU backend.`,
@@ -161,7 +162,7 @@ export function planBindings(
   const k = parts.findIndex((p) => p > 1);
   if (k >= 0 && !canSplit(limits)) {
     const [name, bytes] = split[k];
-    return new Error(
+    return new DoesNotFitError(
       `${needs(name, bytes)}, above this device's storage binding limit of ${limitText(limit, forced)}; ` +
         `binding it as parts needs ${SPLIT_STORAGE_BUFFERS} storage buffers per shader stage, and ` +
         `this device's maxStorageBuffersPerShaderStage is ${limits.maxStorageBuffersPerShaderStage}: ` +
