@@ -18,7 +18,7 @@ export const TIERS: Record<string, Tier> = {
     about: 'Node only: the model, construction, analysis, the CPU engine, presets, plots, the app logic',
     timeout: 120_000,
     dirs: ['analysis', 'construct', 'engine', 'experiments', 'model', 'report', 'web'],
-    files: ['tiers.test.ts'],
+    files: ['tiers.test.ts', 'layers.test.ts'],
   },
   cli: {
     about: 'the latentspike command and the study platform as child processes (with a real redis-server)',

@@ -3,7 +3,7 @@
 // ranges from stepRange(); a spike at step s happened at t = s·dt. All s.d.s are population s.d.s
 // (ddof = 0, NumPy's default, as the reference computes them).
 
-import type { SpikeTrain, TrialResult } from '../engine/engine.ts';
+import type { SpikeTrain, TrialResult } from '../model/result.ts';
 import { coefficientOfVariation } from './stats.ts';
 import type { IndexRange } from './window.ts';
 

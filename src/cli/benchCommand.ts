@@ -6,7 +6,7 @@
 // lines go to stderr as rows finish, the final table to stdout. `--grid` (bench/grid) runs the
 // benchmark grid over N, rank, spike rule, synapse kind and backend into --out, resumably.
 import { parseArgs } from 'node:util';
-import { UsageError, interruptSignal, parsePositiveInt, parseThreads } from './main.ts';
+import { UsageError, interruptSignal, parsePositiveInt, parseThreads } from './args.ts';
 
 const BACKENDS = ['cpu', 'webgpu'];
 

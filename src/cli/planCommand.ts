@@ -20,7 +20,7 @@ import {
   type PlanTarget,
 } from '../engine/webgpu/plan.ts';
 import { writeFileAtomic } from './files.ts';
-import { parsePositiveInt, UsageError } from './main.ts';
+import { parsePositiveInt, UsageError } from './args.ts';
 
 /** A valid run that does not fit the adapter. */
 export const EXIT_DOES_NOT_FIT = 3;

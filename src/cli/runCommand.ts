@@ -12,7 +12,7 @@ import { runPreset } from '../experiments/runner.ts';
 import { toResultJson } from '../model/resultFile.ts';
 import { PRESETS } from '../experiments/presets/index.ts';
 import { planeProblem } from '../experiments/planeGeometry.ts';
-import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './main.ts';
+import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 import { DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';

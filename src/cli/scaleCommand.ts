@@ -17,7 +17,7 @@ import {
 } from '../experiments/scale/functions.ts';
 import { studyPoints } from '../study/points.ts';
 import { STUDY_FORMAT, type Study, type StudyBackend } from '../study/types.ts';
-import { parseBackend, parsePositiveInt, UsageError } from './main.ts';
+import { parseBackend, parsePositiveInt, UsageError } from './args.ts';
 import { runStudyCommand } from './studyCommand.ts';
 
 const DEFAULT_SIZES = '1e2,1e3,1e4,1e5,1e6,1e7';

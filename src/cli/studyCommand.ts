@@ -26,7 +26,7 @@ import {
 import { METRIC_COLUMNS } from '../study/metrics.ts';
 import { runPointIsolated, serveChild } from '../study/pool.ts';
 import type { PointRecord, ResultRow, Study, StudyPoint } from '../study/types.ts';
-import { interruptSignal, parsePositiveInt, UsageError } from './main.ts';
+import { interruptSignal, parsePositiveInt, UsageError } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { progressBar, type Progress } from './progress.ts';
 

@@ -8,7 +8,7 @@ import { createEngine } from '../engine/select.ts';
 import { PRESETS } from '../experiments/presets/index.ts';
 import { runPreset } from '../experiments/runner.ts';
 import { markdownTable } from './metricsTable.ts';
-import { parseBackend } from './main.ts';
+import { parseBackend } from './args.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 

@@ -5,7 +5,7 @@
 // and the cache's path to stdout. Interrupted once the defaults are timed, it caches the best
 // candidate so far and exits 130.
 import { parseArgs } from 'node:util';
-import { interruptSignal, parsePositiveInt, UsageError } from './main.ts';
+import { interruptSignal, parsePositiveInt, UsageError } from './args.ts';
 import { isAbortError } from '../experiments/runner.ts';
 
 function parseSizes(text: string): number[] {

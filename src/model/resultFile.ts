@@ -3,7 +3,7 @@
 
 import type { CompiledNetwork } from './compile.ts';
 import { RESULT_FORMAT } from './runFile.ts';
-import type { SimulationResult, TrialResult } from '../engine/engine.ts';
+import type { SimulationResult, TrialResult } from './result.ts';
 
 type Json = Record<string, unknown>;
 

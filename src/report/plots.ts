@@ -3,7 +3,7 @@
 // bounded whatever the run length or network size: lines are downsampled per pixel column and
 // rasters are drawn from a pixel grid with a cap on marks.
 
-import type { SpikeTrain } from '../engine/engine.ts';
+import type { SpikeTrain } from '../model/result.ts';
 import {
   BOTTOM_AXIS_MARGIN,
   PALETTE,

@@ -1,0 +1,121 @@
+// The layers the code is built in (README: Layout), checked by reading every module's imports:
+// nothing under src/ or bench/ reaches into test/, the WebGPU engine takes nothing from the CPU
+// engine (both follow the contract in src/engine), the model, analysis and plots need no engine,
+// and no modules of src/ import each other in a cycle (type-only imports aside: they vanish).
+import { readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function modules(dir: string): string[] {
+  return (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(dir, f));
+}
+
+interface Import {
+  target: string;
+  typeOnly: boolean;
+}
+
+/** The relative imports of a module (static, re-exports, side-effect and dynamic), resolved to repository paths. */
+function importsOf(file: string): Import[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const found: Import[] = [];
+  const add = (specifier: string, typeOnly: boolean) => {
+    if (specifier.startsWith('.'))
+      found.push({ target: relative(ROOT, resolve(ROOT, dirname(file), specifier)), typeOnly });
+  };
+  for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'";]*?\sfrom\s+'([^']+)'/gm))
+    add(m[2], !!m[1]);
+  for (const m of text.matchAll(/^\s*import\s+'([^']+)'/gm)) add(m[1], false);
+  for (const m of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) add(m[1], false);
+  return found;
+}
+
+const SRC = modules('src');
+const BENCH = modules('bench');
+
+function offenders(files: string[], from: (f: string) => boolean, to: (t: string) => boolean): string[] {
+  return files.filter(from).flatMap((f) =>
+    importsOf(f)
+      .filter((i) => to(i.target))
+      .map((i) => `${f} → ${i.target}`),
+  );
+}
+
+describe('layers', () => {
+  it('finds the modules and their imports', () => {
+    expect(SRC.length).toBeGreaterThan(100);
+    expect(importsOf('src/engine/webgpu/webgpuEngine.ts').map((i) => i.target)).toContain(
+      'src/engine/checkpoint.ts',
+    );
+  });
+
+  it('src/ and bench/ import nothing from test/', () => {
+    expect(
+      offenders(
+        [...SRC, ...BENCH],
+        () => true,
+        (t) => t.startsWith('test/'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('the WebGPU engine imports nothing from the CPU engine', () => {
+    const webgpu = (f: string) => f.startsWith('src/engine/webgpu/');
+    expect(offenders(SRC, webgpu, (t) => t.startsWith('src/engine/cpu/'))).toEqual([]);
+  });
+
+  it('the model, analysis and plots import nothing from the engines', () => {
+    const lower = (f: string) => /^src\/(model|analysis|report)\//.test(f);
+    expect(offenders(SRC, lower, (t) => t.startsWith('src/engine/'))).toEqual([]);
+  });
+
+  it('no modules of src/ import each other in a cycle', () => {
+    const graph = new Map(
+      SRC.map(
+        (f) =>
+          [
+            f,
+            importsOf(f)
+              .filter((i) => !i.typeOnly)
+              .map((i) => i.target),
+          ] as const,
+      ),
+    );
+    // Tarjan's strongly connected components: any with two or more modules is a cycle.
+    const index = new Map<string, number>();
+    const low = new Map<string, number>();
+    const stack: string[] = [];
+    const onStack = new Set<string>();
+    const cycles: string[][] = [];
+    const visit = (v: string) => {
+      index.set(v, index.size);
+      low.set(v, index.get(v)!);
+      stack.push(v);
+      onStack.add(v);
+      for (const w of graph.get(v) ?? []) {
+        if (!graph.has(w)) continue;
+        if (!index.has(w)) {
+          visit(w);
+          low.set(v, Math.min(low.get(v)!, low.get(w)!));
+        } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
+        if (component.length > 1) cycles.push(component.sort());
+      }
+    };
+    for (const v of graph.keys()) if (!index.has(v)) visit(v);
+    expect(cycles).toEqual([]);
+  });
+});
