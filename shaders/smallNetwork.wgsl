@@ -25,7 +25,7 @@
 // (adapterProfile.ts; workgroups past `slice`'s end return at once). WORKGROUP_SIZE (override,
 // power of two) is the host's choice per adapter: one lane per neuron on a GPU (shortest steps), but a single
 // SIMD group on a software adapter, where every barrier costs a coroutine switch per group of 4
-// lanes (measured on SwiftShader: fig6, 50 neurons, 0.5 s with 64 lanes, 2.4 s with 256).
+// lanes (docs/webgpu.md has the measurement).
 // Bindings: bindings.wgsl (params, consts, slice, state, latent, control, events, latentRecord).
 // Includes model.wgsl, reduce.wgsl, spikes.wgsl, philox.wgsl.
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).

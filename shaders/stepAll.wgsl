@@ -79,11 +79,10 @@
 // access, since every per-neuron section starts on a vec4 (bindings.wgsl's N'), and one Philox call
 // gives the quad's four draws. llvmpipe still loops over the lanes once per component of a vec4,
 // so the gain there is the address arithmetic and bounds checks of three words in four, and three
-// Philox calls in four (README, Performance: 4–22 % of the step at 10⁶); a part switch
-// (splitArrays.wgsl) is paid once per vec4. The arithmetic is step_core's, shared with the scalar
-// path, so both give the same bits. Pulse synapses keep the scalar path: their history bits are per
-// neuron anyway, and a pulse quad path tried once did not finish the split-arrays test on
-// SwiftShader within its 120 s (the test's worker then crashed); not pursued.
+// Philox calls in four (measured in docs/performance.md); a part switch (splitArrays.wgsl) is paid
+// once per vec4. The arithmetic is step_core's, shared with the scalar path, so both give the same
+// bits. Pulse synapses keep the scalar path: their history bits are per neuron anyway
+// (docs/webgpu.md has the quad path's history).
 // Bindings: bindings.wgsl (all of group 0, 1, 2). Includes model.wgsl, reduce.wgsl, philox.wgsl
 // (and spikes.wgsl, unused here).
 // consts and state are read through wholeArrays.wgsl or splitArrays.wgsl (pipelines.ts).

@@ -31,8 +31,8 @@ export interface CpuEngineOptions {
 
 const YIELD_EVERY_MS = 50;
 /**
- * Smaller networks stay on one thread: starting a worker costs ~0.3 s and each step's barrier
- * ~20 µs, against ~1 ms per step of work at this size.
+ * Smaller networks stay on one thread: a worker's start and each step's barrier cost more than
+ * they save below this size (docs/cpu-engine.md has the figures).
  */
 export const PARALLEL_MIN_NEURONS = 50_000;
 

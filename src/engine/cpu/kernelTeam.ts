@@ -2,7 +2,7 @@
 // integrate the slices of every step (slices.ts) over SharedArrayBuffers, and meet at a barrier per
 // step through Atomics on a small control array — no messages in the hot loop. Slices are claimed
 // one at a time from a shared counter, so a thread that wakes late, runs slower or is preempted by
-// another process simply takes fewer (a fixed split left the owner waiting ~1 ms per step at 10⁶).
+// another process simply takes fewer (a fixed split left the owner waiting: docs/performance.md).
 // The slicing does not depend on the number of threads, and each slice's sums land in its own row,
 // so results are the same bits as on one thread whoever integrates which slice.
 //

@@ -30,10 +30,9 @@ const SOFTWARE_LANES = 4;
 /**
  * Neurons per invocation of the projecting step kernels (stepAll, stepRate) on a software adapter.
  * There a workgroup barrier costs a coroutine switch per SIMD group, and the projection's tree has
- * 9 barriers per workgroup: at one neuron per lane they took ~85 % of the `all` step at 10⁶ neurons
- * on llvmpipe. 32 neurons per lane cut the workgroups (and barriers) per step 32-fold (16, 64 and
- * 128 measured within noise of 32 there). On a GPU one
- * neuron per lane keeps the most parallelism.
+ * 9 barriers per workgroup, which dominate the `all` step at one neuron per lane; 32 neurons per
+ * lane cut the workgroups (and barriers) per step 32-fold (docs/webgpu.md has the measurements).
+ * On a GPU one neuron per lane keeps the most parallelism.
  */
 const SOFTWARE_NEURONS_PER_INVOCATION = 32;
 /**

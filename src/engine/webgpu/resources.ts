@@ -13,9 +13,9 @@
 // (the kernels return from the grid's few workgroups past it). Entries are 256 bytes apart in a
 // uniform buffer bound at group 0 binding 2 with a dynamic offset.
 //
-// Parts: a storage binding holds at most maxStorageBufferBindingSize bytes (128 MiB on llvmpipe,
-// where the rank-2 bench network's 40 bytes of constants per neuron reach it near 3.3·10⁶
-// neurons). The per-neuron arrays, consts and state, may exceed it: they are then cut into parts
+// Parts: a storage binding holds at most maxStorageBufferBindingSize bytes, which the per-neuron
+// arrays of a few million neurons reach on the software adapters (docs/webgpu.md, "Arrays in
+// parts"). The per-neuron arrays, consts and state, may exceed it: they are then cut into parts
 // of a power-of-two number of bytes within the limit, each part its own GPUBuffer and binding, read
 // by splitArrays.wgsl's accessors (index >> PART_SHIFT picks the part). Up to MAX_PARTS of each;
 // the other arrays are bound whole. A run whose arrays all fit binds each whole, with
