@@ -3,7 +3,8 @@
 // one copy's spike jump: experiments/scale/network.ts). The base network (m = 1) is what the
 // metrics' boundary geometry comes from: copies share their base neuron's boundary.
 
-import { MAX_INDEX, parseRunFile } from '../model/parse.ts';
+import { parseRunFile } from '../model/parse.ts';
+import { MAX_INDEX } from '../model/runFields.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { RunFileJson } from '../model/runFile.ts';
 import { RunFileError } from '../model/errors.ts';
