@@ -21,23 +21,28 @@ interface Common {
   description?: string;
   /** The file is refused without it. */
   required?: boolean;
-  /** The value an absent field takes (shown by editors; the parsers read defaults.ts). */
+  /** The value an absent field takes (shown by editors; the parsers read their defaults elsewhere). */
   default?: unknown;
+  /** `null` counts as absent (an empty YAML value). */
+  nullable?: boolean;
 }
 
 export type Field = Common &
   (
-    | { type: 'number'; rule: NumberRule; nullable?: boolean }
+    | { type: 'number'; rule: NumberRule }
     | { type: 'boolean' }
     | { type: 'string'; minLength?: number; pattern?: string }
     | { type: 'enum'; values: readonly string[] }
     | { type: 'const'; value: string }
     /** An array of numbers, or with `broadcast` also one number that stands for every element. */
-    | { type: 'numbers'; rule: NumberRule; broadcast?: boolean; minItems?: number }
+    | { type: 'numbers'; rule: NumberRule; broadcast?: boolean; minItems?: number; maxItems?: number }
     /** An object with the named fields and no others; `exactlyOne` of the listed keys must be given. */
     | { type: 'object'; fields: Fields; exactlyOne?: readonly string[] }
-    /** An object whose keys are names the file chooses, every value of one kind. */
-    | { type: 'map'; values: Field; keys?: Field; fields?: Fields }
+    /**
+     * An object whose keys are names the file chooses, every value of one kind; with `pattern`, only
+     * keys that match it, besides the named `fields` (which may then have values of their own kinds).
+     */
+    | { type: 'map'; values: Field; pattern?: string; fields?: Fields }
     | { type: 'list'; items: Field; minItems?: number }
     /** An object told apart by its `tag` field: one set of further fields per tag value. */
     | { type: 'tagged'; tag: string; variants: Record<string, Fields> }
@@ -81,7 +86,7 @@ function objectSchema(fields: Fields, options: SchemaOptions): Schema {
 
 /** The JSON Schema of one field (its description and default included). */
 export function jsonSchema(field: Field, options: SchemaOptions = {}): Schema {
-  const s = shape(field, options);
+  const s = field.nullable ? { anyOf: [shape(field, options), { type: 'null' }] } : shape(field, options);
   return {
     ...(field.description !== undefined ? { description: field.description } : {}),
     ...(field.default !== undefined ? { default: field.default } : {}),
@@ -91,10 +96,8 @@ export function jsonSchema(field: Field, options: SchemaOptions = {}): Schema {
 
 function shape(field: Field, options: SchemaOptions): Schema {
   switch (field.type) {
-    case 'number': {
-      const s = numberSchema(field.rule, options);
-      return field.nullable ? { anyOf: [s, { type: 'null' }] } : s;
-    }
+    case 'number':
+      return numberSchema(field.rule, options);
     case 'boolean':
       return { type: 'boolean' };
     case 'string':
@@ -113,6 +116,7 @@ function shape(field: Field, options: SchemaOptions): Schema {
         type: 'array',
         items: item,
         ...(field.minItems !== undefined ? { minItems: field.minItems } : {}),
+        ...(field.maxItems !== undefined ? { maxItems: field.maxItems } : {}),
       };
       return field.broadcast ? { anyOf: [item, array] } : array;
     }
@@ -120,7 +124,8 @@ function shape(field: Field, options: SchemaOptions): Schema {
       const s = objectSchema(field.fields, options);
       return field.exactlyOne ? { ...s, oneOf: field.exactlyOne.map((k) => ({ required: [k] })) } : s;
     }
-    case 'map':
+    case 'map': {
+      const values = jsonSchema(field.values, options);
       return {
         type: 'object',
         ...(field.fields
@@ -130,9 +135,11 @@ function shape(field: Field, options: SchemaOptions): Schema {
               ),
             }
           : {}),
-        ...(field.keys ? { propertyNames: shape(field.keys, options) } : {}),
-        additionalProperties: jsonSchema(field.values, options),
+        ...(field.pattern === undefined
+          ? { additionalProperties: values }
+          : { patternProperties: { [field.pattern]: values }, additionalProperties: false }),
       };
+    }
     case 'list':
       return {
         type: 'array',

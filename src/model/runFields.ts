@@ -367,20 +367,17 @@ export const RUN_FIELDS = {
 
 /** Population fields that every population of the file must satisfy, as a schema over `populations`. */
 function everyPopulation(properties: Schema, required: string[] = []): Schema {
-  return {
-    properties: {
-      populations: { items: { properties, ...(required.length > 0 ? { required } : {}) } },
-    },
-  };
+  const population = { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
+  return { type: 'object', properties: { populations: { type: 'array', items: population } } };
 }
 
 /** The file's spike rule is `rule`, given or by default. */
 function spikeRuleIs(rule: SpikeRule): Schema {
-  const is = { properties: { spikeRule: { const: rule } } };
+  const is = { type: 'object', properties: { spikeRule: { const: rule } } };
   return rule === DEFAULTS.spikeRule ? is : { ...is, required: ['spikeRule'] };
 }
 
-const RATE_MODEL: Schema = { properties: { model: { const: 'rate' } }, required: ['model'] };
+const RATE_MODEL: Schema = { type: 'object', properties: { model: { const: 'rate' } }, required: ['model'] };
 
 /**
  * The JSON Schema of a run file: the tables above, and the rules between fields that a schema can
@@ -391,13 +388,16 @@ export function runFileSchema(): Schema {
   const rate = {
     if: RATE_MODEL,
     then: {
-      properties: { spikeRule: false },
-      ...everyPopulation({
-        ...Object.fromEntries(RATE_REFUSED_POPULATION_KEYS.map((k) => [k, false])),
-        initial: {
-          properties: { rates: jsonSchema({ type: 'numbers', rule: RATE_INITIAL_RATES, broadcast: true }) },
-        },
-      }),
+      allOf: [
+        { type: 'object', properties: { spikeRule: false } },
+        everyPopulation({
+          ...Object.fromEntries(RATE_REFUSED_POPULATION_KEYS.map((k) => [k, false])),
+          initial: {
+            type: 'object',
+            properties: { rates: jsonSchema({ type: 'numbers', rule: RATE_INITIAL_RATES, broadcast: true }) },
+          },
+        }),
+      ],
     },
   };
   const perSpikeRule = SPIKE_RULES.map((rule) => {
@@ -406,7 +406,7 @@ export function runFileSchema(): Schema {
       if: { allOf: [{ not: RATE_MODEL }, spikeRuleIs(rule)] },
       then: everyPopulation(
         {
-          synapse: { properties: { kind: { enum: kinds } } },
+          synapse: { type: 'object', properties: { kind: { enum: kinds } } },
           ...(rule === CLAMP_SPIKE_RULE ? {} : { clampAtThreshold: { const: false } }),
         },
         kinds.includes(DEFAULTS.synapse.kind) ? [] : ['synapse'],
