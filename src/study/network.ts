@@ -66,8 +66,10 @@ function baseRunFile(study: Study, params: Record<string, AxisValue>): RunFileJs
 export function pointRunFile(study: Study, params: Record<string, AxisValue>): RunFileJson {
   let run = baseRunFile(study, params);
   const { settings } = study;
-  const steps = num(params.steps) ?? settings.steps;
-  if (steps !== null && steps !== undefined) run = withSteps(run, steps);
+  const steps = params.steps ?? settings.steps;
+  if (typeof steps === 'number') run = withSteps(run, steps);
+  // A steps axis value that is not a number goes into the run file, whose parser refuses it.
+  else if (steps !== null && steps !== undefined) run = { ...run, steps: steps as unknown as number };
   const trials = num(params.trials) ?? settings.trials;
   if (trials !== null && trials !== undefined) run = { ...run, trials };
   if (settings.every !== null) run = { ...run, record: { ...run.record, every: settings.every } };
