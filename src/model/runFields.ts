@@ -282,7 +282,7 @@ export const RUN_FIELDS = {
     type: 'string',
     description: 'Where editors find the JSON Schema of this file; latentspike ignores it.',
   },
-  format: { type: 'const', value: RUN_FORMAT, required: true },
+  format: { type: 'const', value: RUN_FORMAT, required: true, description: 'The format and its version.' },
   model: {
     type: 'enum',
     values: MODELS,
@@ -360,7 +360,7 @@ export const RUN_FIELDS = {
     items: { type: 'object', fields: READOUT_FIELDS },
     description: 'Report-only signed readouts.',
   },
-  readout: { type: 'object', fields: READOUT_LEAK_FIELDS },
+  readout: { type: 'object', fields: READOUT_LEAK_FIELDS, description: 'The latent readout filter.' },
   record: { type: 'object', fields: RECORD_FIELDS, description: 'What the result file records.' },
   meta: { type: 'anyObject', description: 'Free-form provenance (preset name, parameters); ignored.' },
 } satisfies Fields;

@@ -4,7 +4,7 @@
 // metrics' boundary geometry comes from: copies share their base neuron's boundary.
 
 import { parseRunFile } from '../model/parse.ts';
-import { MAX_INDEX } from '../model/runFields.ts';
+import { MAX_INDEX, RUN_FIELDS } from '../model/runFields.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { RunFileJson } from '../model/runFile.ts';
 import { RunFileError } from '../model/errors.ts';
@@ -32,6 +32,11 @@ export interface PointNetwork {
 }
 
 const num = (v: AxisValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+
+const isValidSteps = (steps: number): boolean => {
+  const { min, max } = RUN_FIELDS.steps.rule;
+  return Number.isInteger(steps) && steps >= min && steps <= max;
+};
 
 function baseRunFile(study: Study, params: Record<string, AxisValue>): RunFileJson {
   const seed = num(params.seed);
@@ -67,8 +72,9 @@ export function pointRunFile(study: Study, params: Record<string, AxisValue>): R
   let run = baseRunFile(study, params);
   const { settings } = study;
   const steps = params.steps ?? settings.steps;
-  if (typeof steps === 'number') run = withSteps(run, steps);
-  // A steps axis value that is not a number goes into the run file, whose parser refuses it.
+  // A per-step input is stretched onto a valid number of steps; any other value goes into the run
+  // file as it is, for the run-file parser to refuse (at the axis) before anything is allocated.
+  if (typeof steps === 'number' && isValidSteps(steps)) run = withSteps(run, steps);
   else if (steps !== null && steps !== undefined) run = { ...run, steps: steps as unknown as number };
   const trials = num(params.trials) ?? settings.trials;
   if (trials !== null && trials !== undefined) run = { ...run, trials };

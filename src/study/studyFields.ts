@@ -152,7 +152,7 @@ const AXES: Field = {
 const PRESET_NAMES = PRESETS.map((p) => p.name);
 
 export const BASE_PRESET_FIELDS = {
-  name: { type: 'enum', values: PRESET_NAMES, required: true },
+  name: { type: 'enum', values: PRESET_NAMES, required: true, description: 'The preset.' },
   index: {
     type: 'number',
     rule: { integer: true, min: 0 },
@@ -179,8 +179,19 @@ export const BASE_FIELDS = {
 } satisfies Fields;
 
 export const SAMPLE_FIELDS = {
-  count: { type: 'number', rule: { integer: true, min: 1 }, required: true },
-  seed: { type: 'number', rule: { integer: true, min: 0 }, nullable: true, default: 0 },
+  count: {
+    type: 'number',
+    rule: { integer: true, min: 1 },
+    required: true,
+    description: 'Points drawn (all when the grid has no more).',
+  },
+  seed: {
+    type: 'number',
+    rule: { integer: true, min: 0 },
+    nullable: true,
+    default: 0,
+    description: 'Seed of the draw.',
+  },
 } satisfies Fields;
 
 /** Integers per point; null or absent: the base's own (or, for threads, the cores shared out). */
@@ -196,7 +207,7 @@ export const STUDY_FIELDS = {
     type: 'string',
     description: 'Where editors find the JSON Schema of this file; latentspike ignores it.',
   },
-  format: { type: 'const', value: STUDY_FORMAT, required: true },
+  format: { type: 'const', value: STUDY_FORMAT, required: true, description: 'The format and its version.' },
   name: {
     type: 'string',
     pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
@@ -225,7 +236,7 @@ export const STUDY_FIELDS = {
     fields: SAMPLE_FIELDS,
     description: 'A seeded random sample of count points from the grid.',
   },
-  backend: { type: 'enum', values: STUDY_BACKENDS, default: 'cpu' },
+  backend: { type: 'enum', values: STUDY_BACKENDS, default: 'cpu', description: 'Where the points run.' },
   steps: perPoint(2, 'Steps per point, overriding the base’s.'),
   trials: perPoint(1, 'Trials per point, overriding the base’s.'),
   threads: perPoint(1, 'CPU-engine threads per point.'),

@@ -41,7 +41,12 @@ function parserAccepts(json: unknown): boolean | 'too large' {
     const { study, maxNeurons } = parseStudy(json, dir);
     // studyPoints refuses a grid above MAX_POINTS before it builds any point.
     const product = study.axes.reduce((n, a) => n * a.values.length, 1);
-    const large = product > MAX_EXPANDED || (study.settings.steps ?? 0) > 20_000;
+    const stepsAxis = study.axes.find((axis) => axis.path === 'steps')?.values ?? [];
+    const steps = Math.max(
+      study.settings.steps ?? 0,
+      ...stepsAxis.map((v) => (typeof v === 'number' ? v : 0)),
+    );
+    const large = product > MAX_EXPANDED || steps > 20_000;
     if (large && product <= MAX_POINTS) return 'too large';
     studyPoints(study, maxNeurons);
     return true;
