@@ -1,8 +1,8 @@
 // The JSON Schema of run files (schemas/run.schema.json) agrees with the parser: the committed file is
-// what `npm run schema` writes now; every run file the presets emit validates; each file the parser
-// refuses (runFileCases.ts) is refused by the schema too, except those whose fault only another
-// field reveals (listed with the reason); and over fuzzed files the schema never refuses a file the
-// parser accepts. The schemas are checked with ajv, a validator of draft 2020-12.
+// what `npm run schema` writes now; every run file the presets emit and the engine tests' random
+// valid files validate; each file the parser refuses (runFileCases.ts) is refused by the schema too,
+// except those whose fault only another field reveals (listed with the reason); and over fuzzed
+// files the schema never refuses a file the parser accepts. ajv, a validator of draft 2020-12, checks.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -12,6 +12,7 @@ import { PRESETS } from '../../src/experiments/presets/index.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import type { RunFileJson } from '../../src/model/runFile.ts';
 import { ROOT, schemaTexts } from '../../scripts/schemas.ts';
+import { validRunFile } from '../engine/randomRunFiles.ts';
 import { applyMutations, fuzzParameters, mutations, type Json } from './jsonMutations.ts';
 import { base, edit, loose, refusals } from './runFileCases.ts';
 
@@ -106,6 +107,16 @@ describe('schemas/run.schema.json', () => {
     const pointed: RunFileJson = { $schema: '../schemas/run.schema.json', ...base() };
     expect(parserAccepts(pointed)).toBe(true);
     expect(validate(pointed)).toBe(true);
+  });
+
+  it('accepts the random valid run files the engine tests draw (test/engine/randomRunFiles.ts)', () => {
+    fc.assert(
+      fc.property(validRunFile(), (run) => {
+        expect(parserAccepts(run)).toBe(true);
+        expect(validate(run), JSON.stringify(validate.errors)).toBe(true);
+      }),
+      fuzzParameters(100),
+    );
   });
 
   it.each(refusals.map(([what, make]) => [what, make] as const))(
