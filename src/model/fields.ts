@@ -16,7 +16,8 @@ export interface NumberRule {
   below?: number;
 }
 
-interface Common {
+/** What every kind of field may carry. */
+export interface FieldCommon {
   /** What the field means, shown by editors. */
   description?: string;
   /** The file is refused without it. */
@@ -27,7 +28,7 @@ interface Common {
   nullable?: boolean;
 }
 
-export type Field = Common &
+export type Field = FieldCommon &
   (
     | { type: 'number'; rule: NumberRule }
     | { type: 'boolean' }
