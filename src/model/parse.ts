@@ -4,7 +4,32 @@
 
 import { DEFAULTS } from './defaults.ts';
 import { RunFileError, fieldPath, quoted } from './errors.ts';
+import type { NumberRule } from './fields.ts';
 import { RUN_FORMAT } from './runFile.ts';
+import {
+  CLAMP_SPIKE_RULE,
+  CURRENT_FIELDS,
+  INITIAL_FIELDS,
+  INPUT_FIELDS,
+  KEYFRAME_FIELDS,
+  LATENT_FIELDS,
+  MAX_INDEX,
+  MAX_MAGNITUDE,
+  MODELS,
+  POPULATION_FIELDS,
+  RATE_INITIAL_RATES,
+  RATE_REFUSED_POPULATION_KEYS,
+  READOUT_FIELDS,
+  READOUT_LEAK_FIELDS,
+  RECORD_FIELDS,
+  RUN_FIELDS,
+  SELF_RESETS,
+  SIGNS,
+  SPIKE_RULES,
+  SPIKE_RULE_SYNAPSES,
+  SYNAPSE_KINDS,
+  SYNAPSE_VARIANTS,
+} from './runFields.ts';
 import type {
   InputSpec,
   LatentSpec,
@@ -12,31 +37,15 @@ import type {
   NetworkSpec,
   PopulationSpec,
   ReadoutSpec,
-  SelfReset,
-  Sign,
   SpikeRule,
   Synapse,
 } from './spec.ts';
 
 type Json = Record<string, unknown>;
 
-const MODELS: readonly ModelKind[] = ['spiking', 'rate'];
-const SPIKE_RULES: readonly SpikeRule[] = ['one-per-step', 'all', 'sequential'];
-const SIGNS: readonly Sign[] = ['excitatory', 'inhibitory'];
-const SELF_RESETS: readonly SelfReset[] = ['fast', 'synaptic'];
-const SYNAPSE_KINDS: readonly Synapse['kind'][] = ['delta', 'pulse', 'exponential'];
-
-/** Field names written as text, one `split` rather than a column of quoted strings. */
-const words = (text: string): string[] => text.trim().split(/\s+/);
-
-const ROOT_KEYS = words(`
-  format model dt steps seed trials spikeRule beta allowDaleViolation input populations
-  initialLatent latents encoders readouts readout record meta`);
-const POPULATION_KEYS = words(`
-  name size sign leak threshold inputWeights mu sigmaV synapse refractoryMs selfReset
-  clampAtThreshold recurrence priority current initial`);
-/** Spiking-only population fields; the rate model refuses them rather than ignore them (RUN_FORMAT.md). */
-const RATE_REFUSED_POPULATION_KEYS = words('mu sigmaV synapse selfReset clampAtThreshold refractoryMs');
+// Keys, bounds and choices come from the tables of runFields.ts, which also write the JSON Schema.
+const ROOT_KEYS = Object.keys(RUN_FIELDS);
+const POPULATION_KEYS = Object.keys(POPULATION_FIELDS);
 
 // ---------------------------------------------------------------------------------------------
 // Paths and readers
@@ -80,26 +89,6 @@ function required(obj: Json, key: string, path: string): unknown {
   if (obj[key] === undefined) fail(field(path, key), 'missing required field');
   return obj[key];
 }
-
-interface NumberRule {
-  integer?: boolean;
-  /** Inclusive bounds. */
-  min?: number;
-  max?: number;
-  /** Exclusive bounds. */
-  above?: number;
-  below?: number;
-}
-
-/** Neurons, steps and trials are indexed by 32-bit integers in the engines (spike trains, noise keys). */
-export const MAX_INDEX = 2 ** 31 - 1;
-
-/**
- * The largest magnitude of a real-valued field. Products of a few such values (encoder × decoder ×
- * spikes × neurons) stay far below float32's 3.4e38, so no accepted file can overflow a latent or a
- * voltage to ±Infinity or NaN on any backend; no physical quantity of a network needs more.
- */
-export const MAX_MAGNITUDE = 1e12;
 
 function checkNumber(value: unknown, path: string, rule: NumberRule = {}): number {
   if (typeof value !== 'number') return fail(path, `must be a number (got ${show(value)})`);
@@ -223,7 +212,7 @@ function perNeuron(popName: string): string {
 /** `dims` defaults to the number of rows given, and must agree with it when stated. */
 function readDims(input: Json, rows: unknown[], rowsPath: string): number {
   if (rows.length === 0) fail(rowsPath, 'must have at least one row, one per input dimension');
-  const dims = readNumber(input, 'dims', 'input', { integer: true, min: 1 }, rows.length);
+  const dims = readNumber(input, 'dims', 'input', INPUT_FIELDS.dims.rule, rows.length);
   if (dims !== rows.length) {
     fail('input.dims', `is ${dims} but ${rowsPath} has ${rows.length} rows; they must match`);
   }
@@ -232,7 +221,7 @@ function readDims(input: Json, rows: unknown[], rowsPath: string): number {
 
 function parseInput(value: unknown, steps: number): InputSpec {
   const input = asObject(value, 'input');
-  checkKeys(input, 'input', ['dims', 'samples', 'keyframes']);
+  checkKeys(input, 'input', Object.keys(INPUT_FIELDS));
   if ((input.samples === undefined) === (input.keyframes === undefined)) {
     fail('input', 'must give exactly one of samples or keyframes');
   }
@@ -240,19 +229,35 @@ function parseInput(value: unknown, steps: number): InputSpec {
     const rows = asArray(input.samples, 'input.samples');
     const dims = readDims(input, rows, 'input.samples');
     const samples = rows.map((row, j) =>
-      readNumbers(row, element('input.samples', j), {}, steps, `one per step (steps = ${steps})`),
+      readNumbers(
+        row,
+        element('input.samples', j),
+        INPUT_FIELDS.samples.items.rule,
+        steps,
+        `one per step (steps = ${steps})`,
+      ),
     );
     return { dims, kind: 'samples', samples };
   }
   const keyframes = asObject(input.keyframes, 'input.keyframes');
-  checkKeys(keyframes, 'input.keyframes', ['t', 'x']);
-  const t = readNumbers(required(keyframes, 't', 'input.keyframes'), 'input.keyframes.t', {});
+  checkKeys(keyframes, 'input.keyframes', Object.keys(KEYFRAME_FIELDS));
+  const t = readNumbers(
+    required(keyframes, 't', 'input.keyframes'),
+    'input.keyframes.t',
+    KEYFRAME_FIELDS.t.rule,
+  );
   if (t.length === 0) fail('input.keyframes.t', 'must have at least one time');
   checkIncreasing(t, 'input.keyframes.t', true);
   const rows = asArray(required(keyframes, 'x', 'input.keyframes'), 'input.keyframes.x');
   const dims = readDims(input, rows, 'input.keyframes.x');
   const x = rows.map((row, j) =>
-    readNumbers(row, element('input.keyframes.x', j), {}, t.length, 'one per keyframe time'),
+    readNumbers(
+      row,
+      element('input.keyframes.x', j),
+      KEYFRAME_FIELDS.x.items.rule,
+      t.length,
+      'one per keyframe time',
+    ),
   );
   return { dims, kind: 'keyframes', t, x };
 }
@@ -281,22 +286,22 @@ interface PopulationContext {
 function parseSynapse(value: unknown, path: string, dt: number): Synapse {
   const synapse = asObject(value, path);
   const kind = readEnum(synapse, 'kind', path, 'synapse kind', SYNAPSE_KINDS);
+  checkKeys(synapse, path, ['kind', ...Object.keys(SYNAPSE_VARIANTS[kind])]);
   switch (kind) {
     case 'delta':
-      checkKeys(synapse, path, ['kind']);
       return { kind };
     case 'pulse': {
-      checkKeys(synapse, path, ['kind', 'widthMs']);
-      const widthMs = readNumber(synapse, 'widthMs', path, { above: 0 });
+      const widthMs = readNumber(synapse, 'widthMs', path, SYNAPSE_VARIANTS.pulse.widthMs.rule);
       // The pulse lasts trunc(widthMs / dt_ms) steps (MODEL.md §6); zero steps would divide by zero.
       if (Math.trunc(widthMs / (dt * 1000)) === 0) {
         fail(field(path, 'widthMs'), `must span at least one step of dt = ${dt * 1000} ms (got ${widthMs})`);
       }
       return { kind, widthMs };
     }
-    case 'exponential':
-      checkKeys(synapse, path, ['kind', 'rate']);
-      return { kind, rate: checkStep(synapse, 'rate', path, dt, 'the synaptic decay rate') };
+    case 'exponential': {
+      const rule = SYNAPSE_VARIANTS.exponential.rate.rule;
+      return { kind, rate: checkStep(synapse, 'rate', path, rule, dt, 'the synaptic decay rate') };
+    }
   }
 }
 
@@ -314,11 +319,12 @@ function checkStep(
   obj: Json,
   key: string,
   path: string,
+  rule: NumberRule,
   dt: number,
   what: string,
   fallback?: number,
 ): number {
-  const rate = readNumber(obj, key, path, { above: 0 }, fallback);
+  const rate = readNumber(obj, key, path, rule, fallback);
   const fraction = rate * dt;
   if (fraction >= MIN_STEP_FRACTION && fraction <= MAX_STEP_FRACTION) return rate;
   fail(
@@ -348,14 +354,14 @@ function parseInputWeights(value: unknown, path: string, size: number, dims: num
 
 function parseCurrent(raw: unknown, path: string): PopulationSpec['current'] {
   const current = asObject(raw, path);
-  checkKeys(current, path, ['t', 'value']);
-  const t = readNumbers(required(current, 't', path), field(path, 't'), {});
+  checkKeys(current, path, Object.keys(CURRENT_FIELDS));
+  const t = readNumbers(required(current, 't', path), field(path, 't'), CURRENT_FIELDS.t.rule);
   if (t.length === 0) fail(field(path, 't'), 'must have at least one time');
   checkIncreasing(t, field(path, 't'), false);
   const value = readNumbers(
     required(current, 'value', path),
     field(path, 'value'),
-    {},
+    CURRENT_FIELDS.value.rule,
     t.length,
     'one per time',
   );
@@ -369,15 +375,14 @@ function parseInitial(
   model: ModelKind,
 ): PopulationSpec['initial'] {
   const initial = asObject(value, path);
-  checkKeys(initial, path, ['V', 'rates']);
+  checkKeys(initial, path, Object.keys(INITIAL_FIELDS));
   if ((initial.V === undefined) === (initial.rates === undefined)) {
     fail(path, 'must give exactly one of V or rates');
   }
   if (initial.V !== undefined) {
     return { V: broadcast(initial.V, field(path, 'V'), pop.size, perNeuron(pop.name)) };
   }
-  // Rate-model rates go through logit (MODEL.md §8); spiking rates are filtered spike counts.
-  const rule = model === 'rate' ? { above: 0, below: 1 } : { min: 0 };
+  const rule = model === 'rate' ? RATE_INITIAL_RATES : INITIAL_FIELDS.rates.rule;
   return { rates: broadcast(initial.rates, field(path, 'rates'), pop.size, perNeuron(pop.name), rule) };
 }
 
@@ -390,29 +395,35 @@ function parsePopulation(value: unknown, path: string, ctx: PopulationContext): 
     }
   }
   const name = readName(obj, 'name', path);
-  const size = readNumber(obj, 'size', path, { integer: true, min: 1, max: MAX_INDEX });
+  const size = readNumber(obj, 'size', path, POPULATION_FIELDS.size.rule);
   const sign = readEnum(obj, 'sign', path, 'sign', SIGNS);
   const clampAtThreshold = readBoolean(obj, 'clampAtThreshold', path, DEFAULTS.clampAtThreshold);
-  if (clampAtThreshold && ctx.spikeRule !== 'one-per-step') {
+  if (clampAtThreshold && ctx.spikeRule !== CLAMP_SPIKE_RULE) {
     fail(
       field(path, 'clampAtThreshold'),
-      `only allowed with spikeRule "one-per-step" (spikeRule is ${show(ctx.spikeRule)})`,
+      `only allowed with spikeRule ${show(CLAMP_SPIKE_RULE)} (spikeRule is ${show(ctx.spikeRule)})`,
     );
   }
   const pop: PopulationSpec = {
     name,
     size,
     sign,
-    leak: checkStep(obj, 'leak', path, ctx.dt, 'the leak', DEFAULTS.leak),
+    leak: checkStep(obj, 'leak', path, POPULATION_FIELDS.leak.rule, ctx.dt, 'the leak', DEFAULTS.leak),
     threshold: broadcast(required(obj, 'threshold', path), field(path, 'threshold'), size, perNeuron(name)),
     inputWeights: parseInputWeights(obj.inputWeights, field(path, 'inputWeights'), size, ctx.dims),
-    mu: readNumber(obj, 'mu', path, { min: 0 }, DEFAULTS.mu),
-    sigmaV: readNumber(obj, 'sigmaV', path, { min: 0 }, DEFAULTS.sigmaV),
+    mu: readNumber(obj, 'mu', path, POPULATION_FIELDS.mu.rule, DEFAULTS.mu),
+    sigmaV: readNumber(obj, 'sigmaV', path, POPULATION_FIELDS.sigmaV.rule, DEFAULTS.sigmaV),
     synapse:
       obj.synapse === undefined
         ? { ...DEFAULTS.synapse }
         : parseSynapse(obj.synapse, field(path, 'synapse'), ctx.dt),
-    refractoryMs: readNumber(obj, 'refractoryMs', path, { min: 0 }, DEFAULTS.refractoryMs),
+    refractoryMs: readNumber(
+      obj,
+      'refractoryMs',
+      path,
+      POPULATION_FIELDS.refractoryMs.rule,
+      DEFAULTS.refractoryMs,
+    ),
     selfReset: readEnum(obj, 'selfReset', path, 'self reset', SELF_RESETS, DEFAULTS.selfReset),
     clampAtThreshold,
     recurrence: readBoolean(obj, 'recurrence', path, DEFAULTS.recurrence),
@@ -420,7 +431,7 @@ function parsePopulation(value: unknown, path: string, ctx: PopulationContext): 
       obj,
       'priority',
       path,
-      {},
+      POPULATION_FIELDS.priority.rule,
       sign === 'inhibitory' ? DEFAULTS.priorityInhibitory : DEFAULTS.priorityExcitatory,
     ),
     current: null,
@@ -447,17 +458,27 @@ function checkNeuronCount(pops: PopulationSpec[]): void {
   });
 }
 
-/** MODEL.md §5: one-per-step and sequential need delta synapses; all needs pulse or exponential. */
+/** "one-per-step or sequential with delta synapses, all with …": the spike rules by their synapses. */
+function spikeRuleSynapsesText(): string {
+  const rulesBySynapses = new Map<string, SpikeRule[]>();
+  for (const rule of SPIKE_RULES) {
+    const kinds = SPIKE_RULE_SYNAPSES[rule].join(' or ');
+    rulesBySynapses.set(kinds, [...(rulesBySynapses.get(kinds) ?? []), rule]);
+  }
+  return [...rulesBySynapses]
+    .map(([kinds, rules]) => `${rules.join(' or ')} with ${kinds} synapses`)
+    .join(', ');
+}
+
+/** MODEL.md §5: each spike rule works with the synapse kinds SPIKE_RULE_SYNAPSES gives it. */
 function checkSpikeRuleSynapses(spikeRule: SpikeRule, pops: PopulationSpec[]): void {
-  const needsDelta = spikeRule !== 'all';
+  const kinds = SPIKE_RULE_SYNAPSES[spikeRule];
   pops.forEach((pop, i) => {
-    if ((pop.synapse.kind === 'delta') === needsDelta) return;
-    const wanted = needsDelta ? 'delta synapses' : 'pulse or exponential synapses';
+    if (kinds.includes(pop.synapse.kind)) return;
     fail(
       'spikeRule',
-      `spike rule ${show(spikeRule)} needs ${wanted}, but population ${pop.name} has synapse ` +
-        `${show(pop.synapse.kind)} (populations[${i}].synapse); allowed: one-per-step or sequential ` +
-        'with delta synapses, all with pulse or exponential synapses',
+      `spike rule ${show(spikeRule)} needs ${kinds.join(' or ')} synapses, but population ${pop.name} has synapse ` +
+        `${show(pop.synapse.kind)} (populations[${i}].synapse); allowed: ${spikeRuleSynapsesText()}`,
     );
   });
 }
@@ -472,9 +493,16 @@ interface Populations {
 }
 
 /** A latent channel or a readout: a name and one value per neuron of a source population. */
-function parseSourced(value: unknown, path: string, vectorKey: string, pops: Populations, rule: NumberRule) {
+function parseSourced(
+  value: unknown,
+  path: string,
+  fields: typeof LATENT_FIELDS | typeof READOUT_FIELDS,
+  vectorKey: 'decoder' | 'weights',
+  pops: Populations,
+  rule: NumberRule,
+) {
   const obj = asObject(value, path);
-  checkKeys(obj, path, ['name', 'source', vectorKey]);
+  checkKeys(obj, path, Object.keys(fields));
   const name = readName(obj, 'name', path);
   const source = resolve(pops.byName, readName(obj, 'source', path), field(path, 'source'), 'population');
   const { size, name: sourceName } = pops.list[source];
@@ -489,13 +517,27 @@ function parseSourced(value: unknown, path: string, vectorKey: string, pops: Pop
 }
 
 function parseLatent(value: unknown, path: string, pops: Populations): LatentSpec {
-  const { name, source, values } = parseSourced(value, path, 'decoder', pops, { min: 0 });
+  const { name, source, values } = parseSourced(
+    value,
+    path,
+    LATENT_FIELDS,
+    'decoder',
+    pops,
+    LATENT_FIELDS.decoder.rule,
+  );
   return { name, source, decoder: values };
 }
 
 /** Readouts are report-only and signed (RUN_FORMAT.md), hence no sign rule and no Dale check. */
 function parseReadout(value: unknown, path: string, pops: Populations): ReadoutSpec {
-  const { name, source, values } = parseSourced(value, path, 'weights', pops, {});
+  const { name, source, values } = parseSourced(
+    value,
+    path,
+    READOUT_FIELDS,
+    'weights',
+    pops,
+    READOUT_FIELDS.weights.rule,
+  );
   return { name, source, weights: values };
 }
 
@@ -556,19 +598,19 @@ function parseInitialLatent(value: unknown, latentIndex: Map<string, number>): F
 function parseRecord(value: unknown): NetworkSpec['record'] {
   if (value === undefined) return { ...DEFAULTS.record };
   const record = asObject(value, 'record');
-  checkKeys(record, 'record', ['spikes', 'latents', 'every']);
+  checkKeys(record, 'record', Object.keys(RECORD_FIELDS));
   return {
     spikes: readBoolean(record, 'spikes', 'record', DEFAULTS.record.spikes),
     latents: readBoolean(record, 'latents', 'record', DEFAULTS.record.latents),
-    every: readNumber(record, 'every', 'record', { integer: true, min: 1 }, DEFAULTS.record.every),
+    every: readNumber(record, 'every', 'record', RECORD_FIELDS.every.rule, DEFAULTS.record.every),
   };
 }
 
 function parseReadoutLeak(value: unknown): number {
   if (value === undefined) return DEFAULTS.readoutLeak;
   const readout = asObject(value, 'readout');
-  checkKeys(readout, 'readout', ['leak']);
-  return readNumber(readout, 'leak', 'readout', { above: 0 }, DEFAULTS.readoutLeak);
+  checkKeys(readout, 'readout', Object.keys(READOUT_LEAK_FIELDS));
+  return readNumber(readout, 'leak', 'readout', READOUT_LEAK_FIELDS.leak.rule, DEFAULTS.readoutLeak);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -578,19 +620,25 @@ function parseReadoutLeak(value: unknown): number {
 export function parseRunFile(json: unknown): NetworkSpec {
   const root = asObject(json, '(root)');
   checkKeys(root, '', ROOT_KEYS);
+  if (root.$schema !== undefined && typeof root.$schema !== 'string') {
+    fail(
+      '$schema',
+      `must be a string, the JSON Schema's path or URL for editors (got ${show(root.$schema)})`,
+    );
+  }
   const format = required(root, 'format', '');
   if (format !== RUN_FORMAT) fail('format', `must be ${show(RUN_FORMAT)} (got ${show(format)})`);
 
   const model = readEnum(root, 'model', '', 'model', MODELS, DEFAULTS.model);
-  const dt = readNumber(root, 'dt', '', { above: 0 });
-  const steps = readNumber(root, 'steps', '', { integer: true, min: 2, max: MAX_INDEX });
-  const seed = readNumber(root, 'seed', '', { integer: true, min: 0, max: 2 ** 53 }, DEFAULTS.seed);
-  const trials = readNumber(root, 'trials', '', { integer: true, min: 1, max: MAX_INDEX }, DEFAULTS.trials);
+  const dt = readNumber(root, 'dt', '', RUN_FIELDS.dt.rule);
+  const steps = readNumber(root, 'steps', '', RUN_FIELDS.steps.rule);
+  const seed = readNumber(root, 'seed', '', RUN_FIELDS.seed.rule, DEFAULTS.seed);
+  const trials = readNumber(root, 'trials', '', RUN_FIELDS.trials.rule, DEFAULTS.trials);
   if (model === 'rate' && root.spikeRule !== undefined) {
     fail('spikeRule', 'not used by the rate model; remove it');
   }
   const spikeRule = readEnum(root, 'spikeRule', '', 'spike rule', SPIKE_RULES, DEFAULTS.spikeRule);
-  const beta = readNumber(root, 'beta', '', { above: 0 }, DEFAULTS.beta);
+  const beta = readNumber(root, 'beta', '', RUN_FIELDS.beta.rule, DEFAULTS.beta);
   const allowDaleViolation = readBoolean(root, 'allowDaleViolation', '', DEFAULTS.allowDaleViolation);
   const input = parseInput(required(root, 'input', ''), steps);
 

@@ -33,6 +33,8 @@ export interface PopulationJson {
 }
 
 export interface RunFileJson {
+  /** Where editors find the JSON Schema (schemas/run.schema.json); ignored. */
+  $schema?: string;
   format: string;
   model?: 'spiking' | 'rate';
   dt: number;

@@ -3,7 +3,8 @@
 // one copy's spike jump: experiments/scale/network.ts). The base network (m = 1) is what the
 // metrics' boundary geometry comes from: copies share their base neuron's boundary.
 
-import { MAX_INDEX, parseRunFile } from '../model/parse.ts';
+import { parseRunFile } from '../model/parse.ts';
+import { MAX_INDEX, RUN_FIELDS } from '../model/runFields.ts';
 import type { NetworkSpec } from '../model/spec.ts';
 import type { RunFileJson } from '../model/runFile.ts';
 import { RunFileError } from '../model/errors.ts';
@@ -31,6 +32,11 @@ export interface PointNetwork {
 }
 
 const num = (v: AxisValue | undefined): number | undefined => (typeof v === 'number' ? v : undefined);
+
+const isValidSteps = (steps: number): boolean => {
+  const { min, max } = RUN_FIELDS.steps.rule;
+  return Number.isInteger(steps) && steps >= min && steps <= max;
+};
 
 function baseRunFile(study: Study, params: Record<string, AxisValue>): RunFileJson {
   const seed = num(params.seed);
@@ -65,8 +71,11 @@ function baseRunFile(study: Study, params: Record<string, AxisValue>): RunFileJs
 export function pointRunFile(study: Study, params: Record<string, AxisValue>): RunFileJson {
   let run = baseRunFile(study, params);
   const { settings } = study;
-  const steps = num(params.steps) ?? settings.steps;
-  if (steps !== null && steps !== undefined) run = withSteps(run, steps);
+  const steps = params.steps ?? settings.steps;
+  // A per-step input is stretched onto a valid number of steps; any other value goes into the run
+  // file as it is, for the run-file parser to refuse (at the axis) before anything is allocated.
+  if (typeof steps === 'number' && isValidSteps(steps)) run = withSteps(run, steps);
+  else if (steps !== null && steps !== undefined) run = { ...run, steps: steps as unknown as number };
   const trials = num(params.trials) ?? settings.trials;
   if (trials !== null && trials !== undefined) run = { ...run, trials };
   if (settings.every !== null) run = { ...run, record: { ...run.record, every: settings.every } };

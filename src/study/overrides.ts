@@ -6,34 +6,18 @@
 
 import { RunFileError, fieldPath } from '../model/errors.ts';
 import type { RunFileJson } from '../model/runFile.ts';
+import { AXIS_POPULATION_FIELDS, AXIS_ROOT_FIELDS } from './studyFields.ts';
 import { BUILTIN_AXES } from './types.ts';
-
-/** Population fields an axis may name bare (`sigmaV` is short for `populations.*.sigmaV`). */
-const POPULATION_FIELDS = [
-  'leak',
-  'threshold',
-  'inputWeights',
-  'mu',
-  'sigmaV',
-  'synapse',
-  'refractoryMs',
-  'selfReset',
-  'clampAtThreshold',
-  'recurrence',
-  'priority',
-];
-/** Root fields an axis may name bare. */
-const ROOT_FIELDS = ['dt', 'steps', 'spikeRule', 'beta', 'allowDaleViolation', 'model'];
 
 /** The full path of an axis name (bare names expanded), or a RunFileError at `where`. */
 export function resolveAxisPath(name: string, where: string): string {
-  if (ROOT_FIELDS.includes(name)) return name;
-  if (POPULATION_FIELDS.includes(name)) return `populations.*.${name}`;
+  if ((AXIS_ROOT_FIELDS as readonly string[]).includes(name)) return name;
+  if ((AXIS_POPULATION_FIELDS as readonly string[]).includes(name)) return `populations.*.${name}`;
   if (name.includes('.') && name.split('.').every((s) => s.length > 0)) return name;
   throw new RunFileError(
     where,
     `unknown axis; a built-in axis (${BUILTIN_AXES.join(', ')}), a run-file field ` +
-      `(${[...ROOT_FIELDS, ...POPULATION_FIELDS].join(', ')}) or a run-file path such as populations.0.synapse.widthMs`,
+      `(${[...AXIS_ROOT_FIELDS, ...AXIS_POPULATION_FIELDS].join(', ')}) or a run-file path such as populations.0.synapse.widthMs`,
   );
 }
 

@@ -7,7 +7,8 @@ import { RunFileError } from '../model/errors.ts';
 import { mulberry32 } from '../construct/rng.ts';
 import { pointNetwork, pointNeurons } from './network.ts';
 import { codeVersion } from './provenance.ts';
-import { MAX_POINTS, axisPath } from './studyFile.ts';
+import { axisPath } from './studyFile.ts';
+import { MAX_POINTS } from './studyFields.ts';
 import type { AxisValue, Study, StudyPoint } from './types.ts';
 
 type Params = Record<string, AxisValue>;

@@ -12,9 +12,21 @@ import { PRESETS, findPreset } from '../experiments/presets/index.ts';
 import { SCALE_FUNCTIONS } from '../experiments/scale/functions.ts';
 import { resolveAxisPath } from './overrides.ts';
 import {
+  BASE_FIELDS,
+  BASE_PRESET_FIELDS,
+  BASE_SCALE_FIELDS,
+  BUILTIN_AXIS_RULES,
+  MAX_POINTS,
+  ROUNDED_AXES,
+  SAMPLE_FIELDS,
+  STUDY_BACKENDS,
+  STUDY_FIELDS,
+} from './studyFields.ts';
+import {
   BUILTIN_AXES,
   STUDY_FORMAT,
   type AxisValue,
+  type BuiltinAxis,
   type Study,
   type StudyAxis,
   type StudyBackend,
@@ -24,27 +36,9 @@ import {
 
 type Json = Record<string, unknown>;
 
-const ROOT_KEYS = [
-  'format',
-  'name',
-  'description',
-  'base',
-  'axes',
-  'zip',
-  'sample',
-  'backend',
-  'steps',
-  'trials',
-  'threads',
-  'jitter',
-  'every',
-  'retries',
-  'kernelTimes',
-  'maxNeurons',
-];
-export const STUDY_BACKENDS: readonly StudyBackend[] = ['cpu', 'webgpu', 'browser'];
-/** Points one study may declare: a product past this is a typo more often than a plan. */
-export const MAX_POINTS = 100_000;
+// Keys, bounds and choices come from the tables of studyFields.ts, which also write the JSON Schema.
+const ROOT_KEYS = Object.keys(STUDY_FIELDS);
+const NAME_PATTERN = new RegExp(STUDY_FIELDS.name.pattern);
 
 /** An axis's path, `axes.populations.0.mu`: axis names may be run-file paths, so dots stay plain. */
 export function axisPath(name: string): string {
@@ -97,6 +91,12 @@ function readNonNegative(obj: Json, key: string, fallback: number): number {
   return v;
 }
 
+/** Refuses keys outside `allowed`, so that a typo is not silently ignored. */
+function checkKeys(obj: Json, path: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(obj))
+    if (!allowed.includes(key)) fail(fieldPath(path, key), `unknown field; allowed: ${allowed.join(', ')}`);
+}
+
 function readBoolean(obj: Json, key: string, fallback: boolean): boolean {
   const v = obj[key];
   if (v === undefined) return fallback;
@@ -125,17 +125,19 @@ function parseBase(value: unknown, studyDir: string): StudyBase {
   }
   const base = asObject(value, 'base');
   const keys = Object.keys(base);
-  if (keys.length !== 1 || !['preset', 'runFile', 'scale'].includes(keys[0]))
-    fail('base', 'must have exactly one of preset, runFile, scale');
+  const kinds = Object.keys(BASE_FIELDS);
+  if (keys.length !== 1 || !kinds.includes(keys[0]))
+    fail('base', `must have exactly one of ${kinds.join(', ')}`);
   if (base.preset !== undefined) {
     const preset = asObject(base.preset, 'base.preset');
+    checkKeys(preset, 'base.preset', Object.keys(BASE_PRESET_FIELDS));
     const name = preset.name;
     if (typeof name !== 'string' || !findPreset(name))
       fail(
         'base.preset.name',
         `unknown preset ${show(name)}; allowed: ${PRESETS.map((p) => p.name).join(', ')}`,
       );
-    const index = readInt(preset, 'index', { min: 0 }) ?? 0;
+    const index = readInt(preset, 'index', BASE_PRESET_FIELDS.index.rule) ?? 0;
     return { kind: 'preset', name, index };
   }
   if (base.runFile !== undefined) {
@@ -143,9 +145,8 @@ function parseBase(value: unknown, studyDir: string): StudyBase {
     return runFileBase(base.runFile, studyDir, 'base.runFile');
   }
   const scale = asObject(base.scale, 'base.scale');
-  for (const key of Object.keys(scale))
-    if (key !== 'function') fail(fieldPath('base.scale', key), 'unknown field; allowed: function');
-  const fn = scale.function ?? 'fig5';
+  checkKeys(scale, 'base.scale', Object.keys(BASE_SCALE_FIELDS));
+  const fn = scale.function ?? BASE_SCALE_FIELDS.function.default;
   if (typeof fn !== 'string' || !(SCALE_FUNCTIONS as readonly string[]).includes(fn))
     fail('base.scale.function', `must be one of ${SCALE_FUNCTIONS.join(', ')} (got ${show(fn)})`);
   return { kind: 'scale', function: fn as 'fig5' | 'tutorial' };
@@ -215,33 +216,18 @@ function parseValues(value: unknown, path: string): AxisValue[] {
   });
 }
 
-const POSITIVE_INT_AXES = new Set(['redundancy', 'threads', 'trials']);
-
 /** A built-in axis's values, checked (and, for counts, rounded and deduplicated). */
-function checkBuiltin(name: string, values: AxisValue[], path: string): AxisValue[] {
+function checkBuiltin(name: BuiltinAxis, values: AxisValue[], path: string): AxisValue[] {
   if (name === 'backend') return values.map((v, i) => readBackend(v, `${path}[${i}]`));
+  const rule = BUILTIN_AXIS_RULES[name];
   const numbers = values.map((v, i) => {
     if (typeof v !== 'number') fail(`${path}[${i}]`, `must be a number (got ${show(v)})`);
+    if (!(v >= rule.min && v <= (rule.max ?? Infinity)) || (rule.integer && !Number.isInteger(v)))
+      fail(`${path}[${i}]`, `must be ${rule.integer ? 'an integer ' : ''}≥ ${rule.min} (got ${v})`);
     return v;
   });
-  if (POSITIVE_INT_AXES.has(name)) {
-    // A log range of copies is rounded to whole copies; equal neighbours collapse.
-    const rounded = numbers.map((v, i) => {
-      if (!(v >= 1)) fail(`${path}[${i}]`, `must be ≥ 1 (got ${v})`);
-      return Math.round(v);
-    });
-    return [...new Set(rounded)];
-  }
-  if (name === 'seed')
-    numbers.forEach((v, i) => {
-      if (!Number.isInteger(v) || v < 0 || v > 2 ** 53)
-        fail(`${path}[${i}]`, `must be an integer ≥ 0 (got ${v})`);
-    });
-  if (name === 'jitter' || name === 'costCorrection')
-    numbers.forEach((v, i) => {
-      if (!(v >= 0)) fail(`${path}[${i}]`, `must be ≥ 0 (got ${v})`);
-    });
-  return numbers;
+  // A log range of copies is rounded to whole copies; equal neighbours collapse.
+  return ROUNDED_AXES.includes(name) ? [...new Set(numbers.map(Math.round))] : numbers;
 }
 
 function parseAxes(value: unknown): StudyAxis[] {
@@ -251,7 +237,7 @@ function parseAxes(value: unknown): StudyAxis[] {
     const path = axisPath(name);
     const values = parseValues(raw, path);
     if ((BUILTIN_AXES as readonly string[]).includes(name))
-      return { name, path: null, values: checkBuiltin(name, values, path) };
+      return { name, path: null, values: checkBuiltin(name as BuiltinAxis, values, path) };
     return { name, path: resolveAxisPath(name, path), values };
   });
 }
@@ -286,13 +272,11 @@ function parseZip(value: unknown, axes: StudyAxis[]): string[][] {
 function parseSample(value: unknown): Study['sample'] {
   if (value === undefined) return null;
   const sample = asObject(value, 'sample');
-  for (const key of Object.keys(sample))
-    if (key !== 'count' && key !== 'seed')
-      fail(fieldPath('sample', key), 'unknown field; allowed: count, seed');
+  checkKeys(sample, 'sample', Object.keys(SAMPLE_FIELDS));
   const count = sample.count;
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
     fail('sample.count', `must be an integer ≥ 1 (got ${show(count)})`);
-  const seed = sample.seed ?? 0;
+  const seed = sample.seed ?? SAMPLE_FIELDS.seed.default;
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0)
     fail('sample.seed', `must be an integer ≥ 0 (got ${show(seed)})`);
   return { count, seed };
@@ -301,14 +285,14 @@ function parseSample(value: unknown): Study['sample'] {
 function parseSettings(root: Json): StudySettings & { maxNeurons: number | null } {
   return {
     backend: root.backend === undefined ? 'cpu' : readBackend(root.backend, 'backend'),
-    steps: readInt(root, 'steps', { min: 2 }),
-    trials: readInt(root, 'trials', { min: 1 }),
-    threads: readInt(root, 'threads', { min: 1 }),
-    jitter: readNonNegative(root, 'jitter', 1),
-    every: readInt(root, 'every', { min: 1 }),
-    retries: readInt(root, 'retries', { min: 0, max: 100 }) ?? 0,
-    kernelTimes: readBoolean(root, 'kernelTimes', false),
-    maxNeurons: readInt(root, 'maxNeurons', { min: 1 }),
+    steps: readInt(root, 'steps', STUDY_FIELDS.steps.rule),
+    trials: readInt(root, 'trials', STUDY_FIELDS.trials.rule),
+    threads: readInt(root, 'threads', STUDY_FIELDS.threads.rule),
+    jitter: readNonNegative(root, 'jitter', STUDY_FIELDS.jitter.default),
+    every: readInt(root, 'every', STUDY_FIELDS.every.rule),
+    retries: readInt(root, 'retries', STUDY_FIELDS.retries.rule) ?? 0,
+    kernelTimes: readBoolean(root, 'kernelTimes', STUDY_FIELDS.kernelTimes.default),
+    maxNeurons: readInt(root, 'maxNeurons', STUDY_FIELDS.maxNeurons.rule),
   };
 }
 
@@ -321,12 +305,14 @@ export interface ParsedStudy {
 
 export function parseStudy(json: unknown, studyDir: string): ParsedStudy {
   const root = asObject(json, '(root)');
-  for (const key of Object.keys(root))
-    if (!ROOT_KEYS.includes(key)) fail(fieldPath('', key), `unknown field; allowed: ${ROOT_KEYS.join(', ')}`);
+  checkKeys(root, '', ROOT_KEYS);
+  for (const key of ['$schema', 'description'])
+    if (root[key] !== undefined && typeof root[key] !== 'string')
+      fail(key, `must be a string (got ${show(root[key])})`);
   if (root.format !== STUDY_FORMAT)
     fail('format', `must be ${show(STUDY_FORMAT)} (got ${show(root.format)})`);
   const name = root.name;
-  if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name))
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name))
     fail('name', `must be 1–64 letters, digits, '_', '.' or '-' (got ${show(name)})`);
   const base = parseBase(root.base, studyDir);
   const axes = parseAxes(root.axes);
