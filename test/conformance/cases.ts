@@ -54,8 +54,8 @@ export const CASES: ConformanceCase[] = [
   },
   {
     // One neuron per channel: no sum to order, so the `all` rule is exact here.
-    name: '`all`, pulse, noiseless, 1 E + 1 I, 2 trials',
-    net: () => layeredNetwork({ populations: [E(1), I(1)], steps: 200, synapse: pulse, trials: 2 }),
+    name: '`all`, pulse, noiseless, 1 E + 1 I',
+    net: () => layeredNetwork({ populations: [E(1), I(1)], steps: 400, synapse: pulse }),
     webgpu: 'bit-equal',
     minSpikes: 10,
   },
@@ -76,10 +76,11 @@ export const CASES: ConformanceCase[] = [
   },
   {
     // K = 1: a single inhibitory population on the per-step path.
-    name: '`all`, exponential, noisy, 97 I alone (K = 1)',
-    net: () => layeredNetwork({ populations: [I(97)], steps: 150, synapse: exponential, sigmaV: 0.3 }),
+    name: '`all`, exponential, noisy, 97 I alone (K = 1), 2 trials',
+    net: () =>
+      layeredNetwork({ populations: [I(97)], steps: 120, synapse: exponential, sigmaV: 0.3, trials: 2 }),
     webgpu: '±1 spike',
-    minSpikes: 50,
+    minSpikes: 100,
   },
   {
     name: '`one-per-step`, noisy, refractory, 21 E + 13 I, 3 trials (batched)',
@@ -116,6 +117,24 @@ export const CASES: ConformanceCase[] = [
     net: () => layeredNetwork({ populations: [E(5)], spikeRule: 'one-per-step', steps: 500, synapse: delta }),
     webgpu: 'bit-equal',
     minSpikes: 20,
+  },
+  {
+    // One priority class (ties broken by V − 1, then index) and V clamped at threshold; one lane
+    // per neuron, as a GPU runs the batched path.
+    name: '`one-per-step`, one priority class, clamped, noisy, 20 E + 12 I (batched, 32 lanes)',
+    net: () =>
+      layeredNetwork({
+        populations: [E(20, { priority: 0, clampAtThreshold: true }), I(12, { clampAtThreshold: true })],
+        spikeRule: 'one-per-step',
+        steps: 300,
+        synapse: delta,
+        sigmaV: 0.1,
+        refractoryMs: 0.2,
+        seed: 2,
+      }),
+    options: { batchLanes: 32 },
+    webgpu: 'bit-equal',
+    minSpikes: 120,
   },
   {
     // Candidates from two workgroups of 256.
@@ -156,6 +175,22 @@ export const CASES: ConformanceCase[] = [
       layeredNetwork({ populations: [E(1), I(1)], spikeRule: 'sequential', steps: 500, synapse: delta }),
     webgpu: 'bit-equal',
     minSpikes: 10,
+  },
+  {
+    name: '`sequential`, one priority class, noisy, 20 E + 12 I on the per-step path',
+    net: () =>
+      layeredNetwork({
+        populations: [E(20, { priority: 0 }), I(12)],
+        spikeRule: 'sequential',
+        steps: 300,
+        synapse: delta,
+        sigmaV: 0.1,
+        refractoryMs: 0.2,
+        seed: 2,
+      }),
+    options: { batchSmallNetworks: false },
+    webgpu: 'bit-equal',
+    minSpikes: 100,
   },
   {
     // Latents every 3 steps; 258 neurons: one past a workgroup.

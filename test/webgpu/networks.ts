@@ -39,6 +39,9 @@ export interface TinyOptions extends NeuronOptions, RunOptions {
 export interface LayerOptions extends Partial<NeuronOptions> {
   sign: Sign;
   size: number;
+  /** Priority class (default: 1 excitatory, 0 inhibitory). */
+  priority?: number;
+  clampAtThreshold?: boolean;
 }
 
 export interface LayeredOptions extends NeuronOptions, RunOptions {
@@ -74,9 +77,9 @@ function population(name: string, layer: LayerOptions, o: LayeredOptions): Popul
     synapse,
     refractoryMs: layer.refractoryMs ?? o.refractoryMs ?? 0,
     selfReset: excitatory && synapse.kind !== 'exponential' ? 'synaptic' : 'fast',
-    clampAtThreshold: false,
+    clampAtThreshold: layer.clampAtThreshold ?? false,
     recurrence: true,
-    priority: excitatory ? 1 : 0,
+    priority: layer.priority ?? (excitatory ? 1 : 0),
     current: excitatory ? { t: Float64Array.of(0, 0.005), value: Float64Array.of(0, 1.5) } : null,
     initial: null,
   };
