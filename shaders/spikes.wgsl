@@ -32,8 +32,10 @@ fn set_single_increment(latent_base: u32, k: u32, fired: bool) {
  * recurrence), V_k −= μ; k marked spiked, nextAllowed_k = t + max(trsteps, 1), count_k += 1; lane 0
  * writes event (t, k) to events[first_event + m] (m-th spike, while below event_end) and adds
  * proj[·][k] to s in spike order, as the CPU engine sums — until no candidate is left. The loop is
- * serial by nature (each kick can bring others over threshold) and runs at most N times.
- * Returns the number of spikes (uniform).
+ * serial by nature (each kick can bring others over threshold) and runs at most N times: a `for`
+ * bounded by N, since llvmpipe miscompiles smallNetwork.wgsl around an unbounded `loop` here when
+ * the workgroup is narrower than its 8-wide SIMD (the latent channels after the first were never
+ * recorded; docs/conformance.md). Returns the number of spikes (uniform).
  */
 fn sequential_spikes(lane: u32, base: u32, latent_base: u32, t: u32, first_event: u32, event_end: u32) -> u32 {
   if (lane == 0u) {
@@ -42,7 +44,7 @@ fn sequential_spikes(lane: u32, base: u32, latent_base: u32, t: u32, first_event
     }
   }
   var spikes = 0u;
-  loop {
+  for (var round = 0u; round < params.n; round++) {
     var mine = no_candidate();
     for (var i = lane; i < params.n; i += WORKGROUP_SIZE) {
       let eligible = state_u32(base + params.st_spiked + i) == 0u && t >= state_u32(base + params.st_next + i);

@@ -27,9 +27,10 @@ export const TIERS: Record<string, Tier> = {
     files: [],
   },
   webgpu: {
-    about: 'the WebGPU engine against the CPU engine on the software adapters (SwiftShader, llvmpipe)',
+    about:
+      'the WebGPU engine against the CPU engine on the software adapters (SwiftShader, llvmpipe); the conformance suite',
     timeout: 300_000,
-    dirs: ['webgpu'],
+    dirs: ['webgpu', 'conformance'],
     files: [],
   },
   browser: {

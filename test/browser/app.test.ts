@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, ElementHandle, Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ElementHandle, Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { RunFileError } from '../../src/model/errors.ts';
@@ -21,50 +21,18 @@ import { tooLargeMessage } from '../../src/web/gpuFit.ts';
 import { parseFormula } from '../../src/web/expression.ts';
 import { applyOverrides } from '../../src/web/overrides.ts';
 import { planeGeometry } from '../../src/experiments/planeGeometry.ts';
-import { chromiumAvailable, pixelVariety, startBrowserSession, type BrowserSession } from './browser.ts';
+import { chromiumAvailable, pixelVariety } from './browser.ts';
+import { openApp, settled, useBrowserSession } from './appPage.ts';
 
 const SCREENSHOT = fileURLToPath(new URL('../../out/app-screenshot.png', import.meta.url));
 
-let session: BrowserSession;
-let browser: Browser;
-let origin: string;
 const uploads = mkdtempSync(join(tmpdir(), 'latentspike-app-'));
 
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  session = await startBrowserSession();
-  ({ browser, origin } = session);
-}, 60_000);
+useBrowserSession();
 
-afterAll(async () => {
-  await session?.close();
-});
-
-/** A page whose console errors and uncaught exceptions are collected in `errors`. */
-async function openPage(query = '', options: { withoutWebGpu?: boolean } = {}) {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1400, height: 1000 });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  if (options.withoutWebGpu) {
-    await page.evaluateOnNewDocument(() => {
-      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
-    });
-  }
-  await page.goto(`${origin}/${query}`, { waitUntil: 'load' });
-  return { page, errors };
-}
-
-/** Waits for the run to end and returns the page state ('done' or 'error'). */
-async function settled(page: Page, timeout = 45_000): Promise<string> {
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), {
-    timeout,
-  });
-  return page.evaluate(() => document.body.dataset.state!);
-}
+/** The app at `query` in the screenshots' viewport, and the errors it reports. */
+const openPage = (query = '', options: { withoutWebGpu?: boolean } = {}) =>
+  openApp(query, { ...options, wide: true });
 
 /** A row's value from the metrics or performance table (full precision, from data-value). */
 function tableValue(page: Page, table: string, name: string): Promise<number> {

@@ -4,8 +4,8 @@
 // the same step, a field changed mid-run restarts the run with it, and none of this changes the
 // result: spike counts equal those of an uninterrupted run. Browser and server: ./browser.ts.
 
-import type { Browser, Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_STATE,
   chunkSteps,
@@ -14,21 +14,10 @@ import {
   stateFromQuery,
   withPause,
 } from '../../src/web/appState.ts';
-import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
+import { chromiumAvailable } from './browser.ts';
+import { openApp, settled, useBrowserSession } from './appPage.ts';
 
-let session: BrowserSession;
-let browser: Browser;
-let origin: string;
-
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  session = await startBrowserSession();
-  ({ browser, origin } = session);
-}, 60_000);
-
-afterAll(async () => {
-  await session?.close();
-});
+useBrowserSession();
 
 /** fig5 made long enough (20 000 steps, a few seconds on SwiftShader) to be paused mid-run. */
 const CHUNK = 100;
@@ -37,16 +26,7 @@ const LONG_FIG5 = `?preset=fig5&steps=${STEPS}&chunk=${CHUNK}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function openPage(query: string) {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${origin}/${query}`, { waitUntil: 'load' });
-  return { page, errors };
-}
+const openPage = (query: string) => openApp(query);
 
 /** The page state and the step counter (steps done, total). */
 function status(page: Page): Promise<{ state: string; step: number; total: number }> {
@@ -73,9 +53,7 @@ async function pausedAt(page: Page, step?: number): Promise<number> {
 }
 
 async function finished(page: Page): Promise<void> {
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), {
-    timeout: 120_000,
-  });
+  await settled(page, 120_000);
   expect(await page.$eval('#error', (e) => e.textContent)).toBe('');
   expect(await status(page)).toEqual({ state: 'done', step: STEPS - 1, total: STEPS - 1 });
 }

@@ -7,53 +7,27 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, ElementHandle, Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ElementHandle, Page } from 'puppeteer';
+import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../../src/experiments/presets/index.ts';
 import { fig5Run } from '../../src/experiments/presets/fig5.ts';
 import { queryProblems } from '../../src/web/appState.ts';
 import { renamedFig5 } from '../experiments/renamedFig5.ts';
-import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
+import { chromiumAvailable } from './browser.ts';
+import { openApp, settled, useBrowserSession } from './appPage.ts';
 
-let session: BrowserSession;
-let browser: Browser;
-let origin: string;
 const uploads = mkdtempSync(join(tmpdir(), 'latentspike-app-errors-'));
 
-beforeAll(async () => {
-  if (!chromiumAvailable) return;
-  session = await startBrowserSession();
-  ({ browser, origin } = session);
-}, 60_000);
-
-afterAll(async () => {
-  await session?.close();
-});
+useBrowserSession();
 
 /** Text of a program's own errors, which must never reach the page. */
 const INTERNAL =
   /Cannot read propert|undefined|is not a function|is not defined|TypeError|RangeError|\n\s+at /;
 
-async function openPage(query = '') {
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // The CPU engine: these tests are about messages, not about the adapter.
+/** The app at `query` on the CPU engine: these tests are about messages, not about the adapter. */
+function openPage(query = '') {
   const separator = query === '' ? '?' : '&';
-  await page.goto(`${origin}/${query}${query.includes('backend=') ? '' : `${separator}backend=cpu`}`, {
-    waitUntil: 'load',
-  });
-  return { page, errors };
-}
-
-async function settled(page: Page, timeout = 45_000): Promise<string> {
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), {
-    timeout,
-  });
-  return page.evaluate(() => document.body.dataset.state!);
+  return openApp(`${query}${query.includes('backend=') ? '' : `${separator}backend=cpu`}`);
 }
 
 /** What the page shows: its error box (when visible), the plane panel's text, and that the form is there. */

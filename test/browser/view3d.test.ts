@@ -11,8 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
@@ -22,20 +22,19 @@ import { quadratic2D } from '../../src/construct/tangentNetwork.ts';
 import { boundaryScene, type BoundaryScene } from '../../src/web/view3d/scene.ts';
 import { PLANE_ALPHA, sceneMesh } from '../../src/web/view3d/mesh.ts';
 import { projectToPixel } from '../../src/web/view3d/camera.ts';
-import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
+import { chromiumAvailable } from './browser.ts';
+import { openApp, settled, useBrowserSession } from './appPage.ts';
 
 const SCREENSHOT = fileURLToPath(new URL('../../out/view3d-screenshot.png', import.meta.url));
 /** A drawn colour may differ from the composited ideal by this much per 8-bit channel (rounding per layer). */
 const COLOUR_TOLERANCE = 6;
 
-let session: BrowserSession;
-let browser: Browser;
 let scene: BoundaryScene;
+
+useBrowserSession();
 
 beforeAll(async () => {
   if (!chromiumAvailable) return;
-  session = await startBrowserSession();
-  browser = session.browser;
   // The app runs fig2e with seed 0 on the CPU engine (?backend=cpu): the same run in Node.
   const net = compileNetwork(parseRunFile(fig2eRun(0)));
   const sim = { run: fig2eRun(0), net, result: await new CpuEngine().run(net) };
@@ -44,28 +43,11 @@ beforeAll(async () => {
   scene = s;
 }, 120_000);
 
-afterAll(async () => {
-  await session?.close();
-});
-
+/** The app at `query` in the screenshots' viewport once its run has ended, and the errors it reports. */
 async function openPage(query: string, options: { withoutWebGpu?: boolean } = {}) {
-  const page = await browser.newPage();
-  await page.setViewport({ width: 1400, height: 1000 });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  if (options.withoutWebGpu) {
-    await page.evaluateOnNewDocument(() => {
-      Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined });
-    });
-  }
-  await page.goto(`${session.origin}/${query}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state ?? ''), {
-    timeout: 60_000,
-  });
-  return { page, errors };
+  const opened = await openApp(query, { ...options, wide: true });
+  await settled(opened.page, 60_000);
+  return opened;
 }
 
 /** Waits until the canvas has drawn the panel's latest scene and two more animation frames passed. */

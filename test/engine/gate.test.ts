@@ -2,25 +2,14 @@
 
 import { describe, expect, it } from 'vitest';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
-import { compileNetwork } from '../../src/model/compile.ts';
-import { parseRunFile } from '../../src/model/parse.ts';
-import { fig5Run } from '../../src/experiments/presets/fig5.ts';
-import { tinyEINetwork } from '../webgpu/networks.ts';
 import { checkOpenGate, checkPauseAndStep } from './gateChecks.ts';
+import { fig5Network, noisyPulseNetwork } from './gateNetworks.ts';
 
 const NETWORKS = [
-  { name: 'fig5 (one-per-step, delta synapses)', net: () => compileNetwork(parseRunFile(fig5Run())) },
+  { name: 'fig5 (one-per-step, delta synapses)', net: fig5Network },
   {
     name: '2 trials of 20 E + 20 I (all rule, pulse synapses, noise)',
-    net: () =>
-      tinyEINetwork({
-        sizeE: 20,
-        sizeI: 20,
-        steps: 1001,
-        synapse: { kind: 'pulse', widthMs: 0.5 },
-        sigmaV: 0.2,
-        trials: 2,
-      }),
+    net: () => noisyPulseNetwork({ steps: 1001, trials: 2 }),
   },
 ];
 
@@ -43,7 +32,7 @@ describe.each(NETWORKS)('CpuEngine gate: $name', ({ net: make }) => {
 
 describe('CpuEngine gate timing', () => {
   it('does not count time paused at the gate as simulation time', async () => {
-    const net = compileNetwork(parseRunFile(fig5Run()));
+    const net = fig5Network();
     let first = true;
     const result = await new CpuEngine().run(net, {
       chunkSteps: 1000,
@@ -56,7 +45,7 @@ describe('CpuEngine gate timing', () => {
   });
 
   it('refuses a chunk length that is not a positive integer', async () => {
-    const net = compileNetwork(parseRunFile(fig5Run()));
+    const net = fig5Network();
     await expect(new CpuEngine().run(net, { chunkSteps: 0 })).rejects.toThrow(/chunkSteps/);
   });
 });

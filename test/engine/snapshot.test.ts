@@ -15,8 +15,7 @@ import { fig10RateRun } from '../../src/experiments/presets/fig6.ts';
 import { benchRunFile } from '../../bench/cpuBench.ts';
 import { tinyEINetwork, truncated } from '../webgpu/networks.ts';
 import { checkSnapshotResume, expectSameResult } from './gateChecks.ts';
-
-const fig5 = () => compileNetwork(parseRunFile(fig5Run()));
+import { fig5Network as fig5, noisyPulseNetwork } from './gateNetworks.ts';
 
 const NETWORKS: { name: string; net: () => CompiledNetwork; chunk: number }[] = [
   { name: 'fig5 (one-per-step, delta synapses)', net: fig5, chunk: 400 },
@@ -30,17 +29,7 @@ const NETWORKS: { name: string; net: () => CompiledNetwork; chunk: number }[] = 
   })),
   {
     name: '2 trials of 20 E + 20 I (all rule, pulse synapses, noise)',
-    net: () =>
-      tinyEINetwork({
-        sizeE: 20,
-        sizeI: 20,
-        steps: 1001,
-        synapse: { kind: 'pulse', widthMs: 0.5 },
-        sigmaV: 0.2,
-        trials: 2,
-        every: 3,
-        readout: true,
-      }),
+    net: () => noisyPulseNetwork({ steps: 1001, trials: 2, every: 3, readout: true }),
     chunk: 110,
   },
   {

@@ -1,8 +1,9 @@
 // A WebGPU device lost or failing mid-run (docs/device-loss.md), on both software adapters. The
 // device is destroyed from the run's gate, with chunks in flight, as a driver reset would end it.
 // Oracles: an engine that owns its device finishes with exactly the result of an uninterrupted run
-// (trial for trial, bit for bit) which matches the CPU engine's f32 mode as webgpuEngine.test.ts
-// requires, and reruns no trial it had read back (the gate's checkpoints say which ran); an engine
+// (trial for trial, bit for bit), which matches the CPU engine's f32 mode to the conformance
+// suite's tier (test/conformance/oracles.ts: bit-equal under the delta rules, ±1 spike under
+// `all`), and reruns no trial it had read back (the gate's checkpoints say which ran); an engine
 // given its device rejects with a DeviceLostError; validation and out-of-memory errors end the run
 // with their typed errors and leave the engine usable; `latentspike run`'s runner keeps the seeds
 // that finished. A run that hangs fails on vitest's timeout.
@@ -25,9 +26,10 @@ import { fig5Run } from '../../src/experiments/presets/fig5.ts';
 import { runPreset } from '../../src/experiments/runner.ts';
 import { runFileAsPreset } from '../../src/experiments/genericPreset.ts';
 import { expectSameResult } from '../engine/gateChecks.ts';
-import { tryAcquireDeviceOn } from './gpu.ts';
-import { events, relativeDifference } from './compare.ts';
-import { tinyEINetwork, truncated } from './networks.ts';
+import { onAdapterPath, tryAcquireDeviceOn } from './gpu.ts';
+import { expectTier } from '../conformance/oracles.ts';
+import { truncated } from './networks.ts';
+import { noisyPulseNetwork } from '../engine/gateNetworks.ts';
 
 const PATHS: NodeAdapterPath[] = ['swiftshader', 'opengl'];
 const cpu = new CpuEngine({ precision: 'f32' });
@@ -36,46 +38,35 @@ afterAll(() => toRelease.forEach((r) => (r.dispose ? r.dispose() : r.release!())
 
 /** An engine that acquires its own device on `path` (and replaces a lost one there: GpuDevice.path). */
 async function ownedEngineOn(path: NodeAdapterPath, maxTrialsPerBatch: number): Promise<WebGpuEngine> {
-  const saved = process.env.LATENTSPIKE_WEBGPU_PATH;
-  process.env.LATENTSPIKE_WEBGPU_PATH = path;
-  try {
-    const engine = await WebGpuEngine.create({ maxTrialsPerBatch });
-    toRelease.push(engine);
-    return engine;
-  } finally {
-    if (saved === undefined) delete process.env.LATENTSPIKE_WEBGPU_PATH;
-    else process.env.LATENTSPIKE_WEBGPU_PATH = saved;
-  }
+  const engine = await onAdapterPath(path, () => WebGpuEngine.create({ maxTrialsPerBatch }));
+  toRelease.push(engine);
+  return engine;
 }
 
 /** fig5 with three trials: the batched small-network path (a delta rule, 6 neurons). */
 const batched = () => compileNetwork(parseRunFile({ ...truncated(fig5Run(), 1501), trials: 3 }));
 /** Three trials of 20 E + 20 I under the `all` rule, with voltage noise: the per-step path. */
-const perStep = () =>
-  tinyEINetwork({
-    sizeE: 20,
-    sizeI: 20,
-    steps: 301,
-    synapse: { kind: 'pulse', widthMs: 0.5 },
-    sigmaV: 0.2,
-    trials: 3,
-  });
+const perStep = () => noisyPulseNetwork({ steps: 301, trials: 3 });
 
-/** Identical spike trains to the CPU engine's f32 mode, latents within 1e-5 relative (webgpuEngine.test.ts). */
-function expectCpuAgrees(result: SimulationResult, reference: SimulationResult) {
-  result.trials.forEach((trial, t) => {
-    expect(trial.spikeCounts).toEqual(reference.trials[t].spikeCounts);
-    expect(events(trial)).toEqual(events(reference.trials[t]));
-    expect(relativeDifference(trial.latents!, reference.trials[t].latents!)).toBeLessThan(1e-5);
+/**
+ * `engine` running `net` in chunks of `chunkSteps`, whose gate records every checkpoint as
+ * "trial:step" in `seen` and calls `act` at each checkpoint at `at` ("trial:step", or ":step" for
+ * that step of any trial).
+ */
+function runActingAt(
+  engine: WebGpuEngine,
+  net: CompiledNetwork,
+  { chunkSteps, at, seen = [] }: { chunkSteps: number; at: string; seen?: string[] },
+  act: () => void,
+): Promise<SimulationResult> {
+  return engine.run(net, {
+    chunkSteps,
+    gate: async (checkpoint: RunCheckpoint) => {
+      const here = `${checkpoint.trial}:${checkpoint.step}`;
+      seen.push(here);
+      if (here === at || `:${checkpoint.step}` === at) act();
+    },
   });
-}
-
-/** A gate that records every checkpoint as "trial:step" and calls `act` at each. */
-function recordingGate(seen: string[], act: (at: RunCheckpoint) => void) {
-  return async (at: RunCheckpoint) => {
-    seen.push(`${at.trial}:${at.step}`);
-    act(at);
-  };
 }
 
 /**
@@ -119,14 +110,11 @@ describe.each(SETUPS)(
       async ({ make, chunkSteps, lostAt, before }) => {
         const net = make();
         const reference = await given!.run(net, { chunkSteps });
-        expectCpuAgrees(reference, await cpu.run(net));
+        expectTier(net.spikeRule === 'all' ? '±1 spike' : 'bit-equal', net, reference, await cpu.run(net));
         const first = owned!.device;
         const seen: string[] = [];
-        const result = await owned!.run(net, {
-          chunkSteps,
-          gate: recordingGate(seen, (at) => {
-            if (`${at.trial}:${at.step}` === lostAt && owned!.device === first) first.device.destroy();
-          }),
+        const result = await runActingAt(owned!, net, { chunkSteps, at: lostAt, seen }, () => {
+          if (owned!.device === first) first.device.destroy();
         });
         expect(owned!.device).not.toBe(first);
         expectSameResult(result, reference);
@@ -170,12 +158,9 @@ describe.each(SETUPS)(
       'a validation error mid-run ends the run with a GpuError, and the next run is whole',
       async () => {
         const net = batched();
-        const run = owned!.run(net, {
-          chunkSteps: 250,
-          gate: async (at) => {
-            if (at.step === 250) owned!.device.device.createBuffer({ size: 16, usage: 0 });
-          },
-        });
+        const run = runActingAt(owned!, net, { chunkSteps: 250, at: ':250' }, () =>
+          owned!.device.device.createBuffer({ size: 16, usage: 0 }),
+        );
         await expect(run).rejects.toThrow(GpuError);
         await expect(run).rejects.toMatchObject({
           kind: 'validation',
@@ -190,13 +175,9 @@ describe.each(SETUPS)(
       async () => {
         const net = batched();
         const device = owned!.device.device;
-        const run = owned!.run(net, {
-          chunkSteps: 250,
-          gate: async (at) => {
-            if (at.step === 250)
-              device.createBuffer({ size: device.limits.maxBufferSize, usage: GPUBufferUsage.STORAGE });
-          },
-        });
+        const run = runActingAt(owned!, net, { chunkSteps: 250, at: ':250' }, () =>
+          device.createBuffer({ size: device.limits.maxBufferSize, usage: GPUBufferUsage.STORAGE }),
+        );
         await expect(run).rejects.toThrow(GpuOutOfMemoryError);
         await expect(run).rejects.toThrow(DoesNotFitError);
         await expect(run).rejects.toThrow(
@@ -211,12 +192,9 @@ describe.each(SETUPS)(
       async () => {
         const net = batched();
         const seen: string[] = [];
-        const run = owned!.run(net, {
-          chunkSteps: 250,
-          gate: recordingGate(seen, (at) => {
-            if (at.step === 250) owned!.device.device.destroy();
-          }),
-        });
+        const run = runActingAt(owned!, net, { chunkSteps: 250, at: ':250', seen }, () =>
+          owned!.device.device.destroy(),
+        );
         await expect(run).rejects.toThrow(DeviceLostError);
         await expect(run).rejects.toThrow(
           new RegExp(
@@ -280,12 +258,7 @@ describe.each(SETUPS)(
       'an engine given its device cannot replace it: the run rejects with a DeviceLostError',
       async () => {
         const net = perStep();
-        const run = given!.run(net, {
-          chunkSteps: 100,
-          gate: async (at) => {
-            if (at.trial === 2 && at.step === 100) gpu!.device.destroy();
-          },
-        });
+        const run = runActingAt(given!, net, { chunkSteps: 100, at: '2:100' }, () => gpu!.device.destroy());
         await expect(run).rejects.toThrow(DeviceLostError);
         await expect(run).rejects.toMatchObject({
           reason: 'destroyed',

@@ -6,12 +6,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunCheckpoint } from '../../src/engine/engine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
-import { compileNetwork } from '../../src/model/compile.ts';
-import { parseRunFile } from '../../src/model/parse.ts';
-import { fig5Run } from '../../src/experiments/presets/fig5.ts';
 import { checkOpenGate, checkPauseAndStep, expectSameResult } from '../engine/gateChecks.ts';
+import { fig5Network, noisyPulseNetwork } from '../engine/gateNetworks.ts';
 import { tryAcquireDevice } from './gpu.ts';
-import { tinyEINetwork } from './networks.ts';
 
 const gpu = await tryAcquireDevice();
 const engine = gpu ? await WebGpuEngine.create({ gpu }) : null;
@@ -25,7 +22,7 @@ afterAll(() => {
 const NETWORKS = [
   {
     name: 'fig5, batched path',
-    net: () => compileNetwork(parseRunFile(fig5Run())),
+    net: fig5Network,
     engine: () => engine!,
     trialsPerBatch: 1,
   },
@@ -33,15 +30,7 @@ const NETWORKS = [
     name: '3 trials of 20 E + 20 I, per-step path, two trials per batch',
     engine: () => byTwo!,
     trialsPerBatch: 2,
-    net: () =>
-      tinyEINetwork({
-        sizeE: 20,
-        sizeI: 20,
-        steps: 601,
-        synapse: { kind: 'pulse', widthMs: 0.5 },
-        sigmaV: 0.2,
-        trials: 3,
-      }),
+    net: () => noisyPulseNetwork({ steps: 601, trials: 3 }),
   },
 ];
 

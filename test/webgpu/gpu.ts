@@ -19,11 +19,16 @@ export async function tryAcquireDevice(): Promise<GpuDevice | null> {
  * 'opengl': llvmpipe through Dawn's OpenGL ES backend), for tests that run on both software
  * adapters; null (or, under LATENTSPIKE_REQUIRE_WEBGPU=1, a failure) where the path gives none.
  */
-export async function tryAcquireDeviceOn(path: NodeAdapterPath): Promise<GpuDevice | null> {
+export function tryAcquireDeviceOn(path: NodeAdapterPath): Promise<GpuDevice | null> {
+  return onAdapterPath(path, tryAcquireDevice);
+}
+
+/** What `make` returns with LATENTSPIKE_WEBGPU_PATH set to `path` while it runs (restored after). */
+export async function onAdapterPath<T>(path: NodeAdapterPath, make: () => Promise<T>): Promise<T> {
   const saved = process.env.LATENTSPIKE_WEBGPU_PATH;
   process.env.LATENTSPIKE_WEBGPU_PATH = path;
   try {
-    return await tryAcquireDevice();
+    return await make();
   } finally {
     if (saved === undefined) delete process.env.LATENTSPIKE_WEBGPU_PATH;
     else process.env.LATENTSPIKE_WEBGPU_PATH = saved;

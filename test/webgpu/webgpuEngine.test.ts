@@ -1,7 +1,9 @@
-// The WebGPU engine against the CPU engine's f32 mode on this machine's adapter, with the shared
-// Philox noise on. Criterion over these horizons: identical spike trains (step and neuron of every
-// event), equal spike counts, latents and readouts within 1e-5 relative to their largest magnitude
-// (they differ only by summation order: a tree on the GPU, neuron order on the CPU).
+// The WebGPU engine's `all` rule against the CPU engine's f32 mode on this machine's adapter, with
+// the shared Philox noise on, at the shapes the conformance suite (test/conformance) does not
+// reach: long runs of several chunks, K > 4 and K = 67 channels, 4 and 32 neurons per invocation,
+// 70 000 neurons, the benchmark grid's shared encoder rows. Criterion: the conformance suite's
+// `±1 spike` tier (test/conformance/oracles.ts): u = D·ĝ is summed in another order on the GPU (a
+// tree) than on the CPU (neuron order), so trains are not identical by construction.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SimulationResult } from '../../src/engine/engine.ts';
@@ -13,7 +15,8 @@ import { gridNetwork } from '../../bench/grid/network.ts';
 import { buildGpuNetwork } from '../../src/engine/webgpu/gpuNetwork.ts';
 import { tryAcquireDevice } from './gpu.ts';
 import { tinyEINetwork, type TinyOptions } from './networks.ts';
-import { events, relativeDifference } from './compare.ts';
+import { events } from './compare.ts';
+import { expectTier } from '../conformance/oracles.ts';
 
 const gpu = await tryAcquireDevice();
 const engine = gpu ? await WebGpuEngine.create({ gpu }) : null;
@@ -33,20 +36,7 @@ async function compareNetwork(
 ): Promise<{ cpu: SimulationResult; gpu: SimulationResult }> {
   const cpu = await new CpuEngine({ precision: 'f32' }).run(net);
   const result = await on.run(net);
-  result.trials.forEach((trial, t) => {
-    const reference = cpu.trials[t];
-    const spikes = events(reference);
-    expect(events(trial)).toEqual(spikes);
-    expect(trial.spikeCounts).toEqual(reference.spikeCounts);
-    const latentError = relativeDifference(trial.latents!, reference.latents!);
-    const readoutError = relativeDifference(trial.readouts!, reference.readouts!);
-    console.log(
-      `${label} N=${net.N} S=${net.S} trial ${t}: ${spikes.length} identical spikes, ` +
-        `relative |Δy| = ${latentError.toExponential(2)}, |Δreadout| = ${readoutError.toExponential(2)}`,
-    );
-    expect(latentError).toBeLessThan(1e-5);
-    expect(readoutError).toBeLessThan(1e-5);
-  });
+  console.log(`${label} N=${net.N} S=${net.S}: ${expectTier('±1 spike', net, result, cpu)}`);
   return { cpu, gpu: result };
 }
 
