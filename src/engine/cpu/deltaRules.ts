@@ -26,8 +26,12 @@ abstract class DeltaRule implements SpikeRuleStep {
     this.select(t);
     this.updateTraces();
     const { uNext, readoutNext, dec, readoutW, net } = this.state;
-    net.channels.forEach((ch, l) => (uNext[l] = this.spikeSum(dec[l], ch.start, ch.size)));
-    net.readouts.forEach((ro, r) => (readoutNext[r] = this.spikeSum(readoutW[r], ro.start, ro.size)));
+    const { channels, readouts } = net;
+    for (let l = 0; l < channels.length; l++)
+      uNext[l] = this.spikeSum(dec[l], channels[l].start, channels[l].size);
+    for (let r = 0; r < readouts.length; r++) {
+      readoutNext[r] = this.spikeSum(readoutW[r], readouts[r].start, readouts[r].size);
+    }
   }
 
   /** Picks this step's spikes (addSpike), applying whatever the rule applies at once. */
