@@ -335,14 +335,3 @@ function initialRateState(
   });
   return { V0, r0 };
 }
-
-/**
- * Whether rows start … end − 1 of a row-major matrix with `width` columns are all the same: a
- * population whose neurons share their encoders, whose drive both engines compute once per step.
- */
-export function uniformRows(a: ArrayLike<number>, width: number, start: number, end: number): boolean {
-  for (let i = start + 1; i < end; i++) {
-    for (let l = 0; l < width; l++) if (!Object.is(a[i * width + l], a[start * width + l])) return false;
-  }
-  return true;
-}

@@ -1,10 +1,11 @@
 // CompiledNetwork → the words the kernels read (bindings.wgsl): the constants buffer, the initial
-// state and latents of a trial, the uniform params. Values are rounded to f32 the way the CPU
-// engine's f32 mode rounds them (src/engine/cpu/spikingTrial.ts, rateTrial.ts), including the
-// per-step command input, which is computed here once per (step, population) instead of once per
-// neuron.
+// state and latents of a trial, the uniform params. The network's features (which kernels and
+// override constants it needs), its command inputs and D·r0 come from src/model/stepModel.ts, as
+// the CPU engine's do, rounded to f32 the way the CPU engine's f32 mode rounds them; the command
+// input is computed here once per (step, population) instead of once per neuron.
 
-import { SYNAPSE_PULSE, uniformRows, type CompiledNetwork } from '../../model/compile.ts';
+import type { CompiledNetwork } from '../../model/compile.ts';
+import { commandInput, initialReadout, networkFeatures } from '../../model/stepModel.ts';
 import { RULES, type PopulationParams, type ScalarParams } from './layout.ts';
 import type { StepAllConstants } from './pipelines.ts';
 
@@ -293,17 +294,13 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   channels.forEach((c, l) => f32.set(c.decoder, offProj + l * stride + c.start));
   readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * stride + r.start));
 
-  // drive[t][p] = (c_0 … c_{J−1}, I_ext[t−1]) for t ≥ 1, as the CPU engine's integrate() forms
-  // it; the rate model takes x[t−1] itself in place of the command input c (MODEL.md §8).
-  const rate = net.model === 'rate';
+  // drive[t][p] = (c_0 … c_{J−1}, I_ext[t−1]) for t ≥ 1, the command input as the CPU engine forms
+  // it (the rate model's is x[t−1] itself).
   for (let t = 1; t < S; t++) {
     populations.forEach((p, pi) => {
       const base = offDrive + (t * P + pi) * (J + 1);
       const dtl = fr(p.dtLeak);
-      for (let j = 0; j < J; j++) {
-        const xPrev = fr(net.x[(t - 1) * J + j]);
-        f32[base + j] = rate ? xPrev : fr(fr(fr(fr(net.x[t * J + j]) - xPrev) / dtl) + xPrev);
-      }
+      for (let j = 0; j < J; j++) f32[base + j] = commandInput(net, t, j, dtl, fr);
       f32[base + J] = p.current ? fr(p.current[t - 1]) : 0;
     });
   }
@@ -317,17 +314,10 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
     const others = Array.from({ length: K }, (_, k) => k).filter((k) => !listed.has(k));
     words.set([...mine, ...others], offOwn + w * K);
   });
-  const priorities = [...new Set(populations.map((p) => p.priority))].sort((a, b) => a - b);
-
-  const maxPulse = Math.max(
-    0,
-    ...populations.map((p) => (p.synapseKind === SYNAPSE_PULSE ? p.pulseSteps : 0)),
-  );
-  const { history, pulseWords } = pulseHistory(maxPulse, S);
+  const features = networkFeatures(net);
+  const { history, pulseWords } = pulseHistory(features.pulseDepth, S);
   const sections = stateSections(N, stride, pulseWords);
   const samples = sampleCount(S, net.record.every);
-  const encoders = f32.subarray(offEnc, offEnc + N * L);
-  const some = (has: (p: (typeof populations)[number]) => boolean) => (populations.some(has) ? 1 : 0);
 
   return {
     N,
@@ -337,7 +327,7 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
     history,
     pulseWords,
     samples,
-    y0: initialReadout(net),
+    y0: Float32Array.from(initialReadout(net, fr) ?? new Float64Array(K)),
     scalars: {
       n: N,
       j: J,
@@ -352,8 +342,8 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
       pulse_words: pulseWords,
       dt: net.dt,
       // The rate model's readout is D·r itself: a zero decay turns the filter into y = s.
-      readout_decay: rate ? 0 : net.readoutDecay,
-      rule: RULES[rate ? 'rate' : net.spikeRule],
+      readout_decay: features.rule === 'rate' ? 0 : net.readoutDecay,
+      rule: RULES[features.rule],
       beta: net.beta,
       s: S,
       trial_words: sections.words,
@@ -376,33 +366,34 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
       st_count: sections.st_count,
       st_bits: sections.st_bits,
     },
-    populations: populations.map((p) => ({
-      start: p.start,
-      size: p.size,
-      pulse_steps: p.pulseSteps,
-      wait_steps: Math.max(p.refractorySteps, 1),
-      dt_leak: p.dtLeak,
-      noise_scale: p.noiseScale,
-      inv_pulse: p.pulseSteps > 0 ? fr(1 / p.pulseSteps) : 0,
-      decay_dt: p.synapseDecayDt,
-      rate: p.synapseRate,
-      synapse_kind: p.synapseKind,
-      recurrence: p.recurrence ? 1 : 0,
-      noisy: p.noiseScale !== 0 ? 1 : 0,
-      mu: p.mu,
-      class_rank: priorities.indexOf(p.priority),
-      clamp: p.clampAtThreshold ? 1 : 0,
-      fast_reset: p.selfResetFast ? 1 : 0,
-    })),
+    populations: populations.map((p, pi) => {
+      const pf = features.populations[pi];
+      return {
+        start: p.start,
+        size: p.size,
+        pulse_steps: p.pulseSteps,
+        wait_steps: pf.waitSteps,
+        dt_leak: p.dtLeak,
+        noise_scale: p.noiseScale,
+        inv_pulse: fr(pf.invPulse),
+        decay_dt: p.synapseDecayDt,
+        rate: p.synapseRate,
+        synapse_kind: p.synapseKind,
+        recurrence: Number(pf.recurrence),
+        noisy: Number(pf.noisy),
+        mu: p.mu,
+        class_rank: pf.classRank,
+        clamp: Number(pf.clampAtThreshold),
+        fast_reset: Number(pf.fastReset),
+      };
+    }),
     stepAll: {
-      PULSE: some((p) => p.synapseKind === SYNAPSE_PULSE),
-      EXPONENTIAL: some((p) => p.synapseKind !== SYNAPSE_PULSE),
-      NOISE: some((p) => p.noiseScale !== 0),
-      SELF_INPUT: some((p) => !p.recurrence),
-      SELF_WEIGHTS: some((p) => p.selfResetFast || !p.recurrence),
-      SHARED_ENCODERS: some((p) => p.recurrence && !uniformRows(encoders, L, p.start, p.start + p.size))
-        ? 0
-        : 1,
+      PULSE: Number(features.synapses.pulse),
+      EXPONENTIAL: Number(features.synapses.exponential || features.synapses.delta),
+      NOISE: Number(features.noise),
+      SELF_INPUT: Number(features.selfInput),
+      SELF_WEIGHTS: Number(features.selfWeights),
+      SHARED_ENCODERS: Number(features.populations.every((p) => !p.recurrence || p.uniformEncoders.f32)),
       ENCODER_RUNS: runs ? 1 : 0,
       CHANNELS: K,
       OWN_CHANNELS: own.reduce((most, mine) => Math.max(most, mine.length), 0),
@@ -420,7 +411,7 @@ export function initialState(net: CompiledNetwork, gpu: GpuNetwork): Uint32Array
   const f32 = new Float32Array(words.buffer);
   f32.set(net.V0, gpu.scalars.st_v);
   if (net.model === 'rate' && net.r0) f32.set(net.r0, gpu.scalars.st_ghat);
-  words.fill(net.spikeRule === 'all' ? 2 : 1, gpu.scalars.st_next, gpu.scalars.st_next + net.N);
+  words.fill(networkFeatures(net).firstSpikeStep, gpu.scalars.st_next, gpu.scalars.st_next + net.N);
   return words;
 }
 
@@ -434,28 +425,4 @@ export function initialLatent(net: CompiledNetwork, gpu: GpuNetwork): Float32Arr
   if (net.model === 'rate') latent.set(gpu.y0);
   latent.set(gpu.y0, gpu.K);
   return latent;
-}
-
-/**
- * y[0] = D·r0 summed in f32 in neuron order, as the CPU engine's f32 mode: the spiking trial
- * multiplies f32 decoders by r0, the rate trial float64 decoders by f32 rates. Zeros without r0.
- */
-function initialReadout(net: CompiledNetwork): Float32Array<ArrayBuffer> {
-  const y = new Float32Array(net.L + net.readouts.length);
-  const r0 = net.r0;
-  if (!r0) return y;
-  const rate = net.model === 'rate';
-  const sources = [
-    ...net.channels.map((c) => ({ start: c.start, size: c.size, w: c.decoder })),
-    ...net.readouts.map((r) => ({ start: r.start, size: r.size, w: r.weights })),
-  ];
-  sources.forEach((src, k) => {
-    let s = 0;
-    for (let i = 0; i < src.size; i++) {
-      const r = r0[src.start + i];
-      s = fr(s + (rate ? fr(src.w[i] * fr(r)) : fr(fr(src.w[i]) * r)));
-    }
-    y[k] = s;
-  });
-  return y;
 }

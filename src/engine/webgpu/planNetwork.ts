@@ -16,6 +16,7 @@
 
 import { compileNetwork, pulseStepsOf, type CompiledNetwork } from '../../model/compile.ts';
 import { RunFileError } from '../../model/errors.ts';
+import { networkFeatures, type SynapseName } from '../../model/stepModel.ts';
 import { parseRunFile } from '../../model/parse.ts';
 import type { NetworkSpec } from '../../model/spec.ts';
 import {
@@ -37,7 +38,7 @@ export const BUILD_LIMIT = 2 ** 22;
 export interface PlanPopulation {
   name: string;
   size: number;
-  synapse: 'delta' | 'pulse' | 'exponential';
+  synapse: SynapseName;
   recurrence: boolean;
   /** selfReset 'fast': ownSyn = w_self (reads selfW every step). */
   fastReset: boolean;
@@ -61,8 +62,6 @@ export interface NetworkFacts {
   notes: string[];
 }
 
-const SYNAPSE_NAMES = ['delta', 'pulse', 'exponential'] as const;
-
 /** The facts of a compiled network on `shape`, from the engine's own buildGpuNetwork. */
 export function builtFacts(net: CompiledNetwork, shape: KernelShape): NetworkFacts {
   const gpuNet = buildGpuNetwork(net, allShapeOf(shape));
@@ -71,12 +70,12 @@ export function builtFacts(net: CompiledNetwork, shape: KernelShape): NetworkFac
     J: net.J,
     L: net.L,
     P: net.populations.length,
-    populations: net.populations.map((p) => ({
-      name: p.name,
-      size: p.size,
-      synapse: SYNAPSE_NAMES[p.synapseKind],
-      recurrence: p.recurrence,
-      fastReset: p.selfResetFast,
+    populations: networkFeatures(net).populations.map((f, pi) => ({
+      name: net.populations[pi].name,
+      size: net.populations[pi].size,
+      synapse: f.synapse,
+      recurrence: f.recurrence,
+      fastReset: f.fastReset,
     })),
     selfWeights: gpuNet.stepAll.SELF_WEIGHTS === 1,
     sharedEncoders: gpuNet.stepAll.SHARED_ENCODERS === 1,
