@@ -7,6 +7,7 @@
 import { SYNAPSE_PULSE, uniformRows, type CompiledNetwork } from '../../model/compile.ts';
 import { RULES, type PopulationParams, type ScalarParams } from './layout.ts';
 import type { StepAllConstants } from './pipelines.ts';
+import { driveRowWords, writeDrive } from './drive.ts';
 
 const fr = Math.fround;
 
@@ -293,20 +294,9 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   channels.forEach((c, l) => f32.set(c.decoder, offProj + l * stride + c.start));
   readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * stride + r.start));
 
-  // drive[t][p] = (c_0 … c_{J−1}, I_ext[t−1]) for t ≥ 1, as the CPU engine's integrate() forms
-  // it; the rate model takes x[t−1] itself in place of the command input c (MODEL.md §8).
+  // drive[t][p] for t ≥ 1 from the network's x (drive.ts).
   const rate = net.model === 'rate';
-  for (let t = 1; t < S; t++) {
-    populations.forEach((p, pi) => {
-      const base = offDrive + (t * P + pi) * (J + 1);
-      const dtl = fr(p.dtLeak);
-      for (let j = 0; j < J; j++) {
-        const xPrev = fr(net.x[(t - 1) * J + j]);
-        f32[base + j] = rate ? xPrev : fr(fr(fr(fr(net.x[t * J + j]) - xPrev) / dtl) + xPrev);
-      }
-      f32[base + J] = p.current ? fr(p.current[t - 1]) : 0;
-    });
-  }
+  writeDrive(f32, offDrive + driveRowWords(net), net, net.x, 1, S);
   // Per stepAll workgroup, the channels with a nonzero decoder on its neurons, then the others,
   // each in channel order (stepAll.wgsl projects only the first OWN_CHANNELS of its row; the
   // others' decoders are zero on its neurons). A population's own channels bound the first list;
