@@ -65,7 +65,9 @@ export interface RunOptions {
    * finite values; `latentsSoFar` holds the trial's latents and readouts after step fromStep − 1, so
    * x can follow the network's own output. Spans are `chunkSteps` steps long (the last one may be
    * shorter) from step 1, on every engine: the same source gives the same bits as the same x given
-   * ahead of time, and a closed loop the same bits on the CPU engine's f32 mode and WebGPU.
+   * ahead of time, and a closed loop gives the same bits on two engines wherever their latents
+   * agree bit for bit (the CPU engine's f32 mode and WebGPU under `one-per-step`; elsewhere the
+   * GPU's sums differ in the last bits, docs/webgpu.md).
    *
    * Every trial asks for its own input, trial after trial (trials then run one at a time: no
    * trial worker threads, one trial per WebGPU batch). A gate is passed before the input is asked
