@@ -6,7 +6,7 @@
 // where its kernels read x (the CPU engine reads feed.x itself, the WebGPU engine's drive rows).
 
 import type { CompiledNetwork } from '../model/compile.ts';
-import { chunkLength } from './checkpoint.ts';
+import { chunkLength, passGate } from './checkpoint.ts';
 import { stateArray, stateInt, stateRecord, type SnapshotValue } from './snapshot.ts';
 
 /** What a run's input source sees of the trial it gives input to (RunOptions.input). */
@@ -89,11 +89,12 @@ export class InputFeed {
   /**
    * Before step t (t ≥ 1) runs: when it has no input yet, asks the source for the span from t on
    * with the latents after step t − 1, checks and keeps it, and returns the steps it covers;
-   * otherwise returns null.
+   * otherwise returns null. Aborting `signal` while the source works rejects with an AbortError.
    */
   async need(
     t: number,
     latest: () => Promise<{ latents: Float64Array; readouts: Float64Array }>,
+    signal: AbortSignal | undefined,
   ): Promise<{ from: number; to: number } | null> {
     if (t < this.given) return null;
     if (t !== this.given) throw new Error(`InputFeed: step ${t} asked for past step ${this.given}`);
@@ -101,12 +102,11 @@ export class InputFeed {
     const from = t;
     const to = Math.min(S, from + this.span);
     const { latents, readouts } = await latest();
-    const values: unknown = await this.source(from, to, {
-      trial: this.trial,
-      step: from - 1,
-      latents,
-      readouts,
-    });
+    // Aborting the run while the source is still working rejects at once.
+    const values: unknown = await passGate(
+      Promise.resolve(this.source(from, to, { trial: this.trial, step: from - 1, latents, readouts })),
+      signal,
+    );
     const what = `RunOptions.input(${from}, ${to}) for trial ${this.trial}`;
     if (!(values instanceof Float32Array || values instanceof Float64Array)) {
       throw new InputError(`${what}: must return a Float32Array or Float64Array, got ${describe(values)}`);

@@ -159,7 +159,10 @@ export const BAD_SOURCES: { name: string; source: (J: number) => InputSource; er
   },
 ];
 
-/** Each bad source rejects the run with its InputError (spans of 50 steps). */
+/**
+ * Each bad source rejects the run with its InputError (spans of 50 steps), a throwing source with
+ * its error, and an abort while the source has not answered with an AbortError.
+ */
 export async function checkBadSources(engine: Engine, net: CompiledNetwork): Promise<void> {
   for (const { source, error } of BAD_SOURCES) {
     const run = engine.run(net, { chunkSteps: 50, input: source(net.J) });
@@ -171,6 +174,16 @@ export async function checkBadSources(engine: Engine, net: CompiledNetwork): Pro
     throw new Error('sensor unplugged');
   };
   await expect(engine.run(net, { input: failing })).rejects.toThrow('sensor unplugged');
+  // Aborting while the source has not answered rejects at once with an AbortError.
+  const controller = new AbortController();
+  const waiting = engine.run(net, {
+    signal: controller.signal,
+    input: (from) => {
+      if (from > 1) setTimeout(() => controller.abort(), 0);
+      return from > 1 ? new Promise<Float32Array>(() => {}) : new Float32Array(100 * net.J);
+    },
+  });
+  await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
 }
 
 /**

@@ -192,8 +192,8 @@ describe('the packed package', () => {
         );
         const pad = (await (await page.$('#pad'))!.boundingBox())!;
         const f = (x: number) => 3 + Math.sin(1.1 * x) + 0.3 * Math.cos(2 * x);
-        // The pointer at x; once 400 ms of the network's time have run there, y^E's mean over the
-        // last 200 ms (20 spans) and the x those spans had.
+        // The pointer at x; once 250 ms of the network's time have run there, y^E's mean over the
+        // last 100 ms (10 spans) and the x those spans had.
         const steer = async (x: number) => {
           await page.mouse.move(pad.x + (pad.width * x) / 10, pad.y + pad.height / 2);
           const from = (await shown()).step;
@@ -201,9 +201,9 @@ describe('the packed package', () => {
             (after) =>
               (window as unknown as { latentspikeClosedLoop: Shown }).latentspikeClosedLoop.step >= after,
             { timeout: 120_000 },
-            from + 8000,
+            from + 5000,
           );
-          const recent = (await shown()).history.slice(-20);
+          const recent = (await shown()).history.slice(-10);
           return {
             xs: recent.map((h) => h.x),
             yE: recent.reduce((s, h) => s + h.yE, 0) / recent.length,

@@ -4,7 +4,8 @@
 // for the workers; the run yields to the event loop every ~50 ms so progress can be drawn and an
 // AbortSignal (Ctrl-C) is honoured between chunks. A gate (RunOptions.gate) is awaited before every
 // chunk, which is how a caller pauses and steps a run: a gated run keeps its trials on the caller's
-// thread, one after another, so each checkpoint is one trial at one step. Any number of threads
+// thread, one after another, so each checkpoint is one trial at one step; so does a run with
+// closed-loop input (RunOptions.input), whose source is the caller's function. Any number of threads
 // gives the same bits (docs/cpu-engine.md).
 
 import type { Engine, RunOptions, SimulationResult, TrialResult } from '../engine.ts';
@@ -206,7 +207,7 @@ export class CpuEngine implements Engine {
           );
           pausedMs += performance.now() - pausedAt;
         }
-        await feed?.need(t, async () => sim.latest());
+        await feed?.need(t, async () => sim.latest(), signal);
         const t1 = Math.min(net.S, t + chunk, feed?.provided ?? net.S);
         sim.run(t, t1);
         done += t1 - t;

@@ -365,7 +365,7 @@ export class BatchRunner {
       }
       if (input && control[0] >= input.provided) {
         // The queue is idle between submits: the latents after step control[0] − 1 are final.
-        await feedDrive(input, control[0], this.gpu, res, net, gpuNet);
+        await feedDrive(input, control[0], this.gpu, res, net, gpuNet, signal);
         if (signal?.aborted) throw abortError();
       }
       const stop = input?.provided ?? net.S;

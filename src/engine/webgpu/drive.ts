@@ -60,7 +60,8 @@ export function uploadDrive(
 /**
  * Before step t of a closed-loop batch (one trial, RunOptions.input): when t has no input yet, asks
  * the feed for the next span, with the trial's latents and readouts read from the latent words
- * (the queue must be idle: every step before t finished), and uploads the span's drive rows.
+ * (the queue must be idle: every step before t finished), and uploads the span's drive rows;
+ * aborting `signal` while the source works rejects with an AbortError.
  */
 export async function feedDrive(
   feed: InputFeed,
@@ -69,18 +70,23 @@ export async function feedDrive(
   res: RunResources,
   net: CompiledNetwork,
   gpuNet: GpuNetwork,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
-  const given = await feed.need(t, async () => {
-    const { K } = gpuNet;
-    const y = new Float32Array(
-      await readRanges(gpu.device, [{ source: res.latent, offset: K * 4, size: K * 4 }]),
-    );
-    gpu.throwIfFailed();
-    return {
-      latents: Float64Array.from(y.subarray(0, net.L)),
-      readouts: Float64Array.from(y.subarray(net.L)),
-    };
-  });
+  const given = await feed.need(
+    t,
+    async () => {
+      const { K } = gpuNet;
+      const y = new Float32Array(
+        await readRanges(gpu.device, [{ source: res.latent, offset: K * 4, size: K * 4 }]),
+      );
+      gpu.throwIfFailed();
+      return {
+        latents: Float64Array.from(y.subarray(0, net.L)),
+        readouts: Float64Array.from(y.subarray(net.L)),
+      };
+    },
+    signal,
+  );
   if (given) uploadDrive(res.consts, net, gpuNet, feed.x, given.from, given.to);
 }
 

@@ -494,7 +494,7 @@ export class TrialRunner {
           if (input && nextT0 >= input.provided) {
             // The next span's input follows the latents after step nextT0 − 1: every chunk done.
             await drain();
-            await feedDrive(input, nextT0, this.gpu, res, net, gpuNet);
+            await feedDrive(input, nextT0, this.gpu, res, net, gpuNet, signal);
             if (signal?.aborted) throw abortError();
           }
           submitChunk();
