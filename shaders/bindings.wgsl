@@ -92,7 +92,7 @@ struct Params {
   st_bits: u32,
   rule: u32,           // RULE_*
   beta: f32,           // rate model: sigmoid gain β
-  s: u32,              // samples S: steps run t = 1 … S − 1
+  s: u32,              // samples S: steps run t = 1 … S − 1 (smallNetwork.wgsl: its stop, lowered by closed-loop input)
   steps_per_dispatch: u32, // small-network kernel: steps one dispatch may run
   trial_words: u32,    // words of state per trial (stride of state's [trials] sections)
   step_event_bound: u32, // most events one step can add (1 one-per-step, N otherwise)

@@ -7,7 +7,8 @@
 // One workgroup = one trial b of the batch (bindings.wgsl's dispatch_workgroup; noise trial
 // index params.trial + b), its state at state[b·trial_words …], its s[K], y[K] at latent[b·2K …],
 // its step counter and event count in control[b], its events in events[b·event_capacity …].
-// Lane q owns neurons q, q + WORKGROUP_SIZE, … Per step t, until t = S, steps_per_dispatch steps,
+// Lane q owns neurons q, q + WORKGROUP_SIZE, … Per step t, until t = params.s (S, or where a
+// closed-loop run's input given so far ends, batchRunner.ts), steps_per_dispatch steps,
 // or the trial's event slots could overflow within the step (the host then runs another dispatch
 // from where each trial stopped):
 //   storageBarrier: lane 0's s and y of the previous step are visible to every lane;

@@ -49,6 +49,8 @@ export type {
   TrialResult,
   SpikeTrain,
 } from './engine/engine.ts';
+export { InputError, DEFAULT_INPUT_STEPS } from './engine/input.ts';
+export type { InputSource, LatentsSoFar } from './engine/input.ts';
 export { fetchShaderLoader } from './engine/webgpu/shaderLoader.ts';
 export type { ShaderLoader } from './engine/webgpu/shaderLoader.ts';
 

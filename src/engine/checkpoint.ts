@@ -8,18 +8,21 @@ export function abortError(): Error {
   return new DOMException('The simulation was cancelled', 'AbortError');
 }
 
-/** Waits for a gate's promise; aborting `signal` meanwhile rejects at once with an AbortError. */
-export function passGate(opened: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+/**
+ * Waits for a gate's promise (or an input source's, input.ts); aborting `signal` meanwhile rejects
+ * at once with an AbortError.
+ */
+export function passGate<T = void>(opened: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return opened;
   if (signal.aborted) return Promise.reject(abortError());
   return new Promise((resolve, reject) => {
     const onAbort = () => reject(abortError());
     signal.addEventListener('abort', onAbort, { once: true });
     opened.then(
-      () => {
+      (value) => {
         signal.removeEventListener('abort', onAbort);
         if (signal.aborted) reject(abortError());
-        else resolve();
+        else resolve(value);
       },
       (e: unknown) => {
         signal.removeEventListener('abort', onAbort);

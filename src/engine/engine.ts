@@ -4,6 +4,9 @@
 
 import type { CompiledNetwork } from '../model/compile.ts';
 import type { EngineSnapshot } from './snapshot.ts';
+import type { InputSource } from './input.ts';
+
+export type { InputSource, LatentsSoFar } from './input.ts';
 
 export type {
   AdapterInfo,
@@ -49,8 +52,32 @@ export interface RunOptions {
    * called again. Pausing never changes the result.
    */
   gate?: (at: RunCheckpoint) => Promise<void>;
-  /** At most this many steps per trial in one chunk (the engine's own chunk when smaller). */
+  /**
+   * At most this many steps per trial in one chunk (the engine's own chunk when smaller). With
+   * `input`, also the steps of each span of input asked for (default DEFAULT_INPUT_STEPS, 100).
+   */
   chunkSteps?: number;
+  /**
+   * Closed-loop input: the run's input x(t) given span by span while the run goes, in place of the
+   * network's own x (sample 0 excepted: it sets the initial state). Before simulating steps
+   * fromStep … toStep − 1 of a trial the run calls `input(fromStep, toStep, latentsSoFar)` and waits
+   * for x at those steps, row-major [(toStep − fromStep)][J] in a Float32Array or Float64Array of
+   * finite values; `latentsSoFar` holds the trial's latents and readouts after step fromStep − 1, so
+   * x can follow the network's own output. Spans are `chunkSteps` steps long (the last one may be
+   * shorter) from step 1, on every engine: the same source gives the same bits as the same x given
+   * ahead of time, and a closed loop gives the same bits on two engines wherever their latents
+   * agree bit for bit (the CPU engine's f32 mode and WebGPU under `one-per-step`; elsewhere the
+   * GPU's sums differ in the last bits, docs/webgpu.md).
+   *
+   * Every trial asks for its own input, trial after trial (trials then run one at a time: no
+   * trial worker threads, one trial per WebGPU batch). A gate is passed before the input is asked
+   * for; a snapshot holds the input its trial was given and not yet used up, so resumeFrom asks
+   * only for the spans after it (a snapshot of a run with input resumes only with input). A WebGPU
+   * run that replaces a lost device runs the trial in progress again with the input it was given,
+   * asking only for spans past it. A source that throws, or returns the wrong type, length or a
+   * value that is not finite, rejects the run (InputError names the span, the value and why).
+   */
+  input?: InputSource;
   /**
    * WebGPU: time every kernel on the GPU (timestamp-query) into SimulationResult.timing.kernels.
    * Each timed dispatch gets a compute pass of its own, which costs wall time but never changes

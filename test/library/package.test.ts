@@ -3,10 +3,11 @@
 // outside the repository that installs the tarball (its dependencies from npm's cache where they are
 // there, else the registry), typechecks against the shipped .d.ts files and prints the same RMSE as
 // the example run from source, which beats the best constant's. examples/browser-basic, served by
-// Vite from that project in Chromium, runs on WebGPU and gets the spike counts of the CPU engine.
+// Vite from that project in Chromium, runs on WebGPU and gets the spike counts of the CPU engine;
+// examples/browser-closed-loop runs there on WebGPU and its y^E follows f(x) as the pointer moves.
 
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -153,6 +154,79 @@ describe('the packed package', () => {
         const status = await page.$eval('#status', (p) => p.textContent ?? '');
         expect(status).toMatch(/^webgpu: RMSE/);
         expect(shown.rmse).toBeCloseTo(rmseOf(net, cpu, f), 6);
+      } finally {
+        await session.close();
+      }
+    },
+    300_000,
+  );
+
+  it.skipIf(!chromiumAvailable)(
+    'runs examples/browser-closed-loop from the installed tarball: y^E follows f(x) as the pointer steers x',
+    async () => {
+      const folder = join(project, 'browser-closed-loop');
+      mkdirSync(folder, { recursive: true });
+      for (const file of ['index.html', 'main.ts']) {
+        copyFileSync(join(REPO, 'examples/browser-closed-loop', file), join(folder, file));
+      }
+      const session = await startBrowserSession(project);
+      try {
+        const page = await session.browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (e) => errors.push(String(e)));
+        // 1000 neurons (10 copies of f's 50 E + 50 I): the per-step path, quick on a software adapter.
+        await page.goto(`${session.origin}/browser-closed-loop/?N=1000&steps=1000000`, { waitUntil: 'load' });
+        type Shown = {
+          backend: string;
+          N: number;
+          step: number;
+          x: number;
+          history: { x: number; yE: number }[];
+        };
+        const shown = () =>
+          page.evaluate(() => (window as unknown as { latentspikeClosedLoop: Shown }).latentspikeClosedLoop);
+        await page.waitForFunction(
+          () =>
+            ((window as unknown as { latentspikeClosedLoop?: Shown }).latentspikeClosedLoop?.step ?? 0) > 0,
+          { timeout: 120_000 },
+        );
+        const pad = (await (await page.$('#pad'))!.boundingBox())!;
+        const f = (x: number) => 3 + Math.sin(1.1 * x) + 0.3 * Math.cos(2 * x);
+        // The pointer at x; once 250 ms of the network's time have run there, y^E's mean over the
+        // last 100 ms (10 spans) and the x those spans had.
+        const steer = async (x: number) => {
+          await page.mouse.move(pad.x + (pad.width * x) / 10, pad.y + pad.height / 2);
+          const from = (await shown()).step;
+          await page.waitForFunction(
+            (after) =>
+              (window as unknown as { latentspikeClosedLoop: Shown }).latentspikeClosedLoop.step >= after,
+            { timeout: 120_000 },
+            from + 5000,
+          );
+          const recent = (await shown()).history.slice(-10);
+          return {
+            xs: recent.map((h) => h.x),
+            yE: recent.reduce((s, h) => s + h.yE, 0) / recent.length,
+          };
+        };
+        // f(4.3) = 1.8 (its minimum on [0, 10]) and f(7) = 4.0: the CPU engine holds y^E's mean
+        // within 0.12 of f at either after the same moves.
+        const low = await steer(4.3);
+        const high = await steer(7);
+        const lowAgain = await steer(4.3);
+        expect(errors).toEqual([]);
+        const { backend, N } = await shown();
+        expect([backend, N]).toEqual(['webgpu', 1000]);
+        for (const { xs, yE } of [low, high, lowAgain]) {
+          // The input is where the pointer is (within the bar's pixel), held over those spans.
+          expect(Math.max(...xs) - Math.min(...xs)).toBe(0);
+          expect(Math.abs(yE - f(xs[0]))).toBeLessThan(0.3);
+        }
+        expect(low.xs[0]).toBeCloseTo(4.3, 1);
+        expect(high.xs[0]).toBeCloseTo(7, 1);
+        // y^E rises and falls with the pointer, by about f(7) − f(4.3) = 2.2.
+        expect(high.yE - low.yE).toBeGreaterThan(1.5);
+        expect(high.yE - lowAgain.yE).toBeGreaterThan(1.5);
       } finally {
         await session.close();
       }

@@ -4,7 +4,8 @@
 // for the workers; the run yields to the event loop every ~50 ms so progress can be drawn and an
 // AbortSignal (Ctrl-C) is honoured between chunks. A gate (RunOptions.gate) is awaited before every
 // chunk, which is how a caller pauses and steps a run: a gated run keeps its trials on the caller's
-// thread, one after another, so each checkpoint is one trial at one step. Any number of threads
+// thread, one after another, so each checkpoint is one trial at one step; so does a run with
+// closed-loop input (RunOptions.input), whose source is the caller's function. Any number of threads
 // gives the same bits (docs/cpu-engine.md).
 
 import type { Engine, RunOptions, SimulationResult, TrialResult } from '../engine.ts';
@@ -17,6 +18,7 @@ import { runtime, type Runtime } from '../runtime.ts';
 import { yieldToEventLoop } from '../yieldToEventLoop.ts';
 import { abortError, chunkLength, cutToStep, passGate } from '../checkpoint.ts';
 import { checkSnapshot, snapshotNetwork, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
+import { InputFeed, inputSteps } from '../input.ts';
 
 export interface CpuEngineOptions {
   /** 'f64' (default) is the reference; 'f32' rounds every operation as a GPU would. */
@@ -87,12 +89,13 @@ export class CpuEngine implements Engine {
   }
 
   /**
-   * Worker threads for `net`'s trials (1: none): several trials, no gate, trials too small to share
+   * Worker threads for `net`'s trials (1: none): several trials, no gate or input, trials too small to share
    * their neurons, and enough work in all (PARALLEL_TRIALS_MIN_WORK); at most one per trial.
    */
   private trialThreads(net: CompiledNetwork, options: RunOptions): number {
     const host = runtime();
-    if (!host || options.gate || options.resumeFrom || net.trials < 2 || sharesNeurons(net)) return 1;
+    if (!host || options.gate || options.input || options.resumeFrom || net.trials < 2 || sharesNeurons(net))
+      return 1;
     const work = net.trials * (net.S - 1) * (net.N + STEP_OVERHEAD_NEURONS);
     if (work < PARALLEL_TRIALS_MIN_WORK) return 1;
     return Math.min(this.cores(host), net.trials);
@@ -148,10 +151,17 @@ export class CpuEngine implements Engine {
     options: RunOptions,
     team: KernelTeam | null,
   ): Promise<SimulationResult> {
-    const { onProgress, signal, gate, resumeFrom } = options;
+    const { onProgress, signal, gate, resumeFrom, input } = options;
     const total = (net.S - 1) * net.trials;
+    // Closed-loop input: the trials read the feed's x, asked for span by span (input.ts).
+    const feed = input ? new InputFeed(net, input, inputSteps(options.chunkSteps)) : null;
+    const simulated = feed ? { ...net, x: feed.x } : net;
     // One trial's state, whatever the number of threads (their results are the same bits).
-    const identity = { backend: 'cpu' as const, precision: this.precision, layout: `cpu/${net.model}` };
+    const identity = {
+      backend: 'cpu' as const,
+      precision: this.precision,
+      layout: `cpu/${net.model}${feed ? '; closed-loop input' : ''}`,
+    };
     if (resumeFrom) checkSnapshot(resumeFrom, identity, net);
     const trials: TrialResult[] = resumeFrom ? [...resumeFrom.finished] : [];
     let done = 0;
@@ -162,15 +172,17 @@ export class CpuEngine implements Engine {
     let lastYield = performance.now();
     for (let trial = trials.length; trial < net.trials; trial++) {
       const t0 = performance.now();
-      const sim = startTrial(net, trial, this.precision, team);
+      const sim = startTrial(simulated, trial, this.precision, team);
+      feed?.begin(trial);
       let first = 1;
       if (resumeFrom && trial === resumeFrom.trial) {
         sim.restore(stateRecord(resumeFrom.state.trial, 'trial'));
         first = stateInt(resumeFrom.state.step, 'step', 0, net.S - 1) + 1;
+        feed?.restore(resumeFrom.state.input, trial);
       }
       done = trial * (net.S - 1) + first - 1;
       setupSeconds += (performance.now() - t0) / 1000;
-      for (let t = first; t < net.S; t += chunk) {
+      for (let t = first; t < net.S;) {
         if (gate) {
           const step = t - 1;
           const pausedAt = performance.now();
@@ -180,7 +192,7 @@ export class CpuEngine implements Engine {
             finished: trials.slice(),
             trial,
             done: trial * (net.S - 1) + step,
-            state: { step, trial: sim.save() },
+            state: { step, trial: sim.save(), ...(feed ? { input: feed.save(step) } : {}) },
           });
           await passGate(
             gate({
@@ -195,9 +207,11 @@ export class CpuEngine implements Engine {
           );
           pausedMs += performance.now() - pausedAt;
         }
-        const t1 = Math.min(net.S, t + chunk);
+        await feed?.need(t, async () => sim.latest(), signal);
+        const t1 = Math.min(net.S, t + chunk, feed?.provided ?? net.S);
         sim.run(t, t1);
         done += t1 - t;
+        t = t1;
         if (performance.now() - lastYield > YIELD_EVERY_MS) {
           onProgress?.(done, total);
           await yieldToEventLoop();

@@ -13,6 +13,8 @@ export interface CpuTrial {
   run(t0: number, t1: number): void;
   /** The recordings so far (copies of the counts: the trial may go on). */
   result(): TrialResult;
+  /** The latents and readouts after the last step simulated (RunOptions.input's latentsSoFar). */
+  latest(): { latents: Float64Array; readouts: Float64Array };
   /** The whole state between steps (a checkpoint: snapshot.ts). */
   save(): { [key: string]: SnapshotValue };
   /** Puts back what save() gave, on a trial of the same network. */

@@ -50,6 +50,11 @@ export class RateTrial {
     return this.recorder.result();
   }
 
+  /** The latents and readouts after the last step simulated. */
+  latest(): { latents: Float64Array; readouts: Float64Array } {
+    return { latents: Float64Array.from(this.y), readouts: Float64Array.from(this.readoutValues) };
+  }
+
   /** The trial's whole state between two steps, recordings included (engine snapshots, snapshot.ts). */
   save(): { [key: string]: SnapshotValue } {
     const { V, r, u, y, readoutValues } = this;

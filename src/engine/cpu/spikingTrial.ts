@@ -55,6 +55,14 @@ export class SpikingTrial {
     return this.state.recorder.result();
   }
 
+  /** The latents and readouts after the last step simulated. */
+  latest(): { latents: Float64Array; readouts: Float64Array } {
+    return {
+      latents: Float64Array.from(this.state.y),
+      readouts: Float64Array.from(this.state.readoutValues),
+    };
+  }
+
   /**
    * The trial's whole state between two steps, recordings included (engine snapshots,
    * snapshot.ts). The noise needs none: it is keyed by (seed, trial, step, neuron).

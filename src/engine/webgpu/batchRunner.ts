@@ -40,6 +40,8 @@ import {
 } from './results.ts';
 import { stateArray, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
 import type { RunnerSnapshot } from '../checkpoint.ts';
+import type { InputFeed } from '../input.ts';
+import { beginFeed, feedDrive } from './drive.ts';
 
 /** Steps one dispatch runs per trial: keeps a single dispatch short on a real GPU's watchdog. */
 const STEPS_PER_DISPATCH = 256;
@@ -237,7 +239,8 @@ export class BatchRunner {
   /**
    * The trials of the run after those in `finished`, batch after batch, each batch appended to
    * `finished` once read back (runBatches); a batch starts at its first step, or at `resumeFrom`'s
-   * state when it is that snapshot's batch.
+   * state when it is that snapshot's batch. With closed-loop `input` (one trial per batch), each
+   * span's drive rows are written as the feed gives them, and no submit runs past them.
    */
   run(
     finished: TrialResult[],
@@ -245,6 +248,7 @@ export class BatchRunner {
     signal: AbortSignal | undefined,
     gate?: RunnerGate,
     resumeFrom?: EngineSnapshot,
+    input?: InputFeed,
   ): Promise<void> {
     return runBatches(
       this.net,
@@ -253,7 +257,7 @@ export class BatchRunner {
       progress,
       gate,
       (first, trials, batchProgress, batchGate, resume) =>
-        this.runBatch(first, trials, batchProgress, signal, batchGate, resume),
+        this.runBatch(first, trials, batchProgress, signal, batchGate, resume, input),
       resumeFrom,
     );
   }
@@ -265,6 +269,7 @@ export class BatchRunner {
     signal: AbortSignal | undefined,
     gate: RunnerGate | undefined,
     resume: BatchState | null,
+    input: InputFeed | undefined,
   ): Promise<TrialResult[]> {
     const { net, gpuNet, resources: res } = this;
     const perDispatch = this.stepsPerDispatch;
@@ -272,23 +277,29 @@ export class BatchRunner {
     const { queue } = device;
     const { K } = gpuNet;
     const trialWords = gpuNet.stateWords;
-    queue.writeBuffer(
-      res.params,
-      0,
-      packParams(
-        {
-          ...gpuNet.scalars,
-          trial: firstTrial,
-          event_capacity: this.eventCapacity,
-          workgroups: trials,
-          steps_per_dispatch: perDispatch,
-          step_event_bound: this.stepEventBound,
-          record_spikes: this.stepEventBound > 0 ? 1 : 0,
-          record_window: this.recordWindow,
-        },
-        gpuNet.populations,
-      ),
-    );
+    if (input && trials !== 1) throw new Error('WebGpuEngine: closed-loop input runs one trial per batch');
+    // The kernel stops every trial at params.s: the run's end, or where the input given so far ends.
+    const writeParams = (stop: number) =>
+      queue.writeBuffer(
+        res.params,
+        0,
+        packParams(
+          {
+            ...gpuNet.scalars,
+            s: stop,
+            trial: firstTrial,
+            event_capacity: this.eventCapacity,
+            workgroups: trials,
+            steps_per_dispatch: perDispatch,
+            step_event_bound: this.stepEventBound,
+            record_spikes: this.stepEventBound > 0 ? 1 : 0,
+            record_window: this.recordWindow,
+          },
+          gpuNet.populations,
+        ),
+      );
+    let stopWritten = net.S;
+    writeParams(stopWritten);
     const state = initialState(net, gpuNet);
     const latent = initialLatent(net, gpuNet);
     // Every trial at step 1 with no events: (t, events) per trial, as control[b] holds them.
@@ -311,6 +322,7 @@ export class BatchRunner {
       record.restore(stateRecord(resume.record, 'record'));
     }
     queue.writeBuffer(res.control, 0, control);
+    if (input) beginFeed(input, firstTrial, res, net, gpuNet);
     // The batch between submits (the queue is idle there): every trial's step counter, state and
     // latent words, and the events and samples pulled so far (the ring holds none then).
     const batchState = async (): Promise<RunnerSnapshot> => {
@@ -351,8 +363,18 @@ export class BatchRunner {
         await gate(firstTrial, step, done, () => partial(step), batchState);
         if (signal?.aborted) throw abortError();
       }
+      if (input && control[0] >= input.provided) {
+        // The queue is idle between submits: the latents after step control[0] − 1 are final.
+        await feedDrive(input, control[0], this.gpu, res, net, gpuNet, signal);
+        if (signal?.aborted) throw abortError();
+      }
+      const stop = input?.provided ?? net.S;
+      if (stop !== stopWritten) {
+        writeParams(stop);
+        stopWritten = stop;
+      }
       let behind = 0;
-      for (let b = 0; b < trials; b++) behind = Math.max(behind, net.S - control[2 * b]);
+      for (let b = 0; b < trials; b++) behind = Math.max(behind, stop - control[2 * b]);
       const dispatches = Math.min(perSubmit, Math.ceil(behind / perDispatch));
       const encoder = device.createCommandEncoder({ label: 'WebGpuEngine.batch' });
       const passes = this.timer

@@ -5,9 +5,10 @@
 // input is computed here once per (step, population) instead of once per neuron.
 
 import type { CompiledNetwork } from '../../model/compile.ts';
-import { commandInput, initialReadout, networkFeatures } from '../../model/stepModel.ts';
+import { initialReadout, networkFeatures } from '../../model/stepModel.ts';
 import { RULES, type PopulationParams, type ScalarParams } from './layout.ts';
 import type { StepAllConstants } from './pipelines.ts';
+import { driveRowWords, writeDrive } from './drive.ts';
 
 const fr = Math.fround;
 
@@ -294,16 +295,8 @@ export function buildGpuNetwork(net: CompiledNetwork, shape?: AllShape): GpuNetw
   channels.forEach((c, l) => f32.set(c.decoder, offProj + l * stride + c.start));
   readouts.forEach((r, q) => f32.set(r.weights, offProj + (L + q) * stride + r.start));
 
-  // drive[t][p] = (c_0 … c_{J−1}, I_ext[t−1]) for t ≥ 1, the command input as the CPU engine forms
-  // it (the rate model's is x[t−1] itself).
-  for (let t = 1; t < S; t++) {
-    populations.forEach((p, pi) => {
-      const base = offDrive + (t * P + pi) * (J + 1);
-      const dtl = fr(p.dtLeak);
-      for (let j = 0; j < J; j++) f32[base + j] = commandInput(net, t, j, dtl, fr);
-      f32[base + J] = p.current ? fr(p.current[t - 1]) : 0;
-    });
-  }
+  // drive[t][p] for t ≥ 1 from the network's x (drive.ts).
+  writeDrive(f32, offDrive + driveRowWords(net), net, net.x, 1, S);
   // Per stepAll workgroup, the channels with a nonzero decoder on its neurons, then the others,
   // each in channel order (stepAll.wgsl projects only the first OWN_CHANNELS of its row; the
   // others' decoders are zero on its neurons). A population's own channels bound the first list;

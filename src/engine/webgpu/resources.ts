@@ -298,6 +298,8 @@ export interface PartedBuffer {
 
 export interface RunResources {
   params: GPUBuffer;
+  /** The constants, uploaded at creation; a closed-loop run writes its drive rows into them (drive.ts). */
+  consts: PartedBuffer;
   state: PartedBuffer;
   latent: GPUBuffer;
   control: GPUBuffer;
@@ -417,6 +419,7 @@ export function createRunResources(
     const sliced = plan.dispatch.shape === 'sliced';
     return {
       params,
+      consts: constsParts,
       state,
       latent,
       control,

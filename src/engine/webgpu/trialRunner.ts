@@ -57,6 +57,8 @@ import {
 } from './results.ts';
 import { stateArray, stateInt, stateRecord, type EngineSnapshot } from '../snapshot.ts';
 import type { RunnerSnapshot } from '../checkpoint.ts';
+import type { InputFeed } from '../input.ts';
+import { beginFeed, feedDrive } from './drive.ts';
 
 /**
  * Steps per command buffer at most, whatever the tuned neuron-updates per submit (pipelines.ts) allow:
@@ -257,7 +259,8 @@ export class TrialRunner {
   /**
    * The trials of the run after those in `finished`, batch after batch, each batch appended to
    * `finished` once read back (runBatches); a batch starts at its first step, or at `resumeFrom`'s
-   * state when it is that snapshot's batch.
+   * state when it is that snapshot's batch. With closed-loop `input` (one trial per batch), each
+   * span's drive rows are written as the feed gives them.
    */
   run(
     finished: TrialResult[],
@@ -265,6 +268,7 @@ export class TrialRunner {
     signal: AbortSignal | undefined,
     gate?: RunnerGate,
     resumeFrom?: EngineSnapshot,
+    input?: InputFeed,
   ): Promise<void> {
     return runBatches(
       this.net,
@@ -273,7 +277,7 @@ export class TrialRunner {
       progress,
       gate,
       (first, trials, batchProgress, batchGate, resume) =>
-        this.runBatch(first, trials, batchProgress, signal, batchGate, resume),
+        this.runBatch(first, trials, batchProgress, signal, batchGate, resume, input),
       resumeFrom,
     );
   }
@@ -285,12 +289,14 @@ export class TrialRunner {
     signal: AbortSignal | undefined,
     gate: RunnerGate | undefined,
     resume: BatchState | null,
+    input: InputFeed | undefined,
   ): Promise<TrialResult[]> {
     const { net, gpuNet, resources: res } = this;
     const { device } = this.gpu;
     const { queue } = device;
     const { K } = gpuNet;
     const trialStateBytes = gpuNet.stateWords * 4;
+    if (input && trials !== 1) throw new Error('WebGpuEngine: closed-loop input runs one trial per batch');
     queue.writeBuffer(
       res.params,
       0,
@@ -336,9 +342,12 @@ export class TrialRunner {
       record.restore(stateRecord(resume.record, 'record'));
     }
 
+    if (input) beginFeed(input, firstTrial, res, net, gpuNet);
+
     const submitChunk = () => {
       const t0 = nextT0;
-      const steps = Math.min(this.stepsPerChunk, net.S - t0);
+      // Closed-loop input: no chunk runs past the input given so far.
+      const steps = Math.min(this.stepsPerChunk, (input?.provided ?? net.S) - t0);
       const slot = submitted++ % CHUNKS_IN_FLIGHT;
       const eventSet = this.eventCapacity > 0 ? slot : 0;
       const control = this.controlStaging[slot];
@@ -480,6 +489,12 @@ export class TrialRunner {
               () => partial(at),
               () => batchState(at),
             );
+            if (signal?.aborted) throw abortError();
+          }
+          if (input && nextT0 >= input.provided) {
+            // The next span's input follows the latents after step nextT0 − 1: every chunk done.
+            await drain();
+            await feedDrive(input, nextT0, this.gpu, res, net, gpuNet, signal);
             if (signal?.aborted) throw abortError();
           }
           submitChunk();

@@ -45,6 +45,7 @@ import { runDims } from './gpuNetwork.ts';
 import { defaultShaderLoader, type ShaderLoader } from './shaderLoader.ts';
 import { gib } from '../memoryNeed.ts';
 import { engineOptionsOf, type TuningChoice, type TuningSource } from './tuning.ts';
+import { InputFeed, inputSteps } from '../input.ts';
 
 export interface WebGpuEngineOptions {
   /** Where WGSL comes from (required in a browser bundle; Node reads shaders/ by default). */
@@ -266,12 +267,21 @@ export class WebGpuEngine implements Engine {
     const finished: TrialResult[] = options.resumeFrom ? [...options.resumeFrom.finished] : [];
     let latest = options.resumeFrom;
     const { gate } = options;
+    // Closed-loop input (input.ts): one feed for the whole run, so a restart keeps what was given.
+    const feed = options.input ? new InputFeed(net, options.input, inputSteps(options.chunkSteps)) : null;
     const remembering = gate && {
       gate: (at: RunCheckpoint) => gate({ ...at, snapshot: async () => (latest = await at.snapshot()) }),
     };
     for (let restarts = 0; ; restarts++) {
       try {
-        await this.runTrials(net, { ...options, ...remembering, resumeFrom: latest }, finished, clock, timed);
+        await this.runTrials(
+          net,
+          { ...options, ...remembering, resumeFrom: latest },
+          finished,
+          clock,
+          timed,
+          feed,
+        );
         break;
       } catch (err) {
         const failure = await this.failureOf(err, signal);
@@ -326,6 +336,7 @@ export class WebGpuEngine implements Engine {
    * Runs the trials after those in `finished` on the current device, appending each batch once it
    * is read back. The batch in progress starts from its first step, or from `resumeFrom`'s state
    * when it is that snapshot's batch (RunOptions.resumeFrom, checked against this device's layout).
+   * With closed-loop input (`feed`) the trials run one per batch.
    */
   private async runTrials(
     net: CompiledNetwork,
@@ -333,6 +344,7 @@ export class WebGpuEngine implements Engine {
     finished: TrialResult[],
     clock: RunClock,
     kernelTimes: boolean,
+    feed: InputFeed | null,
   ): Promise<void> {
     const total = (net.S - 1) * net.trials;
     const setupStart = performance.now();
@@ -340,7 +352,7 @@ export class WebGpuEngine implements Engine {
     this.gpu.clearErrors();
     const gpuNet = buildGpuNetwork(net, this.pipelines.allShape);
     const size = this.batchWorkgroupSize(net);
-    const cut = { chunkSteps, maxTrials: this.options.maxTrialsPerBatch, kernelTimes };
+    const cut = { chunkSteps, maxTrials: feed ? 1 : this.options.maxTrialsPerBatch, kernelTimes };
     const runner = size
       ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
       : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
@@ -352,11 +364,15 @@ export class WebGpuEngine implements Engine {
       precision: 'f32',
       layout:
         `webgpu/${size ? 'batched' : 'per-step'}; ${runner.batchSize} trials per batch; ` +
-        `${gpuNet.stateWords} state words, ${gpuNet.K} latent words per trial`,
+        `${gpuNet.stateWords} state words, ${gpuNet.K} latent words per trial` +
+        (feed ? '; closed-loop input' : ''),
     };
     if (resumeFrom) {
       try {
         checkSnapshot(resumeFrom, identity, net);
+        // The input the snapshot's trial was given and had not used up (its batch runs first).
+        if (feed && resumeFrom.trial === finished.length && resumeFrom.trial < net.trials)
+          feed.restore(resumeFrom.state.input, resumeFrom.trial);
       } catch (err) {
         runner.destroy();
         throw err;
@@ -367,16 +383,22 @@ export class WebGpuEngine implements Engine {
       gate &&
       (async (trial, step, done, partial, runnerSnapshot) => {
         const pausedAt = performance.now();
-        const snapshot = async () => ({
-          ...identity,
-          network: snapshotNetwork(net),
-          ...(await runnerSnapshot()),
-        });
+        const snapshot = async () => {
+          const taken = { ...identity, network: snapshotNetwork(net), ...(await runnerSnapshot()) };
+          return feed ? { ...taken, state: { ...taken.state, input: feed.save(step) } } : taken;
+        };
         await passGate(gate({ done, total, trial, step, partial, snapshot }), signal);
         clock.pausedMs += performance.now() - pausedAt;
       });
     try {
-      await runner.run(finished, (done) => onProgress?.(done, total), signal, runnerGate, resumeFrom);
+      await runner.run(
+        finished,
+        (done) => onProgress?.(done, total),
+        signal,
+        runnerGate,
+        resumeFrom,
+        feed ?? undefined,
+      );
       // An error reported after the last read still voids the run.
       this.gpu.throwIfFailed();
       // Kernel times of this device's runner: a lost device takes its runner's times with it.
