@@ -1,9 +1,9 @@
 // `latentspike bench --backend cpu|webgpu`: neuron-updates per second on a rank-2 E/I network.
-// bench/cpuBench.ts measures the CPU engine; bench/webgpuBench.ts the WebGPU engine on this
+// src/bench/cpuBench.ts measures the CPU engine; src/bench/webgpuBench.ts the WebGPU engine on this
 // machine's adapter, next to a bandwidth probe and a dense N×N baseline, with per-kernel GPU
 // time where the adapter has timestamp-query (`--json FILE` also writes the report as JSON);
-// `--peer brian2` (bench/peerBench.ts) both engines next to Brian2 on the same run file. Progress
-// lines go to stderr as rows finish, the final table to stdout. `--grid` (bench/grid) runs the
+// `--peer brian2` (src/bench/peerBench.ts) both engines next to Brian2 on the same run file. Progress
+// lines go to stderr as rows finish, the final table to stdout. `--grid` (src/bench/grid) runs the
 // benchmark grid over N, rank, spike rule, synapse kind and backend into --out, resumably.
 import { UsageError, interruptSignal, parsePositiveInt, parseThreads } from './args.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
@@ -132,7 +132,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       if (values[option] !== undefined) throw new UsageError(`--${option}: only with --backend webgpu`);
     }
     const sizes = parseSizes('sizes', values.sizes ?? o.sizes.default.cpu);
-    const { runCpuBench, formatBenchTable } = await import('../../bench/cpuBench.ts');
+    const { runCpuBench, formatBenchTable } = await import('../bench/cpuBench.ts');
     const threads = parseThreads(values.threads ?? o.threads.default.cpu);
     const rows = await runCpuBench({ sizes, repetitions, steps, threads, onLine });
     process.stdout.write(`${formatBenchTable(rows)}\n`);
@@ -148,7 +148,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   const neuronsPerInvocation = parsePositiveInt('per-invocation', values['per-invocation']);
   const jsonPath = values.json;
   if (jsonPath !== undefined && jsonPath.trim() === '') throw new UsageError('--json: needs a file name');
-  const { runWebGpuBench, formatWebGpuBench } = await import('../../bench/webgpuBench.ts');
+  const { runWebGpuBench, formatWebGpuBench } = await import('../bench/webgpuBench.ts');
   const { resolveTuning } = await import('../engine/webgpu/tuningCache.ts');
   const report = await runWebGpuBench({
     tuning: (gpu) => resolveTuning(gpu, onLine),
@@ -175,7 +175,7 @@ async function peerBench(values: BenchValues): Promise<number> {
   for (const option of ['backend', 'dense-sizes', 'per-invocation', 'json'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option}: not with --peer`);
   }
-  const { BRIAN2_TARGETS } = await import('../../bench/peers/brian2.ts');
+  const { BRIAN2_TARGETS } = await import('../bench/peers/brian2.ts');
   const targets = (values.targets ?? BRIAN2_TARGETS.join(',')).split(',');
   for (const t of targets) {
     if (!(BRIAN2_TARGETS as readonly string[]).includes(t)) {
@@ -183,7 +183,7 @@ async function peerBench(values: BenchValues): Promise<number> {
     }
   }
   const o = BENCH.options;
-  const { runPeerBench, formatPeerBench } = await import('../../bench/peerBench.ts');
+  const { runPeerBench, formatPeerBench } = await import('../bench/peerBench.ts');
   const report = await runPeerBench({
     sizes: parseSizes('sizes', values.sizes ?? o.sizes.default.peer),
     steps: parsePositiveInt('steps', values.steps ?? o.steps.default.peer),
@@ -235,7 +235,7 @@ export function gridSizes(maxN: number): number[] {
   return sizes;
 }
 
-/** `--grid`: bench/grid/run.ts; options and defaults in docs/performance.md (Benchmark grid). */
+/** `--grid`: src/bench/grid/run.ts; options and defaults in docs/performance.md (Benchmark grid). */
 async function gridBench(values: BenchValues): Promise<number> {
   for (const option of [
     'backend',
@@ -251,8 +251,8 @@ async function gridBench(values: BenchValues): Promise<number> {
     }
   }
   const o = BENCH.options;
-  const { GRID_RULES, GRID_SYNAPSES } = await import('../../bench/grid/network.ts');
-  const { GRID_BACKENDS } = await import('../../bench/grid/core.ts');
+  const { GRID_RULES, GRID_SYNAPSES } = await import('../bench/grid/network.ts');
+  const { GRID_BACKENDS } = await import('../bench/grid/core.ts');
   if (values.sizes !== undefined && values['max-n'] !== undefined) {
     throw new UsageError('--sizes: give either --sizes or --max-n, not both');
   }
@@ -299,7 +299,7 @@ async function gridBench(values: BenchValues): Promise<number> {
     ),
     cpuThreads: parseThreads(values.threads ?? o.threads.default.grid),
   };
-  const { runGrid } = await import('../../bench/grid/run.ts');
+  const { runGrid } = await import('../bench/grid/run.ts');
   const { signal, dispose } = interruptSignal();
   try {
     const summary = await runGrid({ ...options, signal, onLine: (l) => process.stderr.write(`${l}\n`) });

@@ -1,5 +1,5 @@
 // `latentspike tune [--sizes N,…] [--steps S] [--trials T] [--repetitions R]`: times the WebGPU
-// engine's speed knobs on this machine's adapter (bench/tune.ts), keeps the fastest and caches it
+// engine's speed knobs on this machine's adapter (src/bench/tune.ts), keeps the fastest and caches it
 // for this adapter in $XDG_CACHE_HOME/latentspike/tuning.json (src/engine/webgpu/tuningCache.ts),
 // where every later WebGPU run on the same adapter finds it. Progress to stderr; the chosen knobs
 // and the cache's path to stdout. Interrupted once the defaults are timed, it caches the best
@@ -44,7 +44,7 @@ export async function tuneCommand(args: string[]): Promise<number> {
   if (tuningOff(process.env) === true)
     throw new UsageError('tune: tuning is off (LATENTSPIKE_TUNING=off or --no-tune); nothing to do');
   const { acquireDevice } = await import('../engine/webgpu/device.ts');
-  const { runTune } = await import('../../bench/tune.ts');
+  const { runTune } = await import('../bench/tune.ts');
   const { storeTuning, tuningPath } = await import('../engine/webgpu/tuningCache.ts');
   const { adapterIdentity, describeChoice } = await import('../engine/webgpu/tuning.ts');
   const say = (line: string) => process.stderr.write(`${line}\n`);

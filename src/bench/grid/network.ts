@@ -24,14 +24,14 @@
 // the whole range in RAMP_SECONDS of simulated time, so a short benchmark run sees the network near
 // its starting point, firing at its usual rates, whatever the number of steps.
 
-import { eiRun, inhibitoryPopulationRun } from '../../src/experiments/networks.ts';
-import { linspace } from '../../src/experiments/inputs.ts';
-import { FIG5_NEURONS, FIG5_TARGET } from '../../src/experiments/presets/fig5.ts';
-import { quadraticTangents } from '../../src/experiments/presets/fig2.ts';
-import { checkScaleSpec } from '../../src/experiments/scale/network.ts';
-import { parseRunFile } from '../../src/model/parse.ts';
-import type { RunFileJson, SynapseJson } from '../../src/model/runFile.ts';
-import type { NetworkSpec, PopulationSpec } from '../../src/model/spec.ts';
+import { eiRun, inhibitoryPopulationRun } from '../../experiments/networks.ts';
+import { linspace } from '../../experiments/inputs.ts';
+import { FIG5_NEURONS, FIG5_TARGET } from '../../experiments/presets/fig5.ts';
+import { quadraticTangents } from '../../experiments/presets/fig2.ts';
+import { checkScaleSpec } from '../../experiments/scale/network.ts';
+import { parseRunFile } from '../../model/parse.ts';
+import type { RunFileJson, SynapseJson } from '../../model/runFile.ts';
+import type { NetworkSpec, PopulationSpec } from '../../model/spec.ts';
 
 export type GridRule = 'all' | 'one-per-step' | 'sequential';
 export type GridSynapse = 'delta' | 'pulse' | 'exponential';

@@ -4,15 +4,15 @@
 // 0 → 10, started on the boundary intersection at x = 0. Latents every 10 steps, spikes not recorded,
 // so the figure is the integrator's cost rather than the recorder's.
 
-import { CpuEngine } from '../src/engine/cpu/cpuEngine.ts';
-import { redundant } from '../src/construct/redundancy.ts';
-import { eiRun } from '../src/experiments/networks.ts';
-import { linspace } from '../src/experiments/inputs.ts';
-import { FIG5_NEURONS, FIG5_TARGET } from '../src/experiments/presets/fig5.ts';
-import { compileNetwork } from '../src/model/compile.ts';
-import { parseRunFile } from '../src/model/parse.ts';
-import type { RunFileJson } from '../src/model/runFile.ts';
-import { logLogSlope, median } from '../src/analysis/stats.ts';
+import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
+import { redundant } from '../construct/redundancy.ts';
+import { eiRun } from '../experiments/networks.ts';
+import { linspace } from '../experiments/inputs.ts';
+import { FIG5_NEURONS, FIG5_TARGET } from '../experiments/presets/fig5.ts';
+import { compileNetwork } from '../model/compile.ts';
+import { parseRunFile } from '../model/parse.ts';
+import type { RunFileJson } from '../model/runFile.ts';
+import { logLogSlope, median } from '../analysis/stats.ts';
 
 /** fig5's decoders (EXPERIMENTS.md), before the division by m. */
 const FIG5_DE = [1.05, 1.075, 1.025].map((v) => 0.75 * v);
