@@ -4,8 +4,8 @@
 //   bench   src/bench/cpuBench.ts's network (fig5's rank-2 E/I boundary copied m times, identical
 //           copies): copies fire together, most of the neurons every step;
 //   sparse  the scaling study's network of the same size (src/experiments/scale/network.ts: the
-//           copies' thresholds spread over one spike jump, pulse synapses, a spike cost): the copies
-//           take turns, and far fewer neurons fire per step.
+//           copies' thresholds spread over one spike jump, pulse synapses, a larger spike cost): the
+//           copies take turns, and far fewer neurons fire per step.
 // For side-by-side comparisons of two commits, run it in each checkout alternately.
 //
 //   npx tsx scripts/webgpuStepTime.ts [--neurons 1e6] [--steps 41] [--repetitions 5] [--sigma 0.01]
