@@ -1,9 +1,11 @@
 // Times the WebGPU engine's `all` step (ms per step, median of --repetitions runs after a warm-up,
 // the engine's own simulate time) on two networks of --neurons neurons that fire at very
 // different rates, and prints the spikes per neuron and step that tells them apart:
-//   bench   bench/cpuBench.ts's network (fig5's rank-2 E/I boundary copied m times): copies fire
-//           together, about two thirds of the neurons every step;
-//   sparse  test/webgpu/networks.ts's E/I network (thresholds spread over 0.3–0.8): a few percent.
+//   bench   src/bench/cpuBench.ts's network (fig5's rank-2 E/I boundary copied m times, identical
+//           copies): copies fire together, most of the neurons every step;
+//   sparse  the scaling study's network of the same size (src/experiments/scale/network.ts: the
+//           copies' thresholds spread over one spike jump, pulse synapses, a larger spike cost): the
+//           copies take turns, and far fewer neurons fire per step.
 // For side-by-side comparisons of two commits, run it in each checkout alternately.
 //
 //   npx tsx scripts/webgpuStepTime.ts [--neurons 1e6] [--steps 41] [--repetitions 5] [--sigma 0.01]
@@ -17,8 +19,9 @@ import type { CompiledNetwork } from '../src/model/compile.ts';
 import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import { median } from '../src/analysis/stats.ts';
-import { benchRunFile } from '../bench/cpuBench.ts';
-import { tinyEINetwork } from '../test/webgpu/networks.ts';
+import { benchRunFile } from '../src/bench/cpuBench.ts';
+import { buildScaleNetwork } from '../src/experiments/scale/network.ts';
+import { scaleFunction } from '../src/experiments/scale/functions.ts';
 
 const { values } = parseArgs({
   options: {
@@ -41,13 +44,19 @@ const networks: [string, CompiledNetwork][] = [
   ['bench', compileNetwork(parseRunFile(benchRunFile({ neurons, steps, sigmaV })))],
   [
     'sparse',
-    tinyEINetwork({
-      sizeE: Math.ceil(neurons / 2),
-      sizeI: Math.floor(neurons / 2),
-      steps,
-      synapse: { kind: 'exponential', rate: 200 },
-      sigmaV,
-    }),
+    compileNetwork(
+      buildScaleNetwork({
+        fn: scaleFunction('fig5'),
+        neurons,
+        dt: 1e-4,
+        steps,
+        sigma: sigmaV,
+        jitter: 1,
+        seed: 0,
+        every: 10,
+        recordSpikes: false,
+      }).spec,
+    ),
   ],
 ];
 const engine = await WebGpuEngine.create();

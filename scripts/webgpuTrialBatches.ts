@@ -1,5 +1,5 @@
 // Times the WebGPU engine's `all`-rule trials run together against the same trials run one at a
-// time (WebGpuEngineOptions.maxTrialsPerBatch = 1), on the CPU bench's network (bench/cpuBench.ts:
+// time (WebGpuEngineOptions.maxTrialsPerBatch = 1), on the CPU bench's network (src/bench/cpuBench.ts:
 // fig5's rank-2 E/I boundary copied m times, exponential synapses, noise σ_V), and checks that both
 // give the same spike counts and latents. Alternates the two for --repetitions rounds after a
 // warm-up of each and prints the medians of the wall time of WebGpuEngine.run (setup included) and
@@ -18,7 +18,7 @@ import type { SimulationResult } from '../src/engine/engine.ts';
 import { compileNetwork } from '../src/model/compile.ts';
 import { parseRunFile } from '../src/model/parse.ts';
 import { median } from '../src/analysis/stats.ts';
-import { benchRunFile } from '../bench/cpuBench.ts';
+import { benchRunFile } from '../src/bench/cpuBench.ts';
 
 const { values } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-// denseStep.wgsl: the dense baseline for the benchmark (bench/webgpuBench.ts). Not part of the
+// denseStep.wgsl: the dense baseline for the benchmark (src/bench/webgpuBench.ts). Not part of the
 // model: it is what a full-rank recurrent network pays per step, V_i += Σ_k W_ik·s_k, next to the
 // low-rank step, which replaces the N×N product by K = 2 latent sums.
 //

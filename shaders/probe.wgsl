@@ -1,5 +1,5 @@
 // probe.wgsl: the memory-bandwidth floor of a per-neuron step, for the benchmark
-// (bench/webgpuBench.ts). Not part of the model: it does the least any neuron update must do,
+// (src/bench/webgpuBench.ts). Not part of the model: it does the least any neuron update must do,
 // read one f32 of state and write it back, so a real step kernel's time divided by this one's says
 // how far that kernel is from "one touch of state per neuron".
 //

@@ -1,5 +1,6 @@
 // The layers the code is built in (README: Layout), checked by reading every module's imports:
-// nothing under src/ or bench/ reaches into test/, the WebGPU engine takes nothing from the CPU
+// nothing under src/, bench/ or scripts/ reaches into test/, src/ takes nothing from bench/ (the
+// benchmarks the command runs live in src/bench), the WebGPU engine takes nothing from the CPU
 // engine (both follow the contract in src/engine), the model, analysis and plots need no engine,
 // and no modules of src/ import each other in a cycle (type-only imports aside: they vanish).
 import { readFileSync, readdirSync } from 'node:fs';
@@ -37,6 +38,7 @@ function importsOf(file: string): Import[] {
 
 const SRC = modules('src');
 const BENCH = modules('bench');
+const SCRIPTS = modules('scripts');
 
 function offenders(files: string[], from: (f: string) => boolean, to: (t: string) => boolean): string[] {
   return files.filter(from).flatMap((f) =>
@@ -49,17 +51,29 @@ function offenders(files: string[], from: (f: string) => boolean, to: (t: string
 describe('layers', () => {
   it('finds the modules and their imports', () => {
     expect(SRC.length).toBeGreaterThan(100);
+    expect(SCRIPTS).toContain('scripts/webgpuStepTime.ts');
+    expect(importsOf('bench/device/entry.ts').map((i) => i.target)).toEqual(['src/cli/main.ts']);
     expect(importsOf('src/engine/webgpu/webgpuEngine.ts').map((i) => i.target)).toContain(
       'src/engine/checkpoint.ts',
     );
   });
 
-  it('src/ and bench/ import nothing from test/', () => {
+  it('src/, bench/ and scripts/ import nothing from test/', () => {
     expect(
       offenders(
-        [...SRC, ...BENCH],
+        [...SRC, ...BENCH, ...SCRIPTS],
         () => true,
         (t) => t.startsWith('test/'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('src/ imports nothing from bench/', () => {
+    expect(
+      offenders(
+        SRC,
+        () => true,
+        (t) => t.startsWith('bench/'),
       ),
     ).toEqual([]);
   });

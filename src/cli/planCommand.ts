@@ -7,7 +7,6 @@
 // not fit is named), 2 bad input (run file, options, unknown adapter name).
 
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { RunFileError } from '../model/errors.ts';
 import { DISPATCH_VARIABLE, parseDispatchShape, PROFILE_NAMES } from '../engine/webgpu/adapterProfile.ts';
 import {
@@ -21,14 +20,35 @@ import {
 } from '../engine/webgpu/plan.ts';
 import { writeFileAtomic } from './files.ts';
 import { parsePositiveInt, UsageError } from './args.ts';
+import { parseOptions, type CommandSpec } from './options.ts';
 
 /** A valid run that does not fit the adapter. */
 export const EXIT_DOES_NOT_FIT = 3;
 
-export const PLAN_USAGE =
-  'latentspike plan RUN.json [--adapter ' +
-  `${PROFILE_NAMES.join('|')} | --limits FILE.json] [--json] [--dispatch sliced|folded] [--trials N]\n` +
-  '  latentspike plan --dump-limits [FILE]';
+export const PLAN = {
+  synopsis: [
+    `plan RUN.json [--adapter ${PROFILE_NAMES.join('|')} | --limits FILE.json] [--json] [--dispatch sliced|folded] [--trials N]`,
+    'plan --dump-limits [FILE]',
+  ],
+  summary:
+    'What a run would allocate and dispatch on a WebGPU adapter and how long a step should take there, ' +
+    "computed without a device (this machine's adapter unless told); exit 3 when it does not fit.",
+  positionals: true,
+  options: {
+    adapter: { arg: 'NAME', help: 'a built-in adapter profile instead of this machine’s' },
+    limits: { arg: 'FILE.json', help: 'an adapter dumped elsewhere with --dump-limits' },
+    json: { flag: true, help: 'the plan as JSON' },
+    dispatch: { arg: 'sliced|folded', help: 'dispatch shape to plan for' },
+    trials: { arg: 'N', help: 'trials instead of the run file’s' },
+    'dump-limits': {
+      flag: true,
+      arg: '[FILE]',
+      help: 'write this machine’s adapter (info, limits, features) for --limits',
+    },
+  },
+} as const satisfies CommandSpec;
+
+const PLAN_USAGE = PLAN.synopsis.map((s) => `latentspike ${s}`).join('\n  ');
 
 /** This machine's adapter, dumped (no device is made). */
 async function dumpThisAdapter(): Promise<AdapterDump> {
@@ -56,18 +76,7 @@ function readJson(path: string, what: string): unknown {
 }
 
 export async function planCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      adapter: { type: 'string' },
-      limits: { type: 'string' },
-      json: { type: 'boolean' },
-      dispatch: { type: 'string' },
-      trials: { type: 'string' },
-      'dump-limits': { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseOptions(PLAN, args);
   if (values['dump-limits']) {
     if (positionals.length > 1) throw new UsageError('plan --dump-limits: give at most one file');
     const text = `${JSON.stringify(await dumpThisAdapter(), null, 2)}\n`;

@@ -4,7 +4,6 @@
 // (metrics.json's `failed` names it and the error; exit 3 for an out-of-memory error, else 1).
 
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createEngine } from '../engine/select.ts';
 import { admitRunFile } from '../engine/admission.ts';
 import type { Preset } from '../experiments/preset.ts';
@@ -12,11 +11,39 @@ import { runPreset } from '../experiments/runner.ts';
 import { toResultJson } from '../model/resultFile.ts';
 import { PRESETS } from '../experiments/presets/index.ts';
 import { planeProblem } from '../experiments/planeGeometry.ts';
-import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './args.ts';
+import {
+  BACKEND,
+  FORCE,
+  THREADS,
+  interruptSignal,
+  parseBackend,
+  parsePositiveInt,
+  parseThreads,
+  UsageError,
+} from './args.ts';
+import { parseOptions, type CommandSpec } from './options.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 import { DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
 import { terminalTable } from './metricsTable.ts';
+
+export const RUN = {
+  synopsis: ['run NAME|RUN.json [options]'],
+  summary:
+    "Simulates a preset (or any run file) for one or more seeds, prints its metrics next to the paper's, " +
+    'and writes result.json, metrics.json and SVG plots (plane.svg where the network has an E/I plane). ' +
+    'A seed that fails (e.g. a GPU device lost for good) keeps the seeds before it; metrics.json names it.',
+  positionals: true,
+  tuned: true,
+  options: {
+    backend: BACKEND,
+    threads: THREADS,
+    seeds: { arg: 'N', help: 'seeds 0 … N−1: metrics are mean ± s.d. over them', default: '1' },
+    trials: { arg: 'N', help: 'trials of presets that sweep many (figS2, fig8-mistuning)' },
+    out: { arg: 'DIR', help: 'output folder (default out/NAME)' },
+    force: FORCE,
+  },
+} as const satisfies CommandSpec;
 
 export async function runCommand(
   args: string[],
@@ -26,18 +53,7 @@ export async function runCommand(
     createEngine?: typeof createEngine;
   },
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      backend: { type: 'string' },
-      threads: { type: 'string' },
-      seeds: { type: 'string' },
-      trials: { type: 'string' },
-      out: { type: 'string' },
-      force: { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseOptions(RUN, args);
   if (positionals.length !== 1) throw new UsageError('run: give exactly one preset name or run file');
   const preset = deps.findPreset(positionals[0], { force: values.force });
   if (!preset) {
@@ -45,7 +61,7 @@ export async function runCommand(
       `run: unknown preset "${positionals[0]}"; allowed: ${PRESETS.map((p) => p.name).join(', ')}, or a run file (*.json)`,
     );
   }
-  const seeds = parsePositiveInt('seeds', values.seeds, 1)!;
+  const seeds = parsePositiveInt('seeds', values.seeds ?? RUN.options.seeds.default);
   const trials = parsePositiveInt('trials', values.trials);
   // Each seed's run files are the same size: the first seed's say whether the run fits.
   if (!values.force)

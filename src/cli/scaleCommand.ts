@@ -1,13 +1,9 @@
 // `latentspike scale`: the scaling study as a short alias of `study run` (studies/scale.yaml is the
 // default as a file). The sizes become the redundancy axis (m = round(N / base size)), so every
 // size is a point of a study in --out: resumable, in results.duckdb, with report.md, report.html
-// and one plot per metric. Options: --sizes 1e2,…,1e7, --function fig5|tutorial (fig5), --backend
-// cpu|webgpu|auto, --steps 2000, --dt 1e-4, --sigma 0.01, --jitter 1 (spike jumps), --every 10,
-// --seed 0, --workers 1, --threads N (default: every core), --out out/scale.
+// and one plot per metric.
 
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createEngine } from '../engine/select.ts';
 import {
   SCALE_FUNCTIONS,
@@ -17,10 +13,30 @@ import {
 } from '../experiments/scale/functions.ts';
 import { studyPoints } from '../study/points.ts';
 import { STUDY_FORMAT, type Study, type StudyBackend } from '../study/types.ts';
-import { parseBackend, parsePositiveInt, UsageError } from './args.ts';
+import { BACKEND, parseBackend, parsePositiveInt, UsageError } from './args.ts';
+import { parseOptions, type CommandSpec } from './options.ts';
 import { runStudyCommand } from './studyCommand.ts';
 
-const DEFAULT_SIZES = '1e2,1e3,1e4,1e5,1e6,1e7';
+export const SCALE = {
+  synopsis: ['scale [options]'],
+  summary:
+    'The scaling study: one target function at growing sizes N (redundant copies), accuracy and time ' +
+    'per step, as a study in --out (resumable; results.duckdb, report.md, plots).',
+  options: {
+    sizes: { arg: 'N,N,…', help: 'network sizes', default: '1e2,1e3,1e4,1e5,1e6,1e7' },
+    function: { arg: SCALE_FUNCTIONS.join('|'), help: 'target function', default: 'fig5' },
+    backend: BACKEND,
+    steps: { arg: 'S', help: 'steps per size', default: '2000' },
+    dt: { arg: 'S', help: 'time step in seconds', default: '1e-4' },
+    sigma: { arg: 'σ', help: 'voltage noise', default: '0.01' },
+    jitter: { arg: 'J', help: 'threshold spread of the copies, in spike jumps', default: '1' },
+    every: { arg: 'K', help: 'record latents every K steps', default: '10' },
+    seed: { arg: 'S', help: 'noise seed', default: '0' },
+    workers: { arg: 'W', help: 'sizes run at once', default: '1' },
+    threads: { arg: 'N', help: 'CPU-engine threads per size (default: the cores shared among the workers)' },
+    out: { arg: 'DIR', help: 'output folder', default: 'out/scale' },
+  },
+} as const satisfies CommandSpec;
 
 function parseSizes(text: string): number[] {
   return text.split(',').map((s) => {
@@ -30,16 +46,14 @@ function parseSizes(text: string): number[] {
   });
 }
 
-function parseNonNegative(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
+function parseNonNegative(name: string, value: string): number {
   const v = Number(value);
   if (!(v >= 0 && Number.isFinite(v)))
     throw new UsageError(`--${name}: must be a number ≥ 0 (got "${value}")`);
   return v;
 }
 
-function parseFunction(value: string | undefined): ScaleFunctionName {
-  const v = value ?? 'fig5';
+function parseFunction(v: string): ScaleFunctionName {
   if (!(SCALE_FUNCTIONS as readonly string[]).includes(v))
     throw new UsageError(`--function: one of ${SCALE_FUNCTIONS.join(', ')} (got "${v}")`);
   return v as ScaleFunctionName;
@@ -55,34 +69,19 @@ async function studyBackend(choice: string | undefined): Promise<StudyBackend> {
 }
 
 export async function scaleCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      sizes: { type: 'string' },
-      backend: { type: 'string' },
-      function: { type: 'string' },
-      steps: { type: 'string' },
-      sigma: { type: 'string' },
-      jitter: { type: 'string' },
-      dt: { type: 'string' },
-      every: { type: 'string' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      threads: { type: 'string' },
-      workers: { type: 'string' },
-    },
-  });
-  const fn = scaleFunction(parseFunction(values.function));
-  const dt = parseNonNegative('dt', values.dt, 1e-4);
+  const { values } = parseOptions(SCALE, args);
+  const o = SCALE.options;
+  const fn = scaleFunction(parseFunction(values.function ?? o.function.default));
+  const dt = parseNonNegative('dt', values.dt ?? o.dt.default);
   if (dt === 0) throw new UsageError('--dt: must be > 0');
-  const steps = parsePositiveInt('steps', values.steps, 2000)!;
+  const steps = parsePositiveInt('steps', values.steps ?? o.steps.default);
   if (steps * dt <= 0.06)
     throw new UsageError(`--steps: ${steps} steps of ${dt} s do not outlast the 50 ms init cut`);
-  const seed = parseNonNegative('seed', values.seed, 0);
+  const seed = parseNonNegative('seed', values.seed ?? o.seed.default);
   if (!Number.isInteger(seed)) throw new UsageError('--seed: must be an integer');
   const copies = [
     ...new Set(
-      parseSizes(values.sizes ?? DEFAULT_SIZES).map((n) => Math.max(1, Math.round(n / baseSize(fn)))),
+      parseSizes(values.sizes ?? o.sizes.default).map((n) => Math.max(1, Math.round(n / baseSize(fn)))),
     ),
   ];
   const study: Study = {
@@ -94,7 +93,7 @@ export async function scaleCommand(args: string[]): Promise<number> {
       {
         name: 'sigmaV',
         path: 'populations.*.sigmaV',
-        values: [parseNonNegative('sigma', values.sigma, 0.01)],
+        values: [parseNonNegative('sigma', values.sigma ?? o.sigma.default)],
       },
       { name: 'dt', path: 'dt', values: [dt] },
       { name: 'seed', path: null, values: [seed] },
@@ -106,18 +105,18 @@ export async function scaleCommand(args: string[]): Promise<number> {
       steps,
       trials: null,
       threads: null,
-      jitter: parseNonNegative('jitter', values.jitter, 1),
-      every: parsePositiveInt('every', values.every, 10)!,
+      jitter: parseNonNegative('jitter', values.jitter ?? o.jitter.default),
+      every: parsePositiveInt('every', values.every ?? o.every.default),
       retries: 0,
     },
   };
-  const out = values.out ?? join('out', 'scale');
-  const workers = parsePositiveInt('workers', values.workers, 1)!;
+  const out = values.out ?? o.out.default;
+  const workers = parsePositiveInt('workers', values.workers ?? o.workers.default);
   const threads = parsePositiveInt(
     'threads',
     values.threads,
     Math.max(1, Math.floor(availableParallelism() / workers)),
-  )!;
+  );
   return runStudyCommand(study, studyPoints(study), {
     out,
     workers,

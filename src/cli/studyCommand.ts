@@ -1,15 +1,10 @@
-// `latentspike study …`: declared scaling studies (src/study, docs/studies.md).
-//   run STUDY --out DIR      the points not yet done, on local processes or through --queue
-//   worker --queue URL       take points from the queue (any number of machines)
-//   plan STUDY               the points in run order (index, id, neurons, parameters)
-//   point STUDY --index I --out DIR/shards, collect DIR     index mode for batch schedulers
-//   query DIR "SQL", export DIR --format F, report DIR, compare DIR_A DIR_B
+// `latentspike study …`: declared scaling studies (src/study, docs/studies.md). Each subcommand
+// declares its options in a table (STUDY_COMMANDS) that builds its parser and its --help.
 // Exit codes: 0 done, 2 bad input (nothing run), 1 some point failed, 130 interrupted.
 
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { EXIT_DOES_NOT_FIT, RunFileError } from '../model/errors.ts';
 import { readStudyFile } from '../study/studyFile.ts';
 import { studyPoints } from '../study/points.ts';
@@ -29,18 +24,127 @@ import type { PointRecord, ResultRow, Study, StudyPoint } from '../study/types.t
 import { interruptSignal, parsePositiveInt, UsageError } from './args.ts';
 import { writeFileAtomic } from './files.ts';
 import { progressBar, type Progress } from './progress.ts';
+import { parseOptions, type CommandSpec } from './options.ts';
+import { commandHelp } from './usage.ts';
 
-const USAGE = `latentspike study — declared scaling studies (docs/studies.md)
+const MAX_N = {
+  arg: 'N',
+  help: "only the points of at most N neurons (default: the study file's maxNeurons, else all)",
+} as const;
+const WORKERS = {
+  arg: 'N',
+  help: 'points run at once, each in its own process (default: every core)',
+} as const;
+const THREADS = {
+  arg: 'N',
+  help: "CPU-engine threads per point (default: the study's threads, else the cores shared among the workers)",
+} as const;
 
-  study run STUDY.yaml --out DIR [--workers N] [--threads N] [--retries N] [--max-n N] [--report] [--queue redis://HOST:PORT]
-  study worker --queue redis://HOST:PORT [--workers N] [--threads N] [--lock-seconds 30]
-  study plan STUDY.yaml [--max-n N]
-  study point STUDY.yaml --index I --out DIR/shards [--max-n N]
-  study collect DIR
-  study query DIR "SQL"
-  study export DIR --format parquet|csv|json [--output FILE]
-  study report DIR
-  study compare DIR_A DIR_B`;
+/** The study subcommands: synopsis, what each does, and its options. */
+export const STUDY_COMMANDS = {
+  run: {
+    synopsis: ['study run STUDY.yaml --out DIR [options]'],
+    summary:
+      'Runs the points not yet done into DIR (results.duckdb), on local processes or through --queue; ' +
+      'rerun to resume.',
+    positionals: true,
+    options: {
+      out: { arg: 'DIR', help: 'the study folder (required)' },
+      workers: WORKERS,
+      threads: THREADS,
+      retries: { arg: 'N', help: "attempts after a point fails (default: the study's retries)" },
+      'max-n': MAX_N,
+      report: { flag: true, help: 'write report.md, report.html and the plots when the run ends' },
+      queue: { arg: 'redis://HOST:PORT', help: 'put the points on this queue for `study worker`s' },
+    },
+  },
+  worker: {
+    synopsis: ['study worker --queue redis://HOST:PORT [options]'],
+    summary:
+      'Takes points from the queue and runs them (any number of machines); Ctrl-C finishes the points in flight.',
+    options: {
+      queue: { arg: 'redis://HOST:PORT', help: 'the queue `study run --queue` fills (required)' },
+      workers: WORKERS,
+      threads: {
+        ...THREADS,
+        help: 'CPU-engine threads per point (default: the cores shared among the workers)',
+      },
+      'lock-seconds': {
+        arg: 'S',
+        help: 'a worker that stops renewing its claim gives its point back after this',
+        default: '30',
+      },
+    },
+  },
+  plan: {
+    synopsis: ['study plan STUDY.yaml [options]'],
+    summary: 'Lists the points in run order: index, id, neurons and parameters.',
+    positionals: true,
+    options: { 'max-n': MAX_N },
+  },
+  point: {
+    synopsis: ['study point STUDY.yaml --index I --out DIR/shards [options]'],
+    summary:
+      'Runs one point into a shard file (index mode for batch schedulers; `study collect` gathers them).',
+    positionals: true,
+    options: {
+      index: { arg: 'I', help: 'the point to run, as `study plan` numbers them (required)' },
+      out: { arg: 'DIR/shards', help: 'where the shard is written (required)' },
+      'max-n': MAX_N,
+      threads: { arg: 'N', help: 'CPU-engine threads (default: every core)' },
+    },
+  },
+  collect: {
+    synopsis: ['study collect DIR'],
+    summary: "Gathers DIR/shards/*.json into DIR's results.duckdb.",
+    positionals: true,
+    options: {},
+  },
+  query: {
+    synopsis: ['study query DIR "SQL"'],
+    summary: "Runs one SQL statement on the study's results and prints CSV.",
+    positionals: true,
+    options: {},
+  },
+  export: {
+    synopsis: ['study export DIR [options]'],
+    summary: "Writes the study's points as one file.",
+    positionals: true,
+    options: {
+      format: { arg: EXPORT_FORMATS.join('|'), help: 'file format', default: 'parquet' },
+      output: { arg: 'FILE', help: 'where to write it (default DIR/points.FORMAT)' },
+    },
+  },
+  report: {
+    synopsis: ['study report DIR [options]'],
+    summary: 'Writes report.md, report.html and one plot per metric.',
+    positionals: true,
+    options: { out: { arg: 'DIR', help: 'where to write them (default: the study folder)' } },
+  },
+  compare: {
+    synopsis: ['study compare DIR_A DIR_B'],
+    summary: "Compares two studies' metrics point by point (B / A); exit 1 when no point matches.",
+    positionals: true,
+    options: {},
+  },
+} as const satisfies Record<string, CommandSpec>;
+
+type StudySubcommand = keyof typeof STUDY_COMMANDS;
+
+const USAGE = [
+  'latentspike study — declared scaling studies (docs/studies.md)',
+  '',
+  ...Object.values(STUDY_COMMANDS).flatMap((c) => c.synopsis.map((line) => `  ${line}`)),
+  '',
+  'latentspike study SUBCOMMAND --help shows its options.',
+].join('\n');
+
+/** `latentspike study` as main.ts's command table lists it (the subcommands answer --help themselves). */
+export const STUDY = {
+  synopsis: ['study run|worker|plan|point|collect|query|export|report|compare …'],
+  summary: 'Declared studies over axes of a network; `latentspike study help` lists its commands.',
+  options: {},
+} as const satisfies CommandSpec;
 
 const stderr = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -167,19 +271,7 @@ async function checkQueueUrl(url: string): Promise<void> {
 }
 
 async function runSubcommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      out: { type: 'string' },
-      workers: { type: 'string' },
-      retries: { type: 'string' },
-      'max-n': { type: 'string' },
-      queue: { type: 'string' },
-      threads: { type: 'string' },
-      report: { type: 'boolean' },
-    },
-  });
+  const { values, positionals } = parseOptions(STUDY_COMMANDS.run, args);
   if (!values.out) throw new UsageError('study run: --out DIR is required');
   const { study, points } = loadStudy(positionals, 'run', parseMaxN(values['max-n']));
   if (values.retries !== undefined) {
@@ -250,15 +342,7 @@ export async function runStudyCommand(
 }
 
 async function workerSubcommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      queue: { type: 'string' },
-      workers: { type: 'string' },
-      threads: { type: 'string' },
-      'lock-seconds': { type: 'string' },
-    },
-  });
+  const { values } = parseOptions(STUDY_COMMANDS.worker, args);
   if (!values.queue) throw new UsageError('study worker: --queue redis://HOST:PORT is required');
   await checkQueueUrl(values.queue);
   const { runStudyWorker } = await import('../study/queue.ts');
@@ -274,7 +358,10 @@ async function workerSubcommand(args: string[]): Promise<number> {
       `study worker: ${workers} at once on ${values.queue} (Ctrl-C finishes the points in flight, then stops)`,
     );
     // A worker that stops renewing its claim (killed, machine lost) gives its point back after this.
-    const lockSeconds = parsePositiveInt('lock-seconds', values['lock-seconds'], 30)!;
+    const lockSeconds = parsePositiveInt(
+      'lock-seconds',
+      values['lock-seconds'] ?? STUDY_COMMANDS.worker.options['lock-seconds'].default,
+    );
     await runStudyWorker({
       url: values.queue,
       workers,
@@ -290,11 +377,7 @@ async function workerSubcommand(args: string[]): Promise<number> {
 }
 
 function planSubcommand(args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { 'max-n': { type: 'string' } },
-  });
+  const { values, positionals } = parseOptions(STUDY_COMMANDS.plan, args);
   const { study, points } = loadStudy(positionals, 'plan', parseMaxN(values['max-n']));
   process.stdout.write(`# ${study.name}: ${points.length} points (index id neurons parameters)\n`);
   for (const p of points) process.stdout.write(`${p.index} ${p.id} ${describe(p)}\n`);
@@ -302,16 +385,7 @@ function planSubcommand(args: string[]): number {
 }
 
 async function pointSubcommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      index: { type: 'string' },
-      out: { type: 'string' },
-      'max-n': { type: 'string' },
-      threads: { type: 'string' },
-    },
-  });
+  const { values, positionals } = parseOptions(STUDY_COMMANDS.point, args);
   if (!values.out) throw new UsageError('study point: --out DIR/shards is required');
   const { study, points } = loadStudy(positionals, 'point', parseMaxN(values['max-n']));
   const index = Number(values.index);
@@ -348,7 +422,7 @@ async function pointSubcommand(args: string[]): Promise<number> {
 }
 
 async function collectSubcommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { positionals } = parseOptions(STUDY_COMMANDS.collect, args);
   if (positionals.length !== 1)
     throw new UsageError('study collect: give the study folder (it holds shards/)');
   const dir = positionals[0];
@@ -373,7 +447,7 @@ async function collectSubcommand(args: string[]): Promise<number> {
 }
 
 async function querySubcommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { positionals } = parseOptions(STUDY_COMMANDS.query, args);
   if (positionals.length !== 2)
     throw new UsageError('study query: give the study folder and one SQL statement');
   process.stdout.write(toCsv(await query(positionals[0], positionals[1])));
@@ -381,13 +455,9 @@ async function querySubcommand(args: string[]): Promise<number> {
 }
 
 async function exportSubcommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { format: { type: 'string' }, output: { type: 'string' } },
-  });
+  const { values, positionals } = parseOptions(STUDY_COMMANDS.export, args);
   if (positionals.length !== 1) throw new UsageError('study export: give the study folder');
-  const format = (values.format ?? 'parquet') as ExportFormat;
+  const format = (values.format ?? STUDY_COMMANDS.export.options.format.default) as ExportFormat;
   if (!EXPORT_FORMATS.includes(format))
     throw new UsageError(`--format: one of ${EXPORT_FORMATS.join(', ')} (got "${values.format}")`);
   const file = values.output ?? join(positionals[0], `points.${format}`);
@@ -421,18 +491,14 @@ async function writeReport(dir: string, out: string): Promise<void> {
 }
 
 async function reportSubcommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { out: { type: 'string' } },
-  });
+  const { values, positionals } = parseOptions(STUDY_COMMANDS.report, args);
   if (positionals.length !== 1) throw new UsageError('study report: give the study folder');
   await writeReport(positionals[0], values.out ?? positionals[0]);
   return 0;
 }
 
 async function compareSubcommand(args: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { positionals } = parseOptions(STUDY_COMMANDS.compare, args);
   if (positionals.length !== 2) throw new UsageError('study compare: give two study folders');
   const { compareStudies } = await import('../study/compare.ts');
   const [a, b] = await Promise.all(positionals.map(loadResults));
@@ -446,6 +512,15 @@ async function compareSubcommand(args: string[]): Promise<number> {
 
 export async function studyCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
+  // `study SUBCOMMAND --help` (and `study help SUBCOMMAND`).
+  const helpFor = sub === 'help' && rest.length === 1 ? rest[0] : sub;
+  if (
+    Object.hasOwn(STUDY_COMMANDS, helpFor) &&
+    (sub === 'help' || rest.includes('--help') || rest.includes('-h'))
+  ) {
+    process.stdout.write(`${commandHelp(STUDY_COMMANDS[helpFor as StudySubcommand])}\n`);
+    return 0;
+  }
   switch (sub) {
     case 'run':
       return runSubcommand(rest);
@@ -470,6 +545,7 @@ export async function studyCommand(args: string[]): Promise<number> {
     case undefined:
     case 'help':
     case '--help':
+    case '-h':
       process.stdout.write(`${USAGE}\n`);
       return sub === undefined ? 2 : 0;
     default:

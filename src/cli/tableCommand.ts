@@ -3,12 +3,12 @@
 // is always regenerated, never typed.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { createEngine } from '../engine/select.ts';
 import { PRESETS } from '../experiments/presets/index.ts';
 import { runPreset } from '../experiments/runner.ts';
 import { markdownTable } from './metricsTable.ts';
-import { parseBackend } from './args.ts';
+import { BACKEND, parseBackend } from './args.ts';
+import { parseOptions, type CommandSpec } from './options.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 
@@ -27,10 +27,19 @@ const SEEDS: Record<string, number> = {
   fig7: 5,
 };
 
+export const TABLE = {
+  synopsis: ['table [options]'],
+  summary: "Runs every preset and writes the comparison with the paper's numbers as Markdown.",
+  options: {
+    out: { arg: 'FILE', help: 'replace the results block of FILE (default: print it)' },
+    backend: { ...BACKEND, help: 'engine', default: 'cpu' },
+  },
+} as const satisfies CommandSpec;
+
 export async function tableCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: 'string' }, backend: { type: 'string' } } });
+  const { values } = parseOptions(TABLE, args);
   const engine = await createEngine({
-    backend: parseBackend(values.backend ?? 'cpu'),
+    backend: parseBackend(values.backend ?? TABLE.options.backend.default),
     onNotice: (l) => process.stderr.write(`${l}\n`),
   });
   const sections: string[] = [];

@@ -1,11 +1,11 @@
 // `latentspike tune [--sizes N,…] [--steps S] [--trials T] [--repetitions R]`: times the WebGPU
-// engine's speed knobs on this machine's adapter (bench/tune.ts), keeps the fastest and caches it
+// engine's speed knobs on this machine's adapter (src/bench/tune.ts), keeps the fastest and caches it
 // for this adapter in $XDG_CACHE_HOME/latentspike/tuning.json (src/engine/webgpu/tuningCache.ts),
 // where every later WebGPU run on the same adapter finds it. Progress to stderr; the chosen knobs
 // and the cache's path to stdout. Interrupted once the defaults are timed, it caches the best
 // candidate so far and exits 130.
-import { parseArgs } from 'node:util';
 import { interruptSignal, parsePositiveInt, UsageError } from './args.ts';
+import { parseOptions, type CommandSpec } from './options.ts';
 import { isAbortError } from '../experiments/runner.ts';
 
 function parseSizes(text: string): number[] {
@@ -17,26 +17,34 @@ function parseSizes(text: string): number[] {
   });
 }
 
+export const TUNE = {
+  synopsis: ['tune [options]'],
+  summary:
+    "Times the WebGPU engine's speed knobs (workgroup size, neurons per invocation, stepAll's vector " +
+    'path, neuron-steps per command buffer, trials per batch) on this adapter, keeps the fastest and ' +
+    'caches it per adapter in $XDG_CACHE_HOME/latentspike/tuning.json (~/.cache when unset); WebGPU ' +
+    'runs on that adapter then use it. Every candidate gives the same spikes (docs/gpu-runs.md).',
+  options: {
+    sizes: { arg: 'N,N,…', help: 'network sizes to time at', default: '1e5,1e6' },
+    steps: { arg: 'S', help: 'samples per timed run', default: '51' },
+    trials: { arg: 'T', help: 'trials per timed run', default: '4' },
+    repetitions: { arg: 'R', help: 'timed runs per candidate and size', default: '3' },
+  },
+} as const satisfies CommandSpec;
+
 export async function tuneCommand(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      sizes: { type: 'string' },
-      steps: { type: 'string' },
-      trials: { type: 'string' },
-      repetitions: { type: 'string' },
-    },
-  });
-  const sizes = parseSizes(values.sizes ?? '1e5,1e6');
-  const steps = parsePositiveInt('steps', values.steps, 51)!;
+  const { values } = parseOptions(TUNE, args);
+  const o = TUNE.options;
+  const sizes = parseSizes(values.sizes ?? o.sizes.default);
+  const steps = parsePositiveInt('steps', values.steps ?? o.steps.default);
   if (steps < 2) throw new UsageError(`--steps: need at least 2 samples (got ${steps})`);
-  const trials = parsePositiveInt('trials', values.trials, 4)!;
-  const repetitions = parsePositiveInt('repetitions', values.repetitions, 3)!;
+  const trials = parsePositiveInt('trials', values.trials ?? o.trials.default);
+  const repetitions = parsePositiveInt('repetitions', values.repetitions ?? o.repetitions.default);
   const { tuningOff } = await import('../engine/webgpu/tuning.ts');
   if (tuningOff(process.env) === true)
     throw new UsageError('tune: tuning is off (LATENTSPIKE_TUNING=off or --no-tune); nothing to do');
   const { acquireDevice } = await import('../engine/webgpu/device.ts');
-  const { runTune } = await import('../../bench/tune.ts');
+  const { runTune } = await import('../bench/tune.ts');
   const { storeTuning, tuningPath } = await import('../engine/webgpu/tuningCache.ts');
   const { adapterIdentity, describeChoice } = await import('../engine/webgpu/tuning.ts');
   const say = (line: string) => process.stderr.write(`${line}\n`);

@@ -18,6 +18,21 @@ export interface RedundancyOptions<K extends string> {
 }
 
 /**
+ * `source` holds rows of `row` values, one per neuron; each row repeated m times, copies adjacent
+ * (row i becomes rows i·m … i·m + m − 1).
+ */
+export function repeatCopies(source: ArrayLike<number>, m: number, row = 1): Float64Array {
+  const n = source.length / row;
+  const copy = new Float64Array(source.length * m);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < m; c++) {
+      for (let k = 0; k < row; k++) copy[(i * m + c) * row + k] = source[i * row + k];
+    }
+  }
+  return copy;
+}
+
+/**
  * Repeats each neuron m times, copies adjacent (neuron i becomes i·m … i·m + m − 1). Every array
  * in `params` is per neuron; an array of k·n values (n = number of decoders) is read as n rows of
  * k, e.g. 2-D input weights, and its rows are repeated.
@@ -39,14 +54,7 @@ export function redundant<K extends string>(
     if (n === 0 || source.length % n !== 0) {
       throw new Error(`redundant: '${key}' has ${source.length} values, not a multiple of ${n} neurons`);
     }
-    const row = source.length / n;
-    const copy = new Float64Array(source.length * m);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < m; c++) {
-        for (let k = 0; k < row; k++) copy[(i * m + c) * row + k] = source[i * row + k];
-      }
-    }
-    out[key] = copy;
+    out[key] = repeatCopies(source, m, source.length / n);
   }
   const noise = jitter > 0 && options.rand !== undefined ? symmetricUniform(options.rand) : () => 0;
   const decoders = out[decoder];

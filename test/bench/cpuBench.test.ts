@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchRunFile, formatBenchTable, runCpuBench } from '../../bench/cpuBench.ts';
+import { benchRunFile, formatBenchTable, runCpuBench } from '../../src/bench/cpuBench.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 
 describe('runCpuBench', () => {

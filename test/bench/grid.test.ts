@@ -1,4 +1,4 @@
-// The benchmark grid (bench/grid): point enumeration, the rank-K networks, resuming an interrupted
+// The benchmark grid (src/bench/grid): point enumeration, the rank-K networks, resuming an interrupted
 // run, the CSV/JSON files, flag errors, and a tiny real grid on the CPU engine and WebGPU in Node
 // (this machine's adapter, a software one without a GPU; skipped without an adapter unless
 // LATENTSPIKE_REQUIRE_WEBGPU=1). Speed itself is not tested.
@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { gridSizes } from '../../src/cli/benchCommand.ts';
-import { pointKey, type PointRecord } from '../../bench/grid/core.ts';
-import { actualSize, gridNetwork, validPair } from '../../bench/grid/network.ts';
-import { finishedKeys, pendingPoints, planGrid, skipReason } from '../../bench/grid/plan.ts';
+import { pointKey, type PointRecord } from '../../src/bench/grid/core.ts';
+import { actualSize, gridNetwork, validPair } from '../../src/bench/grid/network.ts';
+import { finishedKeys, pendingPoints, planGrid, skipReason } from '../../src/bench/grid/plan.ts';
 import {
   CSV_COLUMNS,
   GRID_FORMAT,
@@ -19,8 +19,8 @@ import {
   gridPlots,
   parseCsv,
   type GridFile,
-} from '../../bench/grid/output.ts';
-import { runGrid, type GridOptions } from '../../bench/grid/run.ts';
+} from '../../src/bench/grid/output.ts';
+import { runGrid, type GridOptions } from '../../src/bench/grid/run.ts';
 import { tryAcquireDevice } from '../webgpu/gpu.ts';
 
 const dirs: string[] = [];

@@ -1,13 +1,13 @@
 // The benchmark grid's `browser` backend: the same grid point in headless Chromium (WebGPU on
-// SwiftShader in Chromium's GPU process, bench/grid/browser.ts) and on the CPU engine in Node, at
+// SwiftShader in Chromium's GPU process, src/bench/grid/browser.ts) and on the CPU engine in Node, at
 // N = 100 with one repetition. Skipped without /usr/bin/chromium unless LATENTSPIKE_REQUIRE_WEBGPU=1.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { GridFile } from '../../bench/grid/output.ts';
-import { runGrid } from '../../bench/grid/run.ts';
+import type { GridFile } from '../../src/bench/grid/output.ts';
+import { runGrid } from '../../src/bench/grid/run.ts';
 import { chromiumAvailable } from '../browser/browser.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'latentspike-grid-browser-'));

@@ -10,7 +10,7 @@ import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import type { RunFileJson } from '../../src/model/runFile.ts';
 import { fig12Run } from '../../src/experiments/presets/fig12.ts';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import type { RunSummary } from '../../src/web/harness.ts';
 import { chromiumAvailable, startBrowserSession, type BrowserSession } from './browser.ts';
 

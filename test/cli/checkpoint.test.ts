@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CpuEngine, PARALLEL_MIN_NEURONS } from '../../src/engine/cpu/cpuEngine.ts';
 import { SLICE_NEURONS } from '../../src/engine/cpu/slices.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
 import { tinyEINetwork, truncated } from '../webgpu/networks.ts';
 import { fig10RateRun } from '../../src/experiments/presets/fig6.ts';

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { SpikingTrial, type Precision } from '../../src/engine/cpu/spikingTrial.ts';
 import type { TrialResult } from '../../src/engine/engine.ts';

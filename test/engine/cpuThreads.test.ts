@@ -9,7 +9,7 @@ import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import type { RunFileJson } from '../../src/model/runFile.ts';
 import type { SimulationResult } from '../../src/engine/engine.ts';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 
 /** fig5's zigzag copied to 2.5 slices per population, recording spikes and every latent. */
 function network(synapse: 'exponential' | 'pulse', sigmaV: number): RunFileJson {

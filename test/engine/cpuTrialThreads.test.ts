@@ -19,7 +19,7 @@ import { parseRunFile } from '../../src/model/parse.ts';
 import type { RunFileJson } from '../../src/model/runFile.ts';
 import { figS2Run } from '../../src/experiments/presets/figS2.ts';
 import { fig10RateRun } from '../../src/experiments/presets/fig6.ts';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { tinyEINetwork } from '../webgpu/networks.ts';
 
 const RECORD_ALL = { spikes: true, latents: true, every: 1 };

@@ -12,7 +12,7 @@ import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts
 import { parseRunFile } from '../../src/model/parse.ts';
 import { fig5Run } from '../../src/experiments/presets/fig5.ts';
 import { fig10RateRun } from '../../src/experiments/presets/fig6.ts';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { tinyEINetwork, truncated } from '../webgpu/networks.ts';
 import { checkSnapshotResume, expectSameResult } from './gateChecks.ts';
 import { fig5Network as fig5, noisyPulseNetwork } from './gateNetworks.ts';

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { scaleFunction } from '../../src/experiments/scale/functions.ts';
-import { buildScaleNetwork, scaleBaseRun } from '../../src/experiments/scale/network.ts';
+import {
+  buildScaleNetwork,
+  redundantRunFile,
+  redundantSpec,
+  scaleBaseRun,
+} from '../../src/experiments/scale/network.ts';
 import { pointMetrics } from '../../src/study/metrics.ts';
 import { fig5Accuracy } from '../../src/experiments/presets/fig5.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
@@ -35,6 +40,31 @@ describe('buildScaleNetwork', () => {
     const net = compileNetwork(spec);
     expect(net.N).toBe(N);
     expect(net.channels.map((c) => c.size)).toEqual([N / 2, N / 2]);
+  });
+});
+
+describe('redundantSpec and redundantRunFile', () => {
+  it('the run file of the copies parses to the copies, numbers kept where every copy has them', () => {
+    const base = scaleBaseRun(common);
+    for (const jitter of [0, 1]) {
+      const run = redundantRunFile(base, 7, jitter);
+      expect(parseRunFile(run)).toEqual(redundantSpec(parseRunFile(base), 7, jitter));
+      expect(Array.isArray(run.populations[0].threshold)).toBe(true);
+      expect(run.populations[0].threshold).toHaveLength(21);
+    }
+    const scalar = { ...base, encoders: { E: { yE: 0.3, yI: -1 }, I: { yE: 0.9, yI: -1 } } };
+    expect(redundantRunFile(scalar, 5, 1).encoders).toEqual(scalar.encoders);
+  });
+
+  it('gives each module its own slice of the spike jump when asked (a phase per neuron)', () => {
+    const base = parseRunFile(scaleBaseRun(common));
+    const m = 4;
+    const phase = (pi: number, i: number) => (i === 0 ? 0.25 : 0.75);
+    const spec = redundantSpec(base, m, 1, phase);
+    const jump = Math.abs(base.encoders[0][0][0] * base.latents[0].decoder[0]) / m;
+    const copies = Array.from(spec.populations[0].threshold.subarray(0, m));
+    const T = base.populations[0].threshold[0];
+    copies.forEach((t, c) => expect(t).toBeCloseTo(T + jump * ((c + 0.25) / m - 0.5), 14));
   });
 });
 

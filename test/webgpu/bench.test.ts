@@ -3,12 +3,12 @@
 // (Speed itself is not tested: these are software adapters on shared cores.)
 
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatWebGpuBench, runWebGpuBench } from '../../bench/webgpuBench.ts';
+import { formatWebGpuBench, runWebGpuBench } from '../../src/bench/webgpuBench.ts';
 import { NO_TIMESTAMP_QUERY } from '../../src/engine/webgpu/webgpuEngine.ts';
 import { planNetwork } from '../../src/engine/webgpu/plan.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { tryAcquireDevice } from './gpu.ts';
 
 const gpu = await tryAcquireDevice();

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGpuNetwork, workgroupRanges } from '../../src/engine/webgpu/gpuNetwork.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
-import { gridNetwork } from '../../bench/grid/network.ts';
+import { gridNetwork } from '../../src/bench/grid/network.ts';
 import { tinyEINetwork } from './networks.ts';
 
 describe('workgroupRanges', () => {

@@ -1,6 +1,6 @@
 // The plan of a run (src/engine/webgpu/plan.ts, `latentspike plan`), made without a device.
 // Oracles:
-//   the bench network (bench/cpuBench.ts: fig5 copied m times, `all` rule, exponential synapses)
+//   the bench network (src/bench/cpuBench.ts: fig5 copied m times, `all` rule, exponential synapses)
 //     at N = 10⁸, planned from its run file's sizes: on h200 it fits with one dispatch per kernel
 //     and step (folded), on swiftshader its step kernel is sliced (⌈W / 256⌉ dispatches);
 //   the plan from a run file's sizes equals the plan of the built network (every buffer, byte for
@@ -16,7 +16,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchRunFile } from '../../bench/cpuBench.ts';
+import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { PROFILE_NAMES, SLICE_INVOCATIONS, type PlanLimits } from '../../src/engine/webgpu/adapterProfile.ts';
 import {
   builtInTarget,

@@ -21,7 +21,7 @@ import {
   TUNING_AXES,
   type TuningChoice,
 } from '../../src/engine/webgpu/tuning.ts';
-import { gridNetwork } from '../../bench/grid/network.ts';
+import { gridNetwork } from '../../src/bench/grid/network.ts';
 import { tryAcquireDeviceOn } from './gpu.ts';
 import { tinyEINetwork } from './networks.ts';
 import { events } from './compare.ts';

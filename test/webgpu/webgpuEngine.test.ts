@@ -11,7 +11,7 @@ import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
 import type { Synapse } from '../../src/model/spec.ts';
 import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
-import { gridNetwork } from '../../bench/grid/network.ts';
+import { gridNetwork } from '../../src/bench/grid/network.ts';
 import { buildGpuNetwork } from '../../src/engine/webgpu/gpuNetwork.ts';
 import { tryAcquireDevice } from './gpu.ts';
 import { tinyEINetwork, type TinyOptions } from './networks.ts';

@@ -1,5 +1,5 @@
 // The WebGPU engine's speed knobs that never change its results, and the candidates `latentspike
-// tune` may choose among (bench/tune.ts times them; tuningCache.ts keeps the choice per adapter).
+// tune` may choose among (src/bench/tune.ts times them; tuningCache.ts keeps the choice per adapter).
 // Every candidate gives the CPU engine's f32 spikes on both software adapters
 // (test/webgpu/tuning.test.ts), so a choice can only make a run faster or slower:
 //   workgroupSize          invocations per workgroup of the per-step kernels (and the largest

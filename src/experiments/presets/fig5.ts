@@ -12,6 +12,12 @@ export const FIG5_NEURONS = {
   I: { Eself: 1, Ecross: 0.9, F: [0.4, 2.0, 3.6], T: [1.135, 7.455, 20.175] },
 };
 
+/** fig5's decoders (EXPERIMENTS.md), one per neuron of FIG5_NEURONS. */
+export const FIG5_DECODERS = {
+  E: [1.05, 1.075, 1.025].map((v) => 0.75 * v),
+  I: [0.9, 1.5, 2.5].map((v) => 0.75 * v),
+};
+
 /** The boundary intersection y^E*(x) and |y^I|*(x) at x = 0, 2, …, 10 (piecewise linear between). */
 export const FIG5_TARGET = {
   x: [0, 2, 4, 6, 8, 10],
@@ -34,10 +40,7 @@ export function fig5Populations(DE: number[], DI: number[]): { E: EIPopulation; 
 
 export function fig5Run(): RunFileJson {
   const S = 5000;
-  const { E, I } = fig5Populations(
-    [1.05, 1.075, 1.025].map((v) => 0.75 * v),
-    [0.9, 1.5, 2.5].map((v) => 0.75 * v),
-  );
+  const { E, I } = fig5Populations(FIG5_DECODERS.E, FIG5_DECODERS.I);
   return eiRun({ dt: 5e-5, steps: S, input: linspace(-2.5, 10, S), meta: { preset: 'fig5' } }, E, I);
 }
 

@@ -2,7 +2,7 @@
 // construction (one neuron per boundary piece, the "base", m = 1) together with the target y^E
 // should follow; the study repeats every base neuron m times (network.ts).
 
-import { fig5Populations, FIG5_TARGET, interpolate } from '../presets/fig5.ts';
+import { FIG5_DECODERS, fig5Populations, FIG5_TARGET, interpolate } from '../presets/fig5.ts';
 import { tutorialPopulations, tutorialTarget } from '../presets/tutorial.ts';
 import type { EIPopulation } from '../networks.ts';
 
@@ -23,10 +23,7 @@ export interface ScaleFunction {
 export function scaleFunction(name: ScaleFunctionName): ScaleFunction {
   if (name === 'fig5') {
     // fig5Run's decoders; the target is fig5's boundary intersection, as fig5Accuracy measures it.
-    const { E, I } = fig5Populations(
-      [1.05, 1.075, 1.025].map((v) => 0.75 * v),
-      [0.9, 1.5, 2.5].map((v) => 0.75 * v),
-    );
+    const { E, I } = fig5Populations(FIG5_DECODERS.E, FIG5_DECODERS.I);
     return {
       name,
       title: 'fig5 zigzag (3 E + 3 I boundary neurons)',

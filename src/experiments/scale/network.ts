@@ -14,7 +14,7 @@
 
 import { eiGeometry, eiRun } from '../networks.ts';
 import { boundaryIntersection } from '../../construct/eiBoundary.ts';
-import { redundant } from '../../construct/redundancy.ts';
+import { redundant, repeatCopies } from '../../construct/redundancy.ts';
 import { parseRunFile } from '../../model/parse.ts';
 import { DEFAULTS } from '../../model/defaults.ts';
 import type { NetworkSpec, PopulationSpec } from '../../model/spec.ts';
@@ -101,45 +101,94 @@ export function buildScaleNetwork(o: ScaleNetworkOptions): ScaleNetwork {
   return { spec, m, baseRun };
 }
 
-/** Every neuron of `base` repeated m times (copies adjacent), decoders divided by m, thresholds jittered. */
-export function redundantSpec(base: NetworkSpec, m: number, jitter: number): NetworkSpec {
+/**
+ * Where in the interval of one spike jump copy c of a neuron puts its threshold: offset
+ * jitter·jump·((c + phase)/m − ½). The default phase ½ centres the copies; a network of several
+ * modules gives each its own phase so the modules' copies do not fire in lockstep either.
+ */
+export type CopyPhase = (population: number, neuron: number) => number;
+
+/**
+ * Every neuron of `base` repeated m times (copies adjacent), decoders divided by m, thresholds
+ * jittered (the file comment). A neuron's spike jump is that of the latent it decodes into (the
+ * one of its population's latents with a nonzero decoder); a neuron that decodes into none keeps
+ * its threshold.
+ */
+export function redundantSpec(
+  base: NetworkSpec,
+  m: number,
+  jitter: number,
+  phase: CopyPhase = () => 0.5,
+): NetworkSpec {
   if (base.readouts.length > 0) throw new Error('redundantSpec: readouts are not repeated');
-  const latents = base.latents.map((l) => ({ ...l }));
-  const encoders = base.encoders.map((row) => [...row]);
+  const J = base.input.dims;
+  const latents = base.latents.map((l) => ({
+    ...l,
+    decoder: redundant({ decoder: l.decoder }, m, { decoder: 'decoder' }).decoder,
+  }));
   const populations = base.populations.map((pop, pi): PopulationSpec => {
     if (pop.initial) throw new Error(`redundantSpec: population ${pop.name} has an initial state`);
     const own = base.latents.flatMap((l, li) => (l.source === pi ? [li] : []));
-    if (own.length !== 1) {
-      throw new Error(`redundantSpec: population ${pop.name} must source one latent (sources ${own.length})`);
+    if (own.length === 0) throw new Error(`redundantSpec: population ${pop.name} sources no latent`);
+    const threshold = repeatCopies(pop.threshold, m);
+    for (let i = 0; i < pop.size; i++) {
+      const l = own.find((li) => base.latents[li].decoder[i] !== 0);
+      if (l === undefined) continue;
+      const jump = Math.abs(base.encoders[pi][l][i] * base.latents[l].decoder[i]) / m;
+      const p = phase(pi, i);
+      for (let c = 0; c < m; c++) threshold[i * m + c] += jitter * jump * ((c + p) / m - 0.5);
     }
-    const l = own[0];
-    const params: Record<string, Float64Array> = {
-      threshold: pop.threshold,
-      inputWeights: pop.inputWeights,
-      decoder: base.latents[l].decoder,
-    };
-    base.encoders[pi].forEach((e, k) => (params[`encoder${k}`] = e));
-    const copies = redundant(params, m, { decoder: 'decoder' });
-    jitterThresholds(copies.threshold, base.encoders[pi][l], base.latents[l].decoder, m, jitter);
-    latents[l].decoder = copies.decoder;
-    encoders[pi] = base.encoders[pi].map((_, k) => copies[`encoder${k}`]);
-    return { ...pop, size: pop.size * m, threshold: copies.threshold, inputWeights: copies.inputWeights };
+    return { ...pop, size: pop.size * m, threshold, inputWeights: repeatCopies(pop.inputWeights, m, J) };
   });
+  const encoders = base.encoders.map((row) => row.map((e) => repeatCopies(e, m)));
   return { ...base, populations, latents, encoders };
 }
 
-/** Stratified threshold offsets, in place (the file comment's formula). */
-function jitterThresholds(
-  threshold: Float64Array,
-  selfEncoder: Float64Array,
-  decoder: Float64Array,
-  m: number,
-  jitter: number,
-): void {
-  for (let i = 0; i < selfEncoder.length; i++) {
-    const jump = Math.abs(selfEncoder[i] * decoder[i]) / m;
-    for (let c = 0; c < m; c++) threshold[i * m + c] += jitter * jump * ((c + 0.5) / m - 0.5);
-  }
+/**
+ * A run file of `baseRun`'s network copied m times by redundantSpec, for what needs the network as
+ * a file (another simulator, a run file on disk): each per-neuron array holds the copies' values;
+ * a number the base gives for every neuron stays a number where every copy still has it.
+ */
+export function redundantRunFile(baseRun: RunFileJson, m: number, jitter: number): RunFileJson {
+  const spec = redundantSpec(parseRunFile(baseRun), m, jitter);
+  const J = spec.input.dims;
+  const json = (given: unknown, copied: Float64Array): number | number[] =>
+    typeof given === 'number' && copied.every((v) => v === copied[0]) ? copied[0] : Array.from(copied);
+  const rows = (copied: Float64Array): number[][] =>
+    Array.from({ length: copied.length / J }, (_, i) => Array.from(copied.subarray(i * J, (i + 1) * J)));
+  const popIndex = new Map(baseRun.populations.map((p, pi) => [p.name, pi]));
+  const latentIndex = new Map(baseRun.latents.map((l, li) => [l.name, li]));
+  return {
+    ...baseRun,
+    populations: baseRun.populations.map((p, pi) => {
+      const copied = spec.populations[pi];
+      const weights = p.inputWeights;
+      return {
+        ...p,
+        size: copied.size,
+        threshold: json(p.threshold, copied.threshold),
+        ...(weights === undefined
+          ? {}
+          : { inputWeights: J === 1 ? json(weights, copied.inputWeights) : rows(copied.inputWeights) }),
+      };
+    }),
+    latents: baseRun.latents.map((l, li) => ({ ...l, decoder: json(l.decoder, spec.latents[li].decoder) })),
+    ...(baseRun.encoders === undefined
+      ? {}
+      : {
+          encoders: Object.fromEntries(
+            Object.entries(baseRun.encoders).map(([pop, perLatent]) => [
+              pop,
+              Object.fromEntries(
+                Object.entries(perLatent).map(([latent, value]) => [
+                  latent,
+                  json(value, spec.encoders[popIndex.get(pop)!][latentIndex.get(latent)!]),
+                ]),
+              ),
+            ]),
+          ),
+        }),
+  };
 }
 
 /** The shape invariants compileNetwork relies on, after repetition; throws naming the first breach. */

@@ -12,9 +12,10 @@
 //                (Dale's law, checked by the run-file parser on the base network).
 // The base network (one neuron per tangent plane, 10 or 6P neurons) is a run file that goes
 // through parseRunFile (every rule of the format is checked); every neuron is then repeated m times
-// (copies adjacent) with its decoders divided by m (MODEL.md §9) and stratified threshold jitter,
-// as in the scaling study (src/experiments/scale/network.ts): copy c of module j's neuron i gets
-// T_i + (|E_self·D_i|/m)·((c + (j + ½)/P)/m − ½), so neither copies nor modules fire in lockstep.
+// by the scaling study's redundantSpec (src/experiments/scale/network.ts: copies adjacent, decoders
+// divided by m, MODEL.md §9, stratified threshold jitter of one spike jump), module j's copies at
+// phase (j + ½)/P: copy c of module j's neuron i gets T_i + (|E_self·D_i|/m)·((c + (j + ½)/P)/m − ½),
+// so neither copies nor modules fire in lockstep.
 // Synapses and spike costs per kind (what each rule needs: one-per-step and sequential delta
 // synapses, `all` pulse or exponential):
 //   delta        fig5's (μ = 0);
@@ -24,14 +25,14 @@
 // the whole range in RAMP_SECONDS of simulated time, so a short benchmark run sees the network near
 // its starting point, firing at its usual rates, whatever the number of steps.
 
-import { eiRun, inhibitoryPopulationRun } from '../../src/experiments/networks.ts';
-import { linspace } from '../../src/experiments/inputs.ts';
-import { FIG5_NEURONS, FIG5_TARGET } from '../../src/experiments/presets/fig5.ts';
-import { quadraticTangents } from '../../src/experiments/presets/fig2.ts';
-import { checkScaleSpec } from '../../src/experiments/scale/network.ts';
-import { parseRunFile } from '../../src/model/parse.ts';
-import type { RunFileJson, SynapseJson } from '../../src/model/runFile.ts';
-import type { NetworkSpec, PopulationSpec } from '../../src/model/spec.ts';
+import { eiRun, inhibitoryPopulationRun } from '../../experiments/networks.ts';
+import { linspace } from '../../experiments/inputs.ts';
+import { FIG5_DECODERS, FIG5_NEURONS, FIG5_TARGET } from '../../experiments/presets/fig5.ts';
+import { quadraticTangents } from '../../experiments/presets/fig2.ts';
+import { checkScaleSpec, redundantSpec } from '../../experiments/scale/network.ts';
+import { parseRunFile } from '../../model/parse.ts';
+import type { RunFileJson, SynapseJson } from '../../model/runFile.ts';
+import type { NetworkSpec } from '../../model/spec.ts';
 
 export type GridRule = 'all' | 'one-per-step' | 'sequential';
 export type GridSynapse = 'delta' | 'pulse' | 'exponential';
@@ -108,9 +109,6 @@ const SYNAPSES: Record<
   },
 };
 
-const FIG5_DE = [1.05, 1.075, 1.025].map((v) => 0.75 * v);
-const FIG5_DI = [0.9, 1.5, 2.5].map((v) => 0.75 * v);
-
 /** The base network (m = 1) as a run file: small (10 or 6P neurons), validated like any run file. */
 export function gridBaseRun(o: GridNetworkOptions): RunFileJson {
   checkRank(o.rank);
@@ -143,7 +141,7 @@ export function gridBaseRun(o: GridNetworkOptions): RunFileJson {
     { ...common, input: ramp(0, 10, o.steps, o.dt), meta },
     {
       size: 3 * P,
-      D: FIG5_DE,
+      D: FIG5_DECODERS.E,
       Eself: 0,
       Ecross: 0,
       F: tile(FIG5_NEURONS.E.F),
@@ -153,7 +151,7 @@ export function gridBaseRun(o: GridNetworkOptions): RunFileJson {
     },
     {
       size: 3 * P,
-      D: FIG5_DI,
+      D: FIG5_DECODERS.I,
       Eself: 0,
       Ecross: 0,
       F: tile(FIG5_NEURONS.I.F),
@@ -167,8 +165,8 @@ export function gridBaseRun(o: GridNetworkOptions): RunFileJson {
   return {
     ...base,
     latents: channels.flatMap((j) => [
-      { name: `yE${j}`, source: 'E', decoder: decoder(FIG5_DE, j) },
-      { name: `yI${j}`, source: 'I', decoder: decoder(FIG5_DI, j) },
+      { name: `yE${j}`, source: 'E', decoder: decoder(FIG5_DECODERS.E, j) },
+      { name: `yI${j}`, source: 'I', decoder: decoder(FIG5_DECODERS.I, j) },
     ]),
     encoders: {
       E: Object.fromEntries(
@@ -200,35 +198,10 @@ export function gridNetwork(o: GridNetworkOptions): GridNetwork {
   const baseSize = baseSizeOf(o.rank);
   const m = Math.max(1, Math.round(o.neurons / baseSize));
   const modules = o.rank === 1 ? 1 : o.rank / 2;
-  const repeat = (values: Float64Array, row = 1) => {
-    const out = new Float64Array(values.length * m);
-    const n = values.length / row;
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < m; c++) {
-        for (let k = 0; k < row; k++) out[(i * m + c) * row + k] = values[i * row + k];
-      }
-    }
-    return out;
-  };
-  const latents = base.latents.map((l) => {
-    const decoder = repeat(l.decoder);
-    for (let i = 0; i < decoder.length; i++) decoder[i] /= m;
-    return { ...l, decoder };
-  });
-  const J = base.input.dims;
-  const populations = base.populations.map((pop, pi): PopulationSpec => {
-    const threshold = repeat(pop.threshold);
-    // Each base neuron's own channel: the one it decodes into (nonzero decoder), by module.
-    for (let i = 0; i < pop.size; i++) {
-      const own = base.latents.findIndex((l) => l.source === pi && l.decoder[i] > 0);
-      const jump = Math.abs(base.encoders[pi][own][i] * base.latents[own].decoder[i]) / m;
-      const phase = (modules === 1 ? 0.5 : (Math.floor(i / 3) + 0.5) / modules) / m;
-      for (let c = 0; c < m; c++) threshold[i * m + c] += jump * (c / m + phase - 0.5);
-    }
-    return { ...pop, size: pop.size * m, threshold, inputWeights: repeat(pop.inputWeights, J) };
-  });
-  const encoders = base.encoders.map((row) => row.map((e) => repeat(e)));
-  const spec: NetworkSpec = { ...base, populations, latents, encoders };
+  // Module j's copies take the j-th of `modules` equal slices of each spike jump.
+  const spec = redundantSpec(base, m, 1, (_, i) =>
+    modules === 1 ? 0.5 : (Math.floor(i / 3) + 0.5) / modules,
+  );
   checkScaleSpec(spec);
   return { spec, m, modules, baseSize };
 }

@@ -1,5 +1,5 @@
 // The grid's `browser` backend: headless Debian Chromium (puppeteer) on the app page served by
-// Vite (src/bench/browserSession.ts: flags, secure localhost origin), with bench/grid/browserEntry.ts
+// Vite (src/bench/browserSession.ts: flags, secure localhost origin), with src/bench/grid/browserEntry.ts
 // imported into the page through Vite's /@fs/ route; each point is one page.evaluate. Ctrl-C
 // cannot reach into the page: the point in progress is abandoned when the browser closes.
 
@@ -44,7 +44,7 @@ async function callInPage<T>(page: Page, method: keyof GridModule, ...args: unkn
 }
 
 export async function openBrowserBackend(): Promise<BrowserBackend> {
-  const { chromiumAvailable, startBrowserSession } = await import('../../src/bench/browserSession.ts');
+  const { chromiumAvailable, startBrowserSession } = await import('../browserSession.ts');
   if (!chromiumAvailable)
     throw new Error('the browser backend needs /usr/bin/chromium (apt-get install chromium)');
   const session = await startBrowserSession();

@@ -2,7 +2,7 @@
 // machine's adapter and keeps the fastest. One knob at a time, in the order of TUNING_AXES, each
 // set to its fastest value before the next is tried (a coordinate search: 5 + 5 + 1 + 3 + 3
 // candidates instead of their product). A candidate's time is the median over `repetitions` of
-// the engine's simulate time per step and trial on the CPU bench's network (bench/cpuBench.ts:
+// the engine's simulate time per step and trial on the CPU bench's network (src/bench/cpuBench.ts:
 // fig5's rank-2 boundary, `all` rule, exponential synapses, σ_V 0.01) with `trials` trials, at
 // each of `sizes`; its score is the sum over sizes of that time over the built-in defaults' time,
 // so every size counts alike. A candidate replaces the current choice only when it scores at least
@@ -11,11 +11,11 @@
 // none does, so this is a guard, not the proof). Stopped by its signal after the defaults were
 // timed, it returns the best choice so far (`interrupted`), so a cut-off run still tunes.
 
-import { compileNetwork, type CompiledNetwork } from '../src/model/compile.ts';
-import { parseRunFile } from '../src/model/parse.ts';
-import { median } from '../src/analysis/stats.ts';
-import type { GpuDevice } from '../src/engine/webgpu/device.ts';
-import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
+import { compileNetwork, type CompiledNetwork } from '../model/compile.ts';
+import { parseRunFile } from '../model/parse.ts';
+import { median } from '../analysis/stats.ts';
+import type { GpuDevice } from '../engine/webgpu/device.ts';
+import { WebGpuEngine } from '../engine/webgpu/webgpuEngine.ts';
 import {
   choiceOf,
   describeChoice,
@@ -23,7 +23,7 @@ import {
   kernelCandidates,
   TUNING_AXES,
   type TuningChoice,
-} from '../src/engine/webgpu/tuning.ts';
+} from '../engine/webgpu/tuning.ts';
 import { benchRunFile } from './cpuBench.ts';
 
 /** A candidate must be this much faster (relative score) to replace the current choice. */

@@ -1,12 +1,12 @@
 // The grid's in-page half: loaded by Vite into the app page in headless Chromium
-// (bench/grid/browser.ts imports it through /@fs/), it builds the same network as Node
+// (src/bench/grid/browser.ts imports it through /@fs/), it builds the same network as Node
 // (network.ts), runs it with the same WebGPU engine on the browser's adapter and returns the
 // point's measurement as JSON. One device and engine for the page's lifetime.
 
-import { acquireDevice, type GpuDevice } from '../../src/engine/webgpu/device.ts';
-import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
-import { compileNetwork } from '../../src/model/compile.ts';
-import { viteShaderLoader } from '../../src/web/viteShaderLoader.ts';
+import { acquireDevice, type GpuDevice } from '../../engine/webgpu/device.ts';
+import { WebGpuEngine } from '../../engine/webgpu/webgpuEngine.ts';
+import { compileNetwork } from '../../model/compile.ts';
+import { viteShaderLoader } from '../../web/viteShaderLoader.ts';
 import {
   meterDeviceMemory,
   networkBytes,

@@ -3,7 +3,7 @@
 // (a software adapter is CPU emulation, never GPU performance: shared/spec/WEBGPU_WITHOUT_A_GPU.md).
 // Three kernels, each timed as the median of `repetitions` batches after a warm-up batch:
 //   low-rank  the engine's step (WebGpuEngine.run, public API) on the CPU bench's network
-//             (bench/cpuBench.ts: fig5's rank-2 E/I boundary, redundant copies, `all` rule,
+//             (src/bench/cpuBench.ts: fig5's rank-2 E/I boundary, redundant copies, `all` rule,
 //             exponential synapses), so the two benches' rows compare one to one;
 //   probe     shaders/probe.wgsl, one f32 read and written per neuron: the bandwidth floor;
 //   dense     shaders/denseStep.wgsl, V += W·s with an N×N W: what full rank would cost.
@@ -20,25 +20,21 @@
 // achieved on the bytes the plan (plan.ts's kernelTraffic) says it moves per step, as a fraction
 // of the probe's at the nearest N (8 bytes per neuron per step). Elsewhere the report says why.
 
-import type { AdapterInfo } from '../src/engine/engine.ts';
-import { acquireDevice, type GpuDevice } from '../src/engine/webgpu/device.ts';
-import { withErrorScope } from '../src/engine/webgpu/errorScope.ts';
-import { compileShader, composeShader } from '../src/engine/webgpu/shaders.ts';
-import type { ShaderLoader } from '../src/engine/webgpu/shaderLoader.ts';
-import { nodeShaderLoader } from '../src/engine/webgpu/nodeShaderLoader.ts';
-import {
-  NO_TIMESTAMP_QUERY,
-  WebGpuEngine,
-  type WebGpuEngineOptions,
-} from '../src/engine/webgpu/webgpuEngine.ts';
-import { describeTuning, type TuningSource } from '../src/engine/webgpu/tuning.ts';
-import { compileNetwork, type CompiledNetwork } from '../src/model/compile.ts';
-import { parseRunFile } from '../src/model/parse.ts';
+import type { AdapterInfo } from '../engine/engine.ts';
+import { acquireDevice, type GpuDevice } from '../engine/webgpu/device.ts';
+import { withErrorScope } from '../engine/webgpu/errorScope.ts';
+import { compileShader, composeShader } from '../engine/webgpu/shaders.ts';
+import type { ShaderLoader } from '../engine/webgpu/shaderLoader.ts';
+import { nodeShaderLoader } from '../engine/webgpu/nodeShaderLoader.ts';
+import { NO_TIMESTAMP_QUERY, WebGpuEngine, type WebGpuEngineOptions } from '../engine/webgpu/webgpuEngine.ts';
+import { describeTuning, type TuningSource } from '../engine/webgpu/tuning.ts';
+import { compileNetwork, type CompiledNetwork } from '../model/compile.ts';
+import { parseRunFile } from '../model/parse.ts';
 import { benchRunFile } from './cpuBench.ts';
-import { fig5Run } from '../src/experiments/presets/fig5.ts';
-import { median } from '../src/analysis/stats.ts';
-import { largestWorkgroup } from '../src/engine/webgpu/pipelines.ts';
-import { planNetwork } from '../src/engine/webgpu/plan.ts';
+import { fig5Run } from '../experiments/presets/fig5.ts';
+import { median } from '../analysis/stats.ts';
+import { largestWorkgroup } from '../engine/webgpu/pipelines.ts';
+import { planNetwork } from '../engine/webgpu/plan.ts';
 
 export type BenchKernel = 'low-rank' | 'probe' | 'dense';
 
@@ -231,7 +227,7 @@ async function roundTrip(gpu: GpuDevice, repetitions: number): Promise<number> {
   return median(times);
 }
 
-/** The bandwidth probe at `neurons` (also used by the benchmark grid, bench/grid). */
+/** The bandwidth probe at `neurons` (also used by the benchmark grid, src/bench/grid). */
 export async function measureProbe(
   gpu: GpuDevice,
   neurons: number,

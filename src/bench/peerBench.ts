@@ -1,8 +1,8 @@
 // latentspike next to a real peer, Brian2, on the same network (`latentspike bench --peer brian2`).
-// Every size writes bench/cpuBench.ts's network (fig5's rank-2 E/I boundary in redundant copies,
+// Every size writes src/bench/cpuBench.ts's network (fig5's rank-2 E/I boundary in redundant copies,
 // `all` rule, exponential synapses, σ_V = 0.01) to one run file; our CPU engine, our WebGPU engine
 // (when this machine has an adapter; software adapters are flagged, their times are CPU emulation)
-// and Brian2 under each code-generation target and form (bench/peers/brian2_lowrank.py) all run
+// and Brian2 under each code-generation target and form (src/bench/peers/brian2_lowrank.py) all run
 // that file. Times are simulation loop only, median of the repetitions (Brian2: without code
 // generation and compilation, reported apart). Noise streams differ between the simulators, so
 // spike statistics are compared (per-population totals within a tolerance), not spike trains.
@@ -10,12 +10,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CpuEngine } from '../src/engine/cpu/cpuEngine.ts';
-import type { Engine } from '../src/engine/engine.ts';
-import { WebGpuEngine } from '../src/engine/webgpu/webgpuEngine.ts';
-import { compileNetwork } from '../src/model/compile.ts';
-import { parseRunFile } from '../src/model/parse.ts';
-import { logLogSlope } from '../src/analysis/stats.ts';
+import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
+import type { Engine } from '../engine/engine.ts';
+import { WebGpuEngine } from '../engine/webgpu/webgpuEngine.ts';
+import { compileNetwork } from '../model/compile.ts';
+import { parseRunFile } from '../model/parse.ts';
+import { logLogSlope } from '../analysis/stats.ts';
 import { benchRunFile, SLOPE_FROM_NEURONS } from './cpuBench.ts';
 import {
   BRIAN2_FORMS,

@@ -4,14 +4,14 @@
 // same compiled network; per-step time is the median of simulate time / (S − 1) (engine setup,
 // i.e. buffer creation and uploads, is reported apart as the median setup time).
 
-import { median } from '../../src/analysis/stats.ts';
-import type { Engine } from '../../src/engine/engine.ts';
-import type { CompiledNetwork } from '../../src/model/compile.ts';
+import { median } from '../../analysis/stats.ts';
+import type { Engine } from '../../engine/engine.ts';
+import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GridRule, GridSynapse } from './network.ts';
 
 export type GridBackend = 'cpu' | 'webgpu' | 'browser';
 export const GRID_BACKENDS: readonly GridBackend[] = ['cpu', 'webgpu', 'browser'];
-/** network: the rank-K network; probe/dense: bench/webgpuBench.ts's baselines (WebGPU in Node). */
+/** network: the rank-K network; probe/dense: src/bench/webgpuBench.ts's baselines (WebGPU in Node). */
 export type GridKernel = 'network' | 'probe' | 'dense';
 
 /** Settings shared by every point of a run; part of each point's key. */

@@ -1,4 +1,4 @@
-// The Brian2 peer seen from TypeScript: runs bench/peers/brian2_lowrank.py on a run file and reads
+// The Brian2 peer seen from TypeScript: runs src/bench/peers/brian2_lowrank.py on a run file and reads
 // its one JSON line. Brian2 is a Python package (Debian: python3-brian), so this module only spawns
 // a process; whether Brian2 is installed is asked once, up front, so a machine without it gets one
 // clear message instead of a failure per row.

@@ -3,8 +3,8 @@
 // log-log SVG per backend and rank: µs per step against N, one line per spike rule/synapse, with
 // the WebGPU bandwidth probe and dense N×N baseline where they were measured.
 
-import { linePlot, type LineSeries } from '../../src/report/plots.ts';
-import { PALETTE } from '../../src/report/svg.ts';
+import { linePlot, type LineSeries } from '../../report/plots.ts';
+import { PALETTE } from '../../report/svg.ts';
 import type { PointRecord } from './core.ts';
 
 export const GRID_FORMAT = 'latentspike/bench-grid@1';

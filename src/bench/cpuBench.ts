@@ -4,19 +4,16 @@
 // 0 → 10, started on the boundary intersection at x = 0. Latents every 10 steps, spikes not recorded,
 // so the figure is the integrator's cost rather than the recorder's.
 
-import { CpuEngine } from '../src/engine/cpu/cpuEngine.ts';
-import { redundant } from '../src/construct/redundancy.ts';
-import { eiRun } from '../src/experiments/networks.ts';
-import { linspace } from '../src/experiments/inputs.ts';
-import { FIG5_NEURONS, FIG5_TARGET } from '../src/experiments/presets/fig5.ts';
-import { compileNetwork } from '../src/model/compile.ts';
-import { parseRunFile } from '../src/model/parse.ts';
-import type { RunFileJson } from '../src/model/runFile.ts';
-import { logLogSlope, median } from '../src/analysis/stats.ts';
+import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
+import { eiRun } from '../experiments/networks.ts';
+import { linspace } from '../experiments/inputs.ts';
+import { FIG5_DECODERS, FIG5_TARGET, fig5Populations } from '../experiments/presets/fig5.ts';
+import { redundantRunFile } from '../experiments/scale/network.ts';
+import { compileNetwork } from '../model/compile.ts';
+import { parseRunFile } from '../model/parse.ts';
+import type { RunFileJson } from '../model/runFile.ts';
+import { logLogSlope, median } from '../analysis/stats.ts';
 
-/** fig5's decoders (EXPERIMENTS.md), before the division by m. */
-const FIG5_DE = [1.05, 1.075, 1.025].map((v) => 0.75 * v);
-const FIG5_DI = [0.9, 1.5, 2.5].map((v) => 0.75 * v);
 const SYNAPSE_RATE = 200;
 /** A small spike cost, the same for every size (it only damps each neuron's own reset a little). */
 const MU = 0.01;
@@ -59,35 +56,29 @@ export interface BenchRow {
 const repeatOf = (neurons: number): number => Math.max(1, Math.round(neurons / 6));
 
 /**
- * The benchmark network as a run file. Per-neuron arrays are plain arrays of up to 10^6 numbers,
- * never stringified; encoders stay scalars, which the parser broadcasts.
+ * The benchmark network as a run file: fig5's base network (m = 1) copied m times by the scaling
+ * study's builder (src/experiments/scale/network.ts), identical copies (no threshold jitter).
+ * Per-neuron arrays are plain arrays of up to 10^6 numbers, never stringified; encoders stay
+ * scalars, which the parser broadcasts.
  */
 export function benchRunFile({ neurons, steps, sigmaV, dt = 1e-4 }: BenchNetwork): RunFileJson {
   const m = repeatOf(neurons);
-  const population = (D: number[], p: { Eself: number; Ecross: number; F: number[]; T: number[] }) => {
-    const copies = redundant({ D, F: p.F, T: p.T }, m, { decoder: 'D' });
-    return {
-      size: 3 * m,
-      D: Array.from(copies.D),
-      F: Array.from(copies.F),
-      T: Array.from(copies.T),
-      Eself: p.Eself,
-      Ecross: p.Ecross,
-      mu: MU,
-      sigmaV,
-      synapse: { kind: 'exponential' as const, rate: SYNAPSE_RATE },
-    };
-  };
-  const run = eiRun(
+  const { E, I } = fig5Populations(FIG5_DECODERS.E, FIG5_DECODERS.I);
+  const kinetics = { mu: MU, sigmaV, synapse: { kind: 'exponential' as const, rate: SYNAPSE_RATE } };
+  const base = eiRun(
     { dt, steps, input: linspace(0, 10, steps), spikeRule: 'all', meta: { bench: 'cpu', m } },
-    population(FIG5_DE, FIG5_NEURONS.E),
-    population(FIG5_DI, FIG5_NEURONS.I),
+    { ...E, ...kinetics },
+    { ...I, ...kinetics },
   );
-  return {
-    ...run,
-    initialLatent: { yE: FIG5_TARGET.yE[0], yI: FIG5_TARGET.yI[0] },
-    record: { spikes: false, latents: true, every: 10 },
-  };
+  return redundantRunFile(
+    {
+      ...base,
+      initialLatent: { yE: FIG5_TARGET.yE[0], yI: FIG5_TARGET.yI[0] },
+      record: { spikes: false, latents: true, every: 10 },
+    },
+    m,
+    0,
+  );
 }
 
 async function measure(neurons: number, sigmaV: number, options: BenchOptions): Promise<BenchRow> {

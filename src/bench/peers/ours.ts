@@ -2,9 +2,9 @@
 // other benches do it (one warm-up run, then the median of `repetitions` runs of simulate time per
 // step), with the spike statistics the peer is compared on.
 
-import type { Engine } from '../../src/engine/engine.ts';
-import type { CompiledNetwork } from '../../src/model/compile.ts';
-import { median } from '../../src/analysis/stats.ts';
+import type { Engine } from '../../engine/engine.ts';
+import type { CompiledNetwork } from '../../model/compile.ts';
+import { median } from '../../analysis/stats.ts';
 
 export interface SpikeStats {
   spikesTotal: number;

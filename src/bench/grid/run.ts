@@ -4,17 +4,17 @@
 // every finished point, and a rerun with the same --out skips them (plan.ts). Plots and grid.md are
 // written at the end, interrupted or not.
 
-import '../../src/engine/nodeRuntime.ts';
+import '../../engine/nodeRuntime.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { AdapterInfo } from '../../src/engine/engine.ts';
-import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
-import type { GpuDevice } from '../../src/engine/webgpu/device.ts';
-import type { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
-import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
-import { isAbortError } from '../../src/experiments/runner.ts';
-import { writeFileAtomic } from '../../src/cli/files.ts';
+import type { AdapterInfo } from '../../engine/engine.ts';
+import { CpuEngine } from '../../engine/cpu/cpuEngine.ts';
+import type { GpuDevice } from '../../engine/webgpu/device.ts';
+import type { WebGpuEngine } from '../../engine/webgpu/webgpuEngine.ts';
+import { compileNetwork, type CompiledNetwork } from '../../model/compile.ts';
+import { isAbortError } from '../../experiments/runner.ts';
+import { writeFileAtomic } from '../../cli/files.ts';
 import {
   meterDeviceMemory,
   networkBytes,
@@ -171,12 +171,12 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
     browser: Promise<BrowserBackend> | null;
   } = { cpu: null, nodeGpu: null, browser: null };
   const openNodeGpu = async (): Promise<NodeGpu> => {
-    const { acquireDevice } = await import('../../src/engine/webgpu/device.ts');
-    const { WebGpuEngine } = await import('../../src/engine/webgpu/webgpuEngine.ts');
+    const { acquireDevice } = await import('../../engine/webgpu/device.ts');
+    const { WebGpuEngine } = await import('../../engine/webgpu/webgpuEngine.ts');
     const gpu = await acquireDevice();
     const meter = meterDeviceMemory(gpu.device);
-    const { resolveTuning } = await import('../../src/engine/webgpu/tuningCache.ts');
-    const { describeTuning } = await import('../../src/engine/webgpu/tuning.ts');
+    const { resolveTuning } = await import('../../engine/webgpu/tuningCache.ts');
+    const { describeTuning } = await import('../../engine/webgpu/tuning.ts');
     const engine = await WebGpuEngine.create({ gpu, tuning: (g) => resolveTuning(g, emit) });
     const adapter = adapterFacts(gpu.adapterInfo, gpu.path);
     emit(
