@@ -1,7 +1,7 @@
 // The command line's shared argument parsing: the error for bad arguments (exit 2) and the parsers
 // of options several commands take, so the subcommands need nothing from main.ts.
 
-import { BACKEND_CHOICES, type BackendChoice } from '../engine/select.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../node.ts';
 
 export class UsageError extends Error {}
 

@@ -56,7 +56,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       if (values[option] !== undefined) throw new UsageError(`--${option}: only with --backend webgpu`);
     }
     const sizes = parseSizes('sizes', values.sizes ?? '1e4,1e5,1e6');
-    const { runCpuBench, formatBenchTable } = await import('../../bench/cpuBench.ts');
+    const { runCpuBench, formatBenchTable } = await import('../bench.ts');
     const threads = parseThreads(values.threads, 1);
     const rows = await runCpuBench({ sizes, repetitions, steps, threads, onLine });
     process.stdout.write(`${formatBenchTable(rows)}\n`);
@@ -69,8 +69,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   const neuronsPerInvocation = parsePositiveInt('per-invocation', values['per-invocation'], undefined);
   const jsonPath = values.json;
   if (jsonPath !== undefined && jsonPath.trim() === '') throw new UsageError('--json: needs a file name');
-  const { runWebGpuBench, formatWebGpuBench } = await import('../../bench/webgpuBench.ts');
-  const { resolveTuning } = await import('../engine/webgpu/tuningCache.ts');
+  const { runWebGpuBench, formatWebGpuBench, resolveTuning } = await import('../bench.ts');
   const report = await runWebGpuBench({
     tuning: (gpu) => resolveTuning(gpu, onLine),
     sizes,
@@ -96,7 +95,7 @@ async function peerBench(values: Record<string, string | boolean | undefined>): 
   for (const option of ['backend', 'dense-sizes', 'per-invocation', 'json'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option}: not with --peer`);
   }
-  const { BRIAN2_TARGETS } = await import('../../bench/peers/brian2.ts');
+  const { BRIAN2_TARGETS } = await import('../bench.ts');
   const targets = String(values.targets ?? BRIAN2_TARGETS.join(',')).split(',');
   for (const t of targets) {
     if (!(BRIAN2_TARGETS as readonly string[]).includes(t)) {
@@ -104,7 +103,7 @@ async function peerBench(values: Record<string, string | boolean | undefined>): 
     }
   }
   const str = (v: string | boolean | undefined) => (typeof v === 'string' ? v : undefined);
-  const { runPeerBench, formatPeerBench } = await import('../../bench/peerBench.ts');
+  const { runPeerBench, formatPeerBench } = await import('../bench.ts');
   const report = await runPeerBench({
     sizes: parseSizes('sizes', str(values.sizes) ?? '1e3,1e4,1e5,1e6'),
     steps: parsePositiveInt('steps', str(values.steps), 200)!,
@@ -196,8 +195,7 @@ async function gridBench(values: Record<string, string | boolean | undefined>): 
     const v = values[name];
     return typeof v === 'string' ? v : undefined;
   };
-  const { GRID_RULES, GRID_SYNAPSES } = await import('../../bench/grid/network.ts');
-  const { GRID_BACKENDS } = await import('../../bench/grid/core.ts');
+  const { GRID_RULES, GRID_SYNAPSES, GRID_BACKENDS } = await import('../bench.ts');
   if (str('sizes') !== undefined && str('max-n') !== undefined) {
     throw new UsageError('--sizes: give either --sizes or --max-n, not both');
   }
@@ -240,7 +238,7 @@ async function gridBench(values: Record<string, string | boolean | undefined>): 
     maxPointSeconds: parseNumber('max-point-seconds', str('max-point-seconds'), 30, 0, true),
     cpuThreads: parseThreads(str('threads'), 1),
   };
-  const { runGrid } = await import('../../bench/grid/run.ts');
+  const { runGrid } = await import('../bench.ts');
   const { signal, dispose } = interruptSignal();
   try {
     const summary = await runGrid({ ...options, signal, onLine: (l) => process.stderr.write(`${l}\n`) });

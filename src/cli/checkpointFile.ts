@@ -4,9 +4,7 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { EngineSnapshot } from '../engine/snapshot.ts';
-import { SnapshotMismatch } from '../engine/snapshot.ts';
-import { decodeSnapshot, encodeSnapshot } from '../engine/snapshotCodec.ts';
+import { SnapshotMismatch, decodeSnapshot, encodeSnapshot, type EngineSnapshot } from '../node.ts';
 import { writeFileDurable } from './files.ts';
 
 export function runFileHash(text: string): string {

@@ -3,24 +3,32 @@
 // arguments; nothing written), 3 does not fit, 130 interrupted (finished results are still written).
 // `latentspike COMMAND --help` prints the command's usage from usage.ts; `study` prints its own.
 
-import '../engine/nodeRuntime.ts';
 import { readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RunFileError, EXIT_BAD_INPUT, DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
-import { admitRunText } from '../engine/admission.ts';
-import { parseRunFileText } from '../model/parse.ts';
-import { compileNetwork } from '../model/compile.ts';
-import { toResultJson } from '../model/resultFile.ts';
-import { createEngine } from '../engine/select.ts';
-import { PRESETS, findPreset } from '../experiments/presets/index.ts';
-import { runFilePreset } from '../experiments/fromRunFile.ts';
-import { isAbortError } from '../experiments/runner.ts';
+import {
+  RunFileError,
+  EXIT_BAD_INPUT,
+  DoesNotFitError,
+  EXIT_DOES_NOT_FIT,
+  admitRunText,
+  parseRunFileText,
+  compileNetwork,
+  toResultJson,
+  createEngine,
+  PRESETS,
+  findPreset,
+  runFilePreset,
+  isAbortError,
+  SnapshotMismatch,
+  abortError,
+  tuningOff,
+  TUNING_VARIABLE,
+  type EngineSnapshot,
+  type RunCheckpoint,
+} from '../node.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
 import { readCheckpoint, runFileHash, writeCheckpoint } from './checkpointFile.ts';
-import { SnapshotMismatch, type EngineSnapshot } from '../engine/snapshot.ts';
-import { abortError } from '../engine/checkpoint.ts';
-import type { RunCheckpoint } from '../engine/engine.ts';
 import { runCommand } from './runCommand.ts';
 import { benchCommand } from './benchCommand.ts';
 import { tableCommand } from './tableCommand.ts';
@@ -28,7 +36,6 @@ import { scaleCommand } from './scaleCommand.ts';
 import { studyCommand } from './studyCommand.ts';
 import { planCommand } from './planCommand.ts';
 import { tuneCommand } from './tuneCommand.ts';
-import { tuningOff, TUNING_VARIABLE } from '../engine/webgpu/tuning.ts';
 import { COMMANDS, commandHelp, mainHelp } from './usage.ts';
 import { UsageError, interruptSignal, parseBackend, parseSeconds, parseThreads } from './args.ts';
 
@@ -90,10 +97,11 @@ async function simulateCommand(args: string[]): Promise<number> {
     throw new UsageError(`--precision: unknown precision "${precision}"; allowed: f64, f32`);
   }
   const threads = parseThreads(values.threads);
-  const engine =
-    precision !== undefined && choice === 'cpu'
-      ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision, threads })
-      : await createEngine({ backend: choice, onNotice: notice, cpu: { threads } });
+  const engine = await createEngine({
+    backend: choice,
+    onNotice: notice,
+    cpu: choice === 'cpu' ? { precision, threads } : { threads },
+  });
   const { signal, dispose } = interruptSignal();
   const progress = progressBar('simulating');
   // With --checkpoint a Ctrl-C stops the run at the next chunk boundary, after a last checkpoint;

@@ -1,5 +1,5 @@
 // Metrics as a terminal table and as a Markdown table (docs/results.md, the comparison with the paper).
-import type { AggregatedMetric } from '../experiments/runner.ts';
+import type { AggregatedMetric } from '../node.ts';
 
 export function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);

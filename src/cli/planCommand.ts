@@ -8,9 +8,11 @@
 
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { RunFileError } from '../model/errors.ts';
-import { DISPATCH_VARIABLE, parseDispatchShape, PROFILE_NAMES } from '../engine/webgpu/adapterProfile.ts';
 import {
+  RunFileError,
+  DISPATCH_VARIABLE,
+  parseDispatchShape,
+  PROFILE_NAMES,
   builtInTarget,
   dumpAdapter,
   dumpTarget,
@@ -18,7 +20,7 @@ import {
   planRunFile,
   type AdapterDump,
   type PlanTarget,
-} from '../engine/webgpu/plan.ts';
+} from '../node.ts';
 import { writeFileAtomic } from './files.ts';
 import { parsePositiveInt, UsageError } from './args.ts';
 
@@ -32,7 +34,7 @@ export const PLAN_USAGE =
 
 /** This machine's adapter, dumped (no device is made). */
 async function dumpThisAdapter(): Promise<AdapterDump> {
-  const { adapterFacts, requestAdapter } = await import('../engine/webgpu/device.ts');
+  const { adapterFacts, requestAdapter } = await import('../node.ts');
   let found: Awaited<ReturnType<typeof requestAdapter>>;
   try {
     found = await requestAdapter();

@@ -5,17 +5,20 @@
 
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../engine/select.ts';
-import { admitRunFile } from '../engine/admission.ts';
-import type { Preset } from '../experiments/preset.ts';
-import { runPreset } from '../experiments/runner.ts';
-import { toResultJson } from '../model/resultFile.ts';
-import { PRESETS } from '../experiments/presets/index.ts';
-import { planeProblem } from '../experiments/planeGeometry.ts';
+import {
+  createEngine,
+  admitRunFile,
+  runPreset,
+  toResultJson,
+  PRESETS,
+  planeProblem,
+  DoesNotFitError,
+  EXIT_DOES_NOT_FIT,
+  type Preset,
+} from '../node.ts';
 import { interruptSignal, parseBackend, parsePositiveInt, parseThreads, UsageError } from './args.ts';
 import { progressBar } from './progress.ts';
 import { writeFileAtomic } from './files.ts';
-import { DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
 import { terminalTable } from './metricsTable.ts';
 
 export async function runCommand(

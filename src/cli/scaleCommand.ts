@@ -8,15 +8,17 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../engine/select.ts';
 import {
+  createEngine,
   SCALE_FUNCTIONS,
   baseSize,
   scaleFunction,
+  studyPoints,
+  STUDY_FORMAT,
   type ScaleFunctionName,
-} from '../experiments/scale/functions.ts';
-import { studyPoints } from '../study/points.ts';
-import { STUDY_FORMAT, type Study, type StudyBackend } from '../study/types.ts';
+  type Study,
+  type StudyBackend,
+} from '../node.ts';
 import { parseBackend, parsePositiveInt, UsageError } from './args.ts';
 import { runStudyCommand } from './studyCommand.ts';
 

@@ -4,9 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createEngine } from '../engine/select.ts';
-import { PRESETS } from '../experiments/presets/index.ts';
-import { runPreset } from '../experiments/runner.ts';
+import { createEngine, PRESETS, runPreset } from '../node.ts';
 import { markdownTable } from './metricsTable.ts';
 import { parseBackend } from './args.ts';
 import { progressBar } from './progress.ts';
