@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   RunFileError,
+  EXIT_DOES_NOT_FIT,
   DISPATCH_VARIABLE,
   parseDispatchShape,
   PROFILE_NAMES,
@@ -23,9 +24,6 @@ import {
 } from '../node.ts';
 import { writeFileAtomic } from './files.ts';
 import { parsePositiveInt, UsageError } from './args.ts';
-
-/** A valid run that does not fit the adapter. */
-export const EXIT_DOES_NOT_FIT = 3;
 
 export const PLAN_USAGE =
   'latentspike plan RUN.json [--adapter ' +
