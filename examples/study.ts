@@ -1,6 +1,6 @@
 // A study from code (Node only): define it, expand it into points, run them in child processes, and
-// query the results database. Run from a checkout: npx tsx examples/study.ts [OUT_DIR] (docs/library.md;
-// the points run through the repository's `latentspike` command).
+// query the results database. npx tsx examples/study.ts [OUT_DIR] (docs/library.md), from a checkout
+// or from a project that installed the package.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@
 // nothing under src/, bench/ or scripts/ reaches into test/, src/ takes nothing from bench/ (the
 // benchmarks the command runs live in src/bench), the WebGPU engine takes nothing from the CPU
 // engine (both follow the contract in src/engine), the model, analysis and plots need no engine,
+// the command line and the app are clients of the library's public entries (docs/library.md),
 // and no modules of src/ import each other in a cycle (type-only imports aside: they vanish).
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -21,13 +22,25 @@ interface Import {
   typeOnly: boolean;
 }
 
-/** The relative imports of a module (static, re-exports, side-effect and dynamic), resolved to repository paths. */
+/** The package's own name as tsconfig's `paths` and `exports` resolve it, to the entry's source. */
+const PACKAGE_ENTRIES: Record<string, string> = {
+  latentspike: 'src/node.ts',
+  'latentspike/node': 'src/node.ts',
+  'latentspike/browser': 'src/browser.ts',
+};
+
+/**
+ * The project imports of a module (static, re-exports, side-effect and dynamic: relative ones and the
+ * package's own name), resolved to repository paths; `node:` modules as they are.
+ */
 function importsOf(file: string): Import[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const found: Import[] = [];
   const add = (specifier: string, typeOnly: boolean) => {
     if (specifier.startsWith('.'))
       found.push({ target: relative(ROOT, resolve(ROOT, dirname(file), specifier)), typeOnly });
+    else if (specifier in PACKAGE_ENTRIES) found.push({ target: PACKAGE_ENTRIES[specifier], typeOnly });
+    else if (specifier.startsWith('node:')) found.push({ target: specifier, typeOnly });
   };
   for (const m of text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'";]*?\sfrom\s+'([^']+)'/gm))
     add(m[2], !!m[1]);
@@ -86,6 +99,37 @@ describe('layers', () => {
   it('the model, analysis and plots import nothing from the engines', () => {
     const lower = (f: string) => /^src\/(model|analysis|report)\//.test(f);
     expect(offenders(SRC, lower, (t) => t.startsWith('src/engine/'))).toEqual([]);
+  });
+
+  it('the command line imports the rest of the project only through the Node and bench entries', () => {
+    const cli = (f: string) => f.startsWith('src/cli/');
+    const allowed = ['src/node.ts', 'src/index.ts', 'src/bench.ts'];
+    const project = (t: string) =>
+      !t.startsWith('node:') && !t.startsWith('src/cli/') && !allowed.includes(t);
+    expect(SRC.filter(cli).length).toBeGreaterThan(5);
+    expect(offenders(SRC, cli, project)).toEqual([]);
+  });
+
+  it('nothing else in src/ imports the command line', () => {
+    const outsideCli = (f: string) => !f.startsWith('src/cli/');
+    expect(offenders(SRC, outsideCli, (t) => t.startsWith('src/cli/'))).toEqual([]);
+  });
+
+  it('the app imports the rest of the project only through the browser entry, and no Node module', () => {
+    const web = (f: string) => f.startsWith('src/web/');
+    const outside = (t: string) => !t.startsWith('src/web/') && t !== 'src/browser.ts';
+    expect(SRC.filter(web).length).toBeGreaterThan(10);
+    expect(offenders(SRC, web, outside)).toEqual([]);
+  });
+
+  it('the import reader sees every form an entry rule must catch', () => {
+    // Multi-line, type-only, dynamic and side-effect imports, and the package's own name.
+    expect(importsOf('src/cli/main.ts')).toContainEqual({ target: 'src/node.ts', typeOnly: false });
+    expect(importsOf('src/cli/tuneCommand.ts').map((i) => i.target)).toContain('src/bench.ts');
+    expect(importsOf('src/web/render.ts')).toContainEqual({ target: 'src/browser.ts', typeOnly: true });
+    expect(importsOf('src/node.ts').map((i) => i.target)).toContain('src/engine/nodeRuntime.ts');
+    expect(importsOf('examples/study.ts').map((i) => i.target)).toContain('src/node.ts');
+    expect(importsOf('src/io/files.ts').map((i) => i.target)).toContain('node:fs');
   });
 
   it('no modules of src/ import each other in a cycle', () => {

@@ -2,7 +2,7 @@
 // of option values, and the options several commands take, so the subcommands need nothing from
 // main.ts. A parser given the value `undefined` (the option not given) returns its fallback.
 
-import { BACKEND_CHOICES, type BackendChoice } from '../engine/select.ts';
+import { BACKEND_CHOICES, type BackendChoice } from '../node.ts';
 import type { OptionSpec } from './options.ts';
 
 export class UsageError extends Error {}

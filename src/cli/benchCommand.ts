@@ -5,6 +5,7 @@
 // `--peer brian2` (src/bench/peerBench.ts) both engines next to Brian2 on the same run file. Progress
 // lines go to stderr as rows finish, the final table to stdout. `--grid` (src/bench/grid) runs the
 // benchmark grid over N, rank, spike rule, synapse kind and backend into --out, resumably.
+import { writeFileAtomic } from '../node.ts';
 import { UsageError, interruptSignal, parsePositiveInt, parseThreads } from './args.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
 
@@ -132,7 +133,7 @@ export async function benchCommand(args: string[]): Promise<number> {
       if (values[option] !== undefined) throw new UsageError(`--${option}: only with --backend webgpu`);
     }
     const sizes = parseSizes('sizes', values.sizes ?? o.sizes.default.cpu);
-    const { runCpuBench, formatBenchTable } = await import('../bench/cpuBench.ts');
+    const { runCpuBench, formatBenchTable } = await import('../bench.ts');
     const threads = parseThreads(values.threads ?? o.threads.default.cpu);
     const rows = await runCpuBench({ sizes, repetitions, steps, threads, onLine });
     process.stdout.write(`${formatBenchTable(rows)}\n`);
@@ -148,8 +149,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   const neuronsPerInvocation = parsePositiveInt('per-invocation', values['per-invocation']);
   const jsonPath = values.json;
   if (jsonPath !== undefined && jsonPath.trim() === '') throw new UsageError('--json: needs a file name');
-  const { runWebGpuBench, formatWebGpuBench } = await import('../bench/webgpuBench.ts');
-  const { resolveTuning } = await import('../engine/webgpu/tuningCache.ts');
+  const { runWebGpuBench, formatWebGpuBench, resolveTuning } = await import('../bench.ts');
   const report = await runWebGpuBench({
     tuning: (gpu) => resolveTuning(gpu, onLine),
     sizes,
@@ -162,7 +162,6 @@ export async function benchCommand(args: string[]): Promise<number> {
   });
   process.stdout.write(`${formatWebGpuBench(report)}\n`);
   if (jsonPath !== undefined) {
-    const { writeFileAtomic } = await import('./files.ts');
     writeFileAtomic(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     process.stderr.write(`wrote ${jsonPath} (${report.format})\n`);
   }
@@ -175,7 +174,7 @@ async function peerBench(values: BenchValues): Promise<number> {
   for (const option of ['backend', 'dense-sizes', 'per-invocation', 'json'] as const) {
     if (values[option] !== undefined) throw new UsageError(`--${option}: not with --peer`);
   }
-  const { BRIAN2_TARGETS } = await import('../bench/peers/brian2.ts');
+  const { BRIAN2_TARGETS } = await import('../bench.ts');
   const targets = (values.targets ?? BRIAN2_TARGETS.join(',')).split(',');
   for (const t of targets) {
     if (!(BRIAN2_TARGETS as readonly string[]).includes(t)) {
@@ -183,7 +182,7 @@ async function peerBench(values: BenchValues): Promise<number> {
     }
   }
   const o = BENCH.options;
-  const { runPeerBench, formatPeerBench } = await import('../bench/peerBench.ts');
+  const { runPeerBench, formatPeerBench } = await import('../bench.ts');
   const report = await runPeerBench({
     sizes: parseSizes('sizes', values.sizes ?? o.sizes.default.peer),
     steps: parsePositiveInt('steps', values.steps ?? o.steps.default.peer),
@@ -251,8 +250,7 @@ async function gridBench(values: BenchValues): Promise<number> {
     }
   }
   const o = BENCH.options;
-  const { GRID_RULES, GRID_SYNAPSES } = await import('../bench/grid/network.ts');
-  const { GRID_BACKENDS } = await import('../bench/grid/core.ts');
+  const { GRID_RULES, GRID_SYNAPSES, GRID_BACKENDS } = await import('../bench.ts');
   if (values.sizes !== undefined && values['max-n'] !== undefined) {
     throw new UsageError('--sizes: give either --sizes or --max-n, not both');
   }
@@ -299,7 +297,7 @@ async function gridBench(values: BenchValues): Promise<number> {
     ),
     cpuThreads: parseThreads(values.threads ?? o.threads.default.grid),
   };
-  const { runGrid } = await import('../bench/grid/run.ts');
+  const { runGrid } = await import('../bench.ts');
   const { signal, dispose } = interruptSignal();
   try {
     const summary = await runGrid({ ...options, signal, onLine: (l) => process.stderr.write(`${l}\n`) });

@@ -4,10 +4,13 @@
 
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { EngineSnapshot } from '../engine/snapshot.ts';
-import { SnapshotMismatch } from '../engine/snapshot.ts';
-import { decodeSnapshot, encodeSnapshot } from '../engine/snapshotCodec.ts';
-import { writeFileDurable } from './files.ts';
+import {
+  writeFileDurable,
+  SnapshotMismatch,
+  decodeSnapshot,
+  encodeSnapshot,
+  type EngineSnapshot,
+} from '../node.ts';
 
 export function runFileHash(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -4,10 +4,17 @@
 // `latentspike COMMAND --help` prints the command's usage, written from the table its parser is
 // built from (commands.ts, options.ts); `study` answers for itself.
 
-import '../engine/nodeRuntime.ts';
-import { RunFileError, EXIT_BAD_INPUT, DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
-import { PRESETS, findPreset } from '../experiments/presets/index.ts';
-import { runFilePreset } from '../experiments/fromRunFile.ts';
+import {
+  RunFileError,
+  EXIT_BAD_INPUT,
+  DoesNotFitError,
+  EXIT_DOES_NOT_FIT,
+  PRESETS,
+  findPreset,
+  runFilePreset,
+  tuningOff,
+  TUNING_VARIABLE,
+} from '../node.ts';
 import { simulateCommand } from './simulateCommand.ts';
 import { listCommand, presetCommand } from './presetCommand.ts';
 import { runCommand } from './runCommand.ts';
@@ -17,7 +24,6 @@ import { scaleCommand } from './scaleCommand.ts';
 import { studyCommand } from './studyCommand.ts';
 import { planCommand } from './planCommand.ts';
 import { tuneCommand } from './tuneCommand.ts';
-import { tuningOff, TUNING_VARIABLE } from '../engine/webgpu/tuning.ts';
 import { COMMANDS } from './commands.ts';
 import { commandHelp, mainHelp } from './usage.ts';
 import { UsageError } from './args.ts';

@@ -7,9 +7,14 @@
 // not fit is named), 2 bad input (run file, options, unknown adapter name).
 
 import { readFileSync } from 'node:fs';
-import { RunFileError } from '../model/errors.ts';
-import { DISPATCH_VARIABLE, parseDispatchShape, PROFILE_NAMES } from '../engine/webgpu/adapterProfile.ts';
 import {
+  writeFileAtomic,
+  requestAdapter,
+  adapterFacts,
+  RunFileError,
+  DISPATCH_VARIABLE,
+  parseDispatchShape,
+  PROFILE_NAMES,
   builtInTarget,
   dumpAdapter,
   dumpTarget,
@@ -17,8 +22,7 @@ import {
   planRunFile,
   type AdapterDump,
   type PlanTarget,
-} from '../engine/webgpu/plan.ts';
-import { writeFileAtomic } from './files.ts';
+} from '../node.ts';
 import { parsePositiveInt, UsageError } from './args.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
 
@@ -52,7 +56,6 @@ const PLAN_USAGE = PLAN.synopsis.map((s) => `latentspike ${s}`).join('\n  ');
 
 /** This machine's adapter, dumped (no device is made). */
 async function dumpThisAdapter(): Promise<AdapterDump> {
-  const { adapterFacts, requestAdapter } = await import('../engine/webgpu/device.ts');
   let found: Awaited<ReturnType<typeof requestAdapter>>;
   try {
     found = await requestAdapter();

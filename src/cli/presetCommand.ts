@@ -1,7 +1,6 @@
 // `latentspike preset NAME`: the run file of one of the paper's presets; `latentspike list`: the presets.
 
-import { PRESETS, findPreset } from '../experiments/presets/index.ts';
-import { writeFileAtomic } from './files.ts';
+import { writeFileAtomic, PRESETS, findPreset } from '../node.ts';
 import { UsageError } from './args.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
 

@@ -4,13 +4,19 @@
 // (metrics.json's `failed` names it and the error; exit 3 for an out-of-memory error, else 1).
 
 import { join } from 'node:path';
-import { createEngine } from '../engine/select.ts';
-import { admitRunFile } from '../engine/admission.ts';
-import type { Preset } from '../experiments/preset.ts';
-import { runPreset } from '../experiments/runner.ts';
-import { toResultJson } from '../model/resultFile.ts';
-import { PRESETS } from '../experiments/presets/index.ts';
-import { planeProblem } from '../experiments/planeGeometry.ts';
+import {
+  terminalTable,
+  writeFileAtomic,
+  createEngine,
+  admitRunFile,
+  runPreset,
+  toResultJson,
+  PRESETS,
+  planeProblem,
+  DoesNotFitError,
+  EXIT_DOES_NOT_FIT,
+  type Preset,
+} from '../node.ts';
 import {
   BACKEND,
   FORCE,
@@ -23,9 +29,6 @@ import {
 } from './args.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
 import { progressBar } from './progress.ts';
-import { writeFileAtomic } from './files.ts';
-import { DoesNotFitError, EXIT_DOES_NOT_FIT } from '../model/errors.ts';
-import { terminalTable } from './metricsTable.ts';
 
 export const RUN = {
   synopsis: ['run NAME|RUN.json [options]'],

@@ -4,15 +4,17 @@
 // and one plot per metric.
 
 import { availableParallelism } from 'node:os';
-import { createEngine } from '../engine/select.ts';
 import {
+  createEngine,
   SCALE_FUNCTIONS,
   baseSize,
   scaleFunction,
+  studyPoints,
+  STUDY_FORMAT,
   type ScaleFunctionName,
-} from '../experiments/scale/functions.ts';
-import { studyPoints } from '../study/points.ts';
-import { STUDY_FORMAT, type Study, type StudyBackend } from '../study/types.ts';
+  type Study,
+  type StudyBackend,
+} from '../node.ts';
 import { BACKEND, parseBackend, parsePositiveInt, UsageError } from './args.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
 import { runStudyCommand } from './studyCommand.ts';

@@ -2,18 +2,21 @@
 // (latentspike/result@1), with checkpoints to resume from (docs/checkpoints.md).
 
 import { readFileSync, rmSync } from 'node:fs';
-import { admitRunText } from '../engine/admission.ts';
-import { parseRunFileText } from '../model/parse.ts';
-import { compileNetwork } from '../model/compile.ts';
-import { toResultJson } from '../model/resultFile.ts';
-import { createEngine } from '../engine/select.ts';
-import { isAbortError } from '../experiments/runner.ts';
+import {
+  writeFileAtomic,
+  admitRunText,
+  parseRunFileText,
+  compileNetwork,
+  toResultJson,
+  createEngine,
+  isAbortError,
+  SnapshotMismatch,
+  abortError,
+  type EngineSnapshot,
+  type RunCheckpoint,
+} from '../node.ts';
 import { progressBar } from './progress.ts';
-import { writeFileAtomic } from './files.ts';
 import { readCheckpoint, runFileHash, writeCheckpoint } from './checkpointFile.ts';
-import { SnapshotMismatch, type EngineSnapshot } from '../engine/snapshot.ts';
-import { abortError } from '../engine/checkpoint.ts';
-import type { RunCheckpoint } from '../engine/engine.ts';
 import {
   BACKEND,
   FORCE,
@@ -93,10 +96,11 @@ export async function simulateCommand(args: string[]): Promise<number> {
     throw new UsageError(`--precision: unknown precision "${precision}"; allowed: f64, f32`);
   }
   const threads = parseThreads(values.threads);
-  const engine =
-    precision !== undefined && choice === 'cpu'
-      ? new (await import('../engine/cpu/cpuEngine.ts')).CpuEngine({ precision, threads })
-      : await createEngine({ backend: choice, onNotice: notice, cpu: { threads } });
+  const engine = await createEngine({
+    backend: choice,
+    onNotice: notice,
+    cpu: choice === 'cpu' ? { precision, threads } : { threads },
+  });
   const { signal, dispose } = interruptSignal();
   const progress = progressBar('simulating');
   // With --checkpoint a Ctrl-C stops the run at the next chunk boundary, after a last checkpoint;

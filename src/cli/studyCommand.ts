@@ -5,24 +5,35 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { EXIT_DOES_NOT_FIT, RunFileError } from '../model/errors.ts';
-import { readStudyFile } from '../study/studyFile.ts';
-import { studyPoints } from '../study/points.ts';
-import { readStudyJson, runStudy, STUDY_JSON, type StudyEvents } from '../study/coordinator.ts';
 import {
+  writeFileAtomic,
+  compareStudies,
+  studyReport,
+  runStudyWorker,
+  parseQueueUrl,
+  EXIT_DOES_NOT_FIT,
+  RunFileError,
+  readStudyFile,
+  studyPoints,
+  readStudyJson,
+  runStudy,
+  STUDY_JSON,
   EXPORT_FORMATS,
   exportPoints,
   query,
   readRows,
   toCsv,
   writeRecords,
+  METRIC_COLUMNS,
+  runPointIsolated,
+  type StudyEvents,
   type ExportFormat,
-} from '../study/database.ts';
-import { METRIC_COLUMNS } from '../study/metrics.ts';
-import { runPointIsolated, serveChild } from '../study/pool.ts';
-import type { PointRecord, ResultRow, Study, StudyPoint } from '../study/types.ts';
+  type PointRecord,
+  type ResultRow,
+  type Study,
+  type StudyPoint,
+} from '../node.ts';
 import { interruptSignal, parsePositiveInt, UsageError } from './args.ts';
-import { writeFileAtomic } from './files.ts';
 import { progressBar, type Progress } from './progress.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
 import { commandHelp } from './usage.ts';
@@ -262,9 +273,8 @@ function studyProgress(): StudyEvents & { close(): void } {
 
 /** A malformed --queue URL is bad input (exit 2). */
 async function checkQueueUrl(url: string): Promise<void> {
-  const { parseQueueUrl } = await import('../study/queue.ts');
   try {
-    parseQueueUrl(url);
+    await parseQueueUrl(url);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -345,7 +355,6 @@ async function workerSubcommand(args: string[]): Promise<number> {
   const { values } = parseOptions(STUDY_COMMANDS.worker, args);
   if (!values.queue) throw new UsageError('study worker: --queue redis://HOST:PORT is required');
   await checkQueueUrl(values.queue);
-  const { runStudyWorker } = await import('../study/queue.ts');
   const workers = parsePositiveInt('workers', values.workers, availableParallelism())!;
   const threads = parsePositiveInt(
     'threads',
@@ -482,7 +491,6 @@ async function loadResults(
 }
 
 async function writeReport(dir: string, out: string): Promise<void> {
-  const { studyReport } = await import('../study/report.ts');
   const report = studyReport(await loadResults(dir));
   for (const plot of report.plots) writeFileAtomic(join(out, plot.name), plot.svg);
   writeFileAtomic(join(out, 'report.md'), report.markdown);
@@ -500,7 +508,6 @@ async function reportSubcommand(args: string[]): Promise<number> {
 async function compareSubcommand(args: string[]): Promise<number> {
   const { positionals } = parseOptions(STUDY_COMMANDS.compare, args);
   if (positionals.length !== 2) throw new UsageError('study compare: give two study folders');
-  const { compareStudies } = await import('../study/compare.ts');
   const [a, b] = await Promise.all(positionals.map(loadResults));
   const metricColumns = a.metricColumns.filter((m) => b.metricColumns.includes(m));
   const { text, matched } = compareStudies(a, b, metricColumns);
@@ -540,8 +547,6 @@ export async function studyCommand(args: string[]): Promise<number> {
       return reportSubcommand(rest);
     case 'compare':
       return compareSubcommand(rest);
-    case 'child':
-      return process.exit(await serveChild());
     case undefined:
     case 'help':
     case '--help':

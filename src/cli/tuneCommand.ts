@@ -6,7 +6,7 @@
 // candidate so far and exits 130.
 import { interruptSignal, parsePositiveInt, UsageError } from './args.ts';
 import { parseOptions, type CommandSpec } from './options.ts';
-import { isAbortError } from '../experiments/runner.ts';
+import { isAbortError, tuningOff, acquireDevice } from '../node.ts';
 
 function parseSizes(text: string): number[] {
   return text.split(',').map((s) => {
@@ -40,13 +40,9 @@ export async function tuneCommand(args: string[]): Promise<number> {
   if (steps < 2) throw new UsageError(`--steps: need at least 2 samples (got ${steps})`);
   const trials = parsePositiveInt('trials', values.trials ?? o.trials.default);
   const repetitions = parsePositiveInt('repetitions', values.repetitions ?? o.repetitions.default);
-  const { tuningOff } = await import('../engine/webgpu/tuning.ts');
   if (tuningOff(process.env) === true)
     throw new UsageError('tune: tuning is off (LATENTSPIKE_TUNING=off or --no-tune); nothing to do');
-  const { acquireDevice } = await import('../engine/webgpu/device.ts');
-  const { runTune } = await import('../bench/tune.ts');
-  const { storeTuning, tuningPath } = await import('../engine/webgpu/tuningCache.ts');
-  const { adapterIdentity, describeChoice } = await import('../engine/webgpu/tuning.ts');
+  const { runTune, storeTuning, tuningPath, adapterIdentity, describeChoice } = await import('../bench.ts');
   const say = (line: string) => process.stderr.write(`${line}\n`);
   const gpu = await acquireDevice();
   const { signal, dispose } = interruptSignal();

@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunFileError } from '../model/errors.ts';
-import { writeFileAtomic } from '../cli/files.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { isAbortError } from '../experiments/runner.ts';
 import { recordedStatuses, removeStaleWrites, writeRecords } from './database.ts';
 import { runPointIsolated } from './pool.ts';

@@ -1,16 +1,23 @@
 // Points in child processes: each point gets a fresh process, so its peak RSS is its own and a
-// crash (the kernel's OOM killer included) fails that point, not the study. The child is the CLI
-// itself (`latentspike study child`, through bin/latentspike.js, so tsx compiles it) and talks over
-// the IPC channel: it receives one point and answers progress and one record. Children ignore
-// SIGINT: the coordinator decides what an interrupt stops, and kills them itself.
+// crash (the kernel's OOM killer included) fails that point, not the study. The child is child.ts
+// (built: child.js beside this module; from source: through tsx) and talks over the IPC channel: it
+// receives one point and answers progress and one record. Children ignore SIGINT: the coordinator
+// decides what an interrupt stops, and kills them itself.
 
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { abortError } from '../engine/checkpoint.ts';
 import { runPoint, unfinishedRecord } from './runPoint.ts';
 import type { PointRecord, Study, StudyPoint } from './types.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/latentspike.js', import.meta.url));
+/** The child's program and the Node options it needs: the built child.js as it is, else child.ts through tsx. */
+function childProgram(): { path: string; execArgv: string[] } {
+  const built = new URL('./child.js', import.meta.url);
+  if (existsSync(built)) return { path: fileURLToPath(built), execArgv: [] };
+  const source = fileURLToPath(new URL('./child.ts', import.meta.url));
+  return { path: source, execArgv: ['--import', import.meta.resolve('tsx')] };
+}
 
 export interface ChildRequest {
   study: Study;
@@ -41,9 +48,8 @@ export function runPointIsolated(
   const startedAt = new Date();
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(abortError());
-    const child: ChildProcess = fork(BIN, ['study', 'child'], {
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-    });
+    const { path, execArgv } = childProgram();
+    const child: ChildProcess = fork(path, [], { execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     let record: PointRecord | null = null;
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {

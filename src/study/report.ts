@@ -4,7 +4,7 @@
 // self-contained HTML page with the SVGs inline (no external resources, so it opens anywhere and a
 // headless browser can screenshot it).
 
-import { formatValue } from '../cli/metricsTable.ts';
+import { formatValue } from '../report/metricsTable.ts';
 import { linePlot } from '../report/plots.ts';
 import { escapeXml, extent, paddedDomain } from '../report/svg.ts';
 import { logLogFit, meanInterval } from './stats.ts';

@@ -2,9 +2,7 @@
 // bundled by Vite), otherwise the CPU engine with a notice saying why. The same engine code as the
 // command line; only the choice and its messages live here.
 
-import type { Engine } from '../engine/engine.ts';
-import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
-import { WebGpuEngine } from '../engine/webgpu/webgpuEngine.ts';
+import { type Engine, CpuEngine, WebGpuEngine } from '../browser.ts';
 import type { BackendPreference } from './appState.ts';
 import { viteShaderLoader } from './viteShaderLoader.ts';
 import type { BindingCheck } from './gpuFit.ts';

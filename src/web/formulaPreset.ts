@@ -2,9 +2,16 @@
 // piecewise-linear fit on [0, 10], difference-of-convex split, 50 E + 50 I tangent neurons
 // (src/experiments/presets/tutorial.ts), the input ramping from −2.5 to 10 over 250 ms.
 
-import { eiLatents, inputAt, latent, raster } from '../experiments/figures.ts';
-import { functionMetrics, functionNetwork, functionRun } from '../experiments/presets/tutorial.ts';
-import type { Preset } from '../experiments/preset.ts';
+import {
+  eiLatents,
+  inputAt,
+  latent,
+  raster,
+  functionMetrics,
+  functionNetwork,
+  functionRun,
+  type Preset,
+} from '../browser.ts';
 import { parseFormula } from './expression.ts';
 
 /** Throws FormulaError for text that does not parse, Error for a target the construction refuses. */

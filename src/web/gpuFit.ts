@@ -4,7 +4,7 @@
 // would allocate against the device's limits, with constants and state split across bindings
 // where they exceed maxStorageBufferBindingSize and the device has bindings to spare.
 
-import type { CompiledNetwork } from '../model/compile.ts';
+import type { CompiledNetwork } from '../browser.ts';
 
 /** The part of the WebGPU engine this check uses. */
 export interface BindingCheck {

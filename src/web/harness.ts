@@ -2,11 +2,13 @@
 // engine in this page, and returns a JSON-safe summary that a Node test compares with the CPU
 // engine. The engine (and its device) is made once, on the first call, and reused.
 
-import type { AdapterInfo } from '../engine/engine.ts';
-import { WebGpuEngine } from '../engine/webgpu/webgpuEngine.ts';
-import { compileNetwork } from '../model/compile.ts';
-import { parseRunFile } from '../model/parse.ts';
-import type { RunFileJson } from '../model/runFile.ts';
+import {
+  type AdapterInfo,
+  WebGpuEngine,
+  compileNetwork,
+  parseRunFile,
+  type RunFileJson,
+} from '../browser.ts';
 import { viteShaderLoader } from './viteShaderLoader.ts';
 
 export interface RunSummary {

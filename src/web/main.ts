@@ -10,17 +10,24 @@
 // puts `pause=<step>` into the URL, so the link reopens the run paused at that step.
 
 import './harness.ts';
-import type { RunFileJson } from '../model/runFile.ts';
-import type { Engine, RunCheckpoint, SimulationResult } from '../engine/engine.ts';
-import { CpuEngine } from '../engine/cpu/cpuEngine.ts';
-import { compileNetwork } from '../model/compile.ts';
-import { parseRunFile, parseRunFileText } from '../model/parse.ts';
-import { runFileRefusal } from '../engine/memoryNeed.ts';
+import {
+  type RunFileJson,
+  type Engine,
+  type RunCheckpoint,
+  type SimulationResult,
+  CpuEngine,
+  compileNetwork,
+  parseRunFile,
+  parseRunFileText,
+  runFileRefusal,
+  toResultJson,
+  PRESETS,
+  findPreset,
+  type Preset,
+  isAbortError,
+  runFileAsPreset,
+} from '../browser.ts';
 import { pageMemoryBytes } from './pageMemory.ts';
-import { toResultJson } from '../model/resultFile.ts';
-import { PRESETS, findPreset } from '../experiments/presets/index.ts';
-import type { Preset } from '../experiments/preset.ts';
-import { isAbortError } from '../experiments/runner.ts';
 import {
   chunkSteps,
   pauseFromQuery,
@@ -33,7 +40,6 @@ import {
 } from './appState.ts';
 import { openBackend, type Backend } from './backend.ts';
 import { offerJson } from './download.ts';
-import { runFileAsPreset } from '../experiments/genericPreset.ts';
 import { readForm, writeForm } from './form.ts';
 import { formulaPreset } from './formulaPreset.ts';
 import { tooLargeMessage } from './gpuFit.ts';

@@ -3,7 +3,7 @@
 // for the adapter). A validation error names the field path apart from the reason; an internal
 // error is reported as one, its text left to the console.
 
-import { RunFileError } from '../model/errors.ts';
+import { RunFileError } from '../browser.ts';
 
 function box(id: 'notice' | 'error'): HTMLElement {
   return document.getElementById(id)!;

@@ -2,9 +2,8 @@
 // drive, spike rule, time step, length and input. Edits happen on the JSON, before validation, so
 // parseRunFile judges the result exactly as it judges a file from disk.
 
-import type { PopulationJson, RunFileJson, ScalarOrArray } from '../model/runFile.ts';
+import { type PopulationJson, type RunFileJson, type ScalarOrArray, linspace } from '../browser.ts';
 import type { AppState, InputKind } from './appState.ts';
-import { linspace } from '../construct/grid.ts';
 
 export interface Overrides {
   m?: number;

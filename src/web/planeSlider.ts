@@ -2,8 +2,7 @@
 // offsets depend on the input), so dragging it shows where the network was pushed at each input.
 // Redraws only the plane; the simulated trajectory stays as it was.
 
-import type { SimulatedRun } from '../experiments/preset.ts';
-import { inputAt } from '../experiments/figures.ts';
+import { type SimulatedRun, inputAt } from '../browser.ts';
 import { renderPlane } from './render.ts';
 import { planeView } from './view.ts';
 

@@ -2,8 +2,7 @@
 // command line's files), the metrics table and the performance table. Numbers also go into
 // data-value attributes at full precision, for tests and for copying.
 
-import type { Metric } from '../experiments/preset.ts';
-import type { SimulationResult } from '../engine/engine.ts';
+import type { Metric, SimulationResult } from '../browser.ts';
 import type { PlaneView, RunView } from './view.ts';
 
 /** Metrics tables list at most this many rows (a redundant network has a row per neuron in fig5). */

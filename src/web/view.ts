@@ -3,9 +3,15 @@
 // loaded file), and the (y^E, |y^I|) plane of any E/I network with both boundaries. While a run is
 // paused or in progress, the same figures of its recordings so far (liveViewOf).
 
-import type { Metric, Plot, Preset, SimulatedRun } from '../experiments/preset.ts';
-import { genericMetrics, genericPlots } from '../experiments/genericPreset.ts';
-import { planeFigure } from '../experiments/planeGeometry.ts';
+import {
+  type Metric,
+  type Plot,
+  type Preset,
+  type SimulatedRun,
+  genericMetrics,
+  genericPlots,
+  planeFigure,
+} from '../browser.ts';
 
 /** The plane's SVG, or why there is none. */
 export type PlaneView = { svg: string } | { reason: string };

@@ -2,7 +2,7 @@
 // Shaders for a Vite bundle: every shaders/*.wgsl file as a lazily loaded string (`?raw`), so the
 // browser runs exactly the WGSL that Node reads from disk.
 
-import type { ShaderLoader } from '../engine/webgpu/shaderLoader.ts';
+import type { ShaderLoader } from '../browser.ts';
 
 const files = import.meta.glob<string>('../../shaders/*.wgsl', { query: '?raw', import: 'default' });
 

@@ -2,12 +2,15 @@
 // users need, every `exports` target is in it, and examples/node-basic.ts, copied into a fresh project
 // outside the repository that installs the tarball (its dependencies from npm's cache where they are
 // there, else the registry), typechecks against the shipped .d.ts files and prints the same RMSE as
-// the example run from source, which beats the best constant's. examples/browser-basic, served by
-// Vite from that project in Chromium, runs on WebGPU and gets the spike counts of the CPU engine;
-// examples/browser-closed-loop runs there on WebGPU and its y^E follows f(x) as the pointer moves.
+// the example run from source, which beats the best constant's. examples/study.ts runs its study
+// there (each point in the package's own child program) and prints the source's very table.
+// The installed `latentspike` bin says the command line runs from a checkout. examples/browser-basic,
+// served by Vite from that project in Chromium, runs on WebGPU and gets the spike counts of the CPU
+// engine; examples/browser-closed-loop runs there on WebGPU and its y^E follows f(x) as the pointer
+// moves.
 
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +125,48 @@ describe('the packed package', () => {
     expect(installed.rmse).toBeGreaterThan(0);
     expect(installed.rmse).toBeLessThan(installed.constant);
   }, 300_000);
+
+  it('runs examples/study.ts from the installed tarball as from source', () => {
+    copyFileSync(join(REPO, 'examples/study.ts'), join(project, 'study.ts'));
+    // Each run: its points in child processes, its table (sigmaV, mean RMSE, points) on stdout.
+    const study = (tsx: string, script: string, cwd: string, out: string) => {
+      const r = spawnSync(tsx, [script, out], { cwd, encoding: 'utf8' });
+      expect(r.stderr).toContain('4 of 4 points done');
+      expect(r.status).toBe(0);
+      expect(existsSync(join(out, 'results.duckdb'))).toBe(true);
+      return r.stdout.trim().split('\n');
+    };
+    const installed = study(
+      join(project, 'node_modules/.bin/tsx'),
+      'study.ts',
+      project,
+      join(work, 'study-installed'),
+    );
+    const source = study(
+      join(REPO, 'node_modules/.bin/tsx'),
+      'examples/study.ts',
+      REPO,
+      join(work, 'study-source'),
+    );
+    // The CPU engine is deterministic: the same points give the same metrics wherever they run.
+    expect(installed).toEqual(source);
+    expect(installed[0]).toBe('sigmaV\trmse\tn');
+    const rows = installed.slice(1).map((line) => line.split('\t').map(Number));
+    expect(rows.map(([sigmaV, , n]) => [sigmaV, n])).toEqual([
+      [0, 2],
+      [0.01, 2],
+    ]);
+    for (const [, rmse] of rows) expect(rmse).toBeGreaterThan(0);
+  }, 300_000);
+
+  it('the installed bin says the command line runs from a checkout', () => {
+    const r = spawnSync(join(project, 'node_modules/.bin/latentspike'), ['list'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/runs from a checkout of the repository/);
+  });
 
   it.skipIf(!chromiumAvailable)(
     'runs examples/browser-basic from the installed tarball on WebGPU in Chromium',

@@ -14,7 +14,7 @@ import type { GpuDevice } from '../../engine/webgpu/device.ts';
 import type { WebGpuEngine } from '../../engine/webgpu/webgpuEngine.ts';
 import { compileNetwork, type CompiledNetwork } from '../../model/compile.ts';
 import { isAbortError } from '../../experiments/runner.ts';
-import { writeFileAtomic } from '../../cli/files.ts';
+import { writeFileAtomic } from '../../io/files.ts';
 import {
   meterDeviceMemory,
   networkBytes,

@@ -2,7 +2,7 @@
 // a translucent polygon in its population's colour (the 2-D plane's E and I colours), the box's
 // edges, and the trajectory as segments, all in the scene's own coordinates.
 
-import { E_COLOR, I_COLOR } from '../../experiments/figures.ts';
+import { E_COLOR, I_COLOR } from '../../browser.ts';
 import { BOX_EDGES, boxCorners, clipPlaneToBox, type Vec3 } from './boxClip.ts';
 import type { BoundaryScene } from './scene.ts';
 

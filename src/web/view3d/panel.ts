@@ -6,7 +6,7 @@
 // it drew last (data-scene, the count of scenes shown, as the panel's data-scene says when it is
 // shown): the page's tests read them to find where a point of the scene is.
 
-import type { SimulatedRun } from '../../experiments/preset.ts';
+import type { SimulatedRun } from '../../browser.ts';
 import { canvasRenderer } from './canvasRenderer.ts';
 import { INITIAL_ORBIT, modelViewProjection, projectToPixel, turned, type Orbit } from './camera.ts';
 import { webGpuRenderer, type SceneRenderer } from './gpuRenderer.ts';

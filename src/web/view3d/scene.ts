@@ -7,9 +7,7 @@
 // its encoders negative) — the 2-D plane's lines (planeGeometry.ts) drawn one dimension up, and,
 // like them, without external currents or μ. Redundant copies share a plane and are drawn once.
 
-import type { Sign } from '../../model/spec.ts';
-import type { SimulatedRun } from '../../experiments/preset.ts';
-import { window as afterInitCut } from '../../experiments/figures.ts';
+import { type Sign, type SimulatedRun, afterInitCut } from '../../browser.ts';
 import type { Box, Vec3 } from './boxClip.ts';
 
 export interface BoundaryPlane {

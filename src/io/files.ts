@@ -1,4 +1,5 @@
-// Writes that never leave a half-written file behind: write beside the target, then rename.
+// Node-only file writes that never leave a half-written file behind (write beside the target, then
+// rename), shared by the command line, studies and benchmarks.
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
