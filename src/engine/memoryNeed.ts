@@ -79,7 +79,14 @@ export function runFileRefusal(json: unknown, available: number): string | null 
   if (neurons === null || !(run.steps >= 1) || !Array.isArray(run.latents) || typeof run.input !== 'object')
     return null;
   const recordSpikes = run.record?.spikes !== false;
-  const need = estimatePointMemory(run, neurons, recordSpikes);
+  let need: MemoryNeed;
+  try {
+    need = estimatePointMemory(run, neurons, recordSpikes);
+  } catch {
+    // A field the estimate reads is malformed ("input": null, keyframes without x): the parser
+    // names it.
+    return null;
+  }
   // A field the estimate reads is not a number (dt as a string, say): the parser names it.
   if (!Number.isFinite(need.bytes)) return null;
   const refusal = admission(need, available);

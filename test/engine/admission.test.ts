@@ -59,6 +59,17 @@ describe('admission', () => {
     expect(() => admitRunFile({ populations: 'no' }, 1)).not.toThrow();
     expect(() => admitRunFile({ ...fig5Run(), dt: 'soon' }, 1)).not.toThrow();
     expect(() => admitRunFile({ ...fig5Run(), record: { every: 'often' } }, 1)).not.toThrow();
+    expect(() => admitRunFile({ ...fig5Run(), input: null }, 1)).not.toThrow();
+    expect(() => admitRunFile({ ...fig5Run(), input: { keyframes: {} } }, 1)).not.toThrow();
+    // …and the command line says so with exit 2, naming the field.
+    const dir = tmp();
+    const path = join(dir, 'null-input.json');
+    writeFileSync(path, JSON.stringify({ ...fig5Run(), input: null }));
+    const r = cli('simulate', path, '--backend', 'cpu', '--out', join(dir, 'result.json'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/input/);
+    expect(r.stderr).not.toMatch(/TypeError|\n\s+at /);
+    expect(existsSync(join(dir, 'result.json'))).toBe(false);
   });
 
   it('estimates a 10⁶-neuron point within a factor 1.5 of its measured peak RSS', () => {
