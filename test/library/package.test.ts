@@ -31,7 +31,14 @@ const SHIPPED = [
   /^dist\/engine\/cpu\/noise\.wasm$/,
   /^shaders\/[a-zA-Z0-9]+\.wgsl$/,
 ];
-const ALSO_SHIPPED = ['package.json', 'README.md', 'bin/latentspike.js', 'docs/library.md'];
+const ALSO_SHIPPED = [
+  'package.json',
+  'README.md',
+  'bin/latentspike.js',
+  'docs/library.md',
+  'schemas/run.schema.json',
+  'schemas/study.schema.json',
+];
 
 interface PackResult {
   filename: string;
@@ -76,7 +83,7 @@ describe('the packed package', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('ships dist/, shaders/, the bin, README and the library docs, nothing else', () => {
+  it('ships dist/, shaders/, the JSON Schemas, the bin, README and the library docs, nothing else', () => {
     const paths = pack.files.map((f) => f.path);
     const unexpected = paths.filter((p) => !ALSO_SHIPPED.includes(p) && !SHIPPED.some((re) => re.test(p)));
     expect(unexpected).toEqual([]);
