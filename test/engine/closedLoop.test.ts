@@ -1,5 +1,5 @@
 // Closed-loop input (RunOptions.input) on the CPU engine, f64 and f32, one thread and the `all`
-// rule's kernel team of worker threads (closedLoopChecks.ts has the oracles).
+// rule's kernel team of worker threads (closedLoopChecks.ts has the networks and the oracles).
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuEngine, PARALLEL_MIN_NEURONS } from '../../src/engine/cpu/cpuEngine.ts';
@@ -7,48 +7,21 @@ import { SLICE_NEURONS } from '../../src/engine/cpu/slices.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import { benchRunFile } from '../../src/bench/cpuBench.ts';
 import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
-import { tinyEINetwork, truncated } from '../webgpu/networks.ts';
-import { fig10RateRun } from '../../src/experiments/presets/fig6.ts';
-import { checkBadSources, checkClosedLoop, checkFedAsGiven, checkResume } from './closedLoopChecks.ts';
+import {
+  allRule,
+  checkBadSources,
+  checkClosedLoop,
+  checkFedAsGiven,
+  checkResume,
+  deltaRule,
+  rateModel,
+} from './closedLoopChecks.ts';
 
 const engines = {
   f64: new CpuEngine({ precision: 'f64', threads: 1 }),
   f32: new CpuEngine({ precision: 'f32', threads: 1 }),
 };
 afterAll(() => Object.values(engines).forEach((e) => e.dispose()));
-
-/** Two noisy trials of 20 E + 20 I under the `all` rule, pulse synapses, a readout. */
-const allRule = () =>
-  tinyEINetwork({
-    sizeE: 20,
-    sizeI: 20,
-    steps: 401,
-    synapse: { kind: 'pulse', widthMs: 0.5 },
-    sigmaV: 0.2,
-    trials: 2,
-    readout: true,
-  });
-
-/** The same sizes with delta synapses under a delta rule. */
-function deltaRule(rule: 'one-per-step' | 'sequential'): CompiledNetwork {
-  const base = tinyEINetwork({
-    sizeE: 10,
-    sizeI: 10,
-    steps: 401,
-    synapse: { kind: 'delta' },
-    sigmaV: 0.1,
-    refractoryMs: 0.2,
-    trials: 2,
-    readout: true,
-  });
-  return compileNetwork({ ...base.spec, spikeRule: rule });
-}
-
-/** fig10's rate network, its first 401 steps, latents recorded every step. */
-function rateModel(): CompiledNetwork {
-  const spec = parseRunFile(truncated(fig10RateRun(), 401));
-  return compileNetwork({ ...spec, record: { ...spec.record, latents: true, every: 1 } });
-}
 
 const NETWORKS = [
   { name: 'all rule', net: allRule },

@@ -1,15 +1,52 @@
-// RunOptions.input (src/engine/input.ts), checked the same way for every backend: closedLoop.test.ts
-// runs them on the CPU engine, test/webgpu/closedLoop.test.ts on both WebGPU paths. Oracles: the
-// same run with its input given ahead of time (bit for bit), the run's own recordings (what the
-// source saw of the latents), and another engine (a closed loop on the CPU engine's f32 mode).
+// RunOptions.input (src/engine/input.ts), checked the same way for every backend on the same
+// networks: closedLoop.test.ts runs them on the CPU engine, test/webgpu/closedLoop.test.ts on both
+// WebGPU paths. Oracles: the same run with its input given ahead of time (bit for bit), the run's
+// own recordings (what the source saw of the latents), and another engine (a closed loop on the
+// CPU engine's f32 mode).
 
 import { expect } from 'vitest';
 import type { Engine, LatentsSoFar, SimulationResult } from '../../src/engine/engine.ts';
-import type { CompiledNetwork } from '../../src/model/compile.ts';
+import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
+import { parseRunFile } from '../../src/model/parse.ts';
+import { fig10RateRun } from '../../src/experiments/presets/fig6.ts';
 import { InputError, type InputSource } from '../../src/engine/input.ts';
 import { decodeSnapshot, encodeSnapshot } from '../../src/engine/snapshotCodec.ts';
 import type { EngineSnapshot } from '../../src/engine/snapshot.ts';
+import { tinyEINetwork, truncated } from '../webgpu/networks.ts';
 import { expectSameResult } from './gateChecks.ts';
+
+/** Two noisy trials of 20 E + 20 I under the `all` rule, pulse synapses, a readout. */
+export const allRule = () =>
+  tinyEINetwork({
+    sizeE: 20,
+    sizeI: 20,
+    steps: 401,
+    synapse: { kind: 'pulse', widthMs: 0.5 },
+    sigmaV: 0.2,
+    trials: 2,
+    readout: true,
+  });
+
+/** Two noisy trials of 10 E + 10 I, delta synapses, a readout, under a delta rule. */
+export function deltaRule(rule: 'one-per-step' | 'sequential'): CompiledNetwork {
+  const base = tinyEINetwork({
+    sizeE: 10,
+    sizeI: 10,
+    steps: 401,
+    synapse: { kind: 'delta' },
+    sigmaV: 0.1,
+    refractoryMs: 0.2,
+    trials: 2,
+    readout: true,
+  });
+  return compileNetwork({ ...base.spec, spikeRule: rule });
+}
+
+/** fig10's rate network, its first 401 steps, latents recorded every step. */
+export function rateModel(): CompiledNetwork {
+  const spec = parseRunFile(truncated(fig10RateRun(), 401));
+  return compileNetwork({ ...spec, record: { ...spec.record, latents: true, every: 1 } });
+}
 
 /** One call of a source: the span asked for and what it saw. */
 export interface Call {

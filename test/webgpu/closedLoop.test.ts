@@ -1,65 +1,32 @@
 // Closed-loop input (RunOptions.input) on both WebGPU paths — the batched small-network kernel and
-// the per-step runner — on both software adapters (closedLoopChecks.ts has the oracles): fed span
-// by span = given ahead of time, bit for bit; a closed loop equal to the CPU engine's f32 mode bit
-// for bit (the one-per-step rule, whose latents the GPU sums exactly as the CPU does); snapshots;
-// bad sources; and a lost device, after which the trial runs again on the input it was given.
+// the per-step runner — on both software adapters (closedLoopChecks.ts has the networks and the
+// oracles): fed span by span = given ahead of time, bit for bit; a closed loop equal to the CPU
+// engine's f32 mode bit for bit (the one-per-step rule, whose latents the GPU sums exactly as the
+// CPU does); snapshots; bad sources; and a lost device, after which the trial runs again on the
+// input it was given.
 
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunCheckpoint } from '../../src/engine/engine.ts';
 import { CpuEngine } from '../../src/engine/cpu/cpuEngine.ts';
 import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
 import type { NodeAdapterPath } from '../../src/engine/webgpu/nodeAdapter.ts';
-import { compileNetwork, type CompiledNetwork } from '../../src/model/compile.ts';
-import { parseRunFile } from '../../src/model/parse.ts';
-import { fig10RateRun } from '../../src/experiments/presets/fig6.ts';
 import {
+  allRule,
   checkBadSources,
   checkClosedLoop,
   checkFedAsGiven,
   checkResume,
   closedLoop,
+  deltaRule,
+  rateModel,
 } from '../engine/closedLoopChecks.ts';
 import { expectSameResult } from '../engine/gateChecks.ts';
 import { tryAcquireDeviceOn } from './gpu.ts';
-import { tinyEINetwork, truncated } from './networks.ts';
 
 const PATHS: NodeAdapterPath[] = ['swiftshader', 'opengl'];
 const cpu = new CpuEngine({ precision: 'f32', threads: 1 });
 const toRelease: { dispose?: () => void; release?: () => void }[] = [];
 afterAll(() => toRelease.forEach((r) => (r.dispose ? r.dispose() : r.release!())));
-
-/** Two noisy trials of 20 E + 20 I under the `all` rule (the per-step path only). */
-const allRule = () =>
-  tinyEINetwork({
-    sizeE: 20,
-    sizeI: 20,
-    steps: 401,
-    synapse: { kind: 'pulse', widthMs: 0.5 },
-    sigmaV: 0.2,
-    trials: 2,
-    readout: true,
-  });
-
-/** Two noisy trials of 10 E + 10 I, delta synapses, under a delta rule (either path). */
-function deltaRule(rule: 'one-per-step' | 'sequential'): CompiledNetwork {
-  const base = tinyEINetwork({
-    sizeE: 10,
-    sizeI: 10,
-    steps: 401,
-    synapse: { kind: 'delta' },
-    sigmaV: 0.1,
-    refractoryMs: 0.2,
-    trials: 2,
-    readout: true,
-  });
-  return compileNetwork({ ...base.spec, spikeRule: rule });
-}
-
-/** fig10's rate network, its first 401 steps, latents recorded every step. */
-function rateModel(): CompiledNetwork {
-  const spec = parseRunFile(truncated(fig10RateRun(), 401));
-  return compileNetwork({ ...spec, record: { ...spec.record, latents: true, every: 1 } });
-}
 
 /** An engine that acquires its own device on `path`, so that it replaces a lost one there. */
 async function ownedEngineOn(path: NodeAdapterPath): Promise<WebGpuEngine> {
