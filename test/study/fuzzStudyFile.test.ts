@@ -23,47 +23,12 @@ import {
   mutations,
   type Json,
 } from '../model/jsonMutations.ts';
+import { scale, smoke, zipped } from './studies.ts';
 
 /** Grids larger than this are not expanded here (each point's run file is validated: ~1 ms). */
 const MAX_TESTED_POINTS = 200;
 /** Steps above this are not expanded either (a per-step input is resampled onto every step). */
 const MAX_TESTED_STEPS = 20_000;
-
-const smoke = {
-  format: 'latentspike/study@1',
-  name: 'smoke',
-  base: 'fig12a',
-  axes: { redundancy: [1, 4], sigmaV: [0, 0.01], seed: [1, 2] },
-  backend: 'cpu',
-  steps: 3000,
-};
-
-const scale = {
-  format: 'latentspike/study@1',
-  name: 'scale',
-  base: { scale: { function: 'fig5' } },
-  axes: { redundancy: { log: [1, 100], count: 3 }, seed: [1] },
-};
-
-/** Zipped axes, a path axis, a sample and most settings. */
-const zipped = {
-  format: 'latentspike/study@1',
-  name: 'zipped',
-  description: 'fig5 at two time steps',
-  base: { preset: { name: 'fig5', index: 0 } },
-  axes: {
-    dt: [1e-4, 5e-5],
-    'populations.I.mu': [0, 0.01],
-    trials: [1, 2],
-    jitter: { linear: [0, 1], count: 2 },
-  },
-  zip: [['dt', 'populations.I.mu']],
-  sample: { count: 3, seed: 7 },
-  steps: 400,
-  every: 2,
-  retries: 1,
-  maxNeurons: 1000,
-};
 
 const dir = mkdtempSync(join(tmpdir(), 'latentspike-study-fuzz-'));
 const runFile = withSteps(findPreset('fig4')!.runs({ seed: 0 })[0], 200);

@@ -11,17 +11,9 @@ import { gridParams, studyPoints } from '../../src/study/points.ts';
 import { pointNetwork } from '../../src/study/network.ts';
 import { resample, withField } from '../../src/study/overrides.ts';
 import { fig12Run } from '../../src/experiments/presets/fig12.ts';
+import { smoke } from './studies.ts';
 
 const STUDIES = fileURLToPath(new URL('../../studies/', import.meta.url));
-
-const smoke = {
-  format: 'latentspike/study@1',
-  name: 'smoke',
-  base: 'fig12a',
-  axes: { redundancy: [1, 4], sigmaV: [0, 0.01], seed: [1, 2] },
-  backend: 'cpu',
-  steps: 3000,
-};
 
 function refusal(json: unknown): RunFileError {
   try {
