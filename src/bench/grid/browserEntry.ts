@@ -3,46 +3,29 @@
 // (network.ts), runs it with the same WebGPU engine on the browser's adapter and returns the
 // point's measurement as JSON. One device and engine for the page's lifetime.
 
-import { acquireDevice, type GpuDevice } from '../../engine/webgpu/device.ts';
+import { acquireDevice } from '../../engine/webgpu/device.ts';
 import { WebGpuEngine } from '../../engine/webgpu/webgpuEngine.ts';
-import { compileNetwork } from '../../model/compile.ts';
 import { viteShaderLoader } from '../../web/viteShaderLoader.ts';
 import {
+  adapterFacts,
+  buildPointNetwork,
+  measureOnDevice,
   meterDeviceMemory,
-  networkBytes,
-  networkMeasurement,
-  timeEngine,
   type AdapterFacts,
-  type DeviceMemoryMeter,
+  type GridGpu,
   type GridPoint,
   type GridSettings,
   type Measurement,
 } from './core.ts';
-import { gridNetwork } from './network.ts';
 
-interface PageGpu {
-  gpu: GpuDevice;
-  engine: WebGpuEngine;
-  meter: DeviceMemoryMeter;
-  adapter: AdapterFacts;
-}
+let opened: Promise<GridGpu> | null = null;
 
-let opened: Promise<PageGpu> | null = null;
-
-function open(): Promise<PageGpu> {
+function open(): Promise<GridGpu> {
   opened ??= (async () => {
     const gpu = await acquireDevice();
     const meter = meterDeviceMemory(gpu.device);
     const engine = await WebGpuEngine.create({ gpu, shaderLoader: viteShaderLoader });
-    const a = gpu.adapterInfo;
-    const adapter: AdapterFacts = {
-      description: a.description,
-      vendor: a.vendor,
-      architecture: a.architecture,
-      path: gpu.path,
-      software: a.software,
-    };
-    return { gpu, engine, meter, adapter };
+    return { gpu, engine, meter, adapter: adapterFacts(gpu.adapterInfo, gpu.path) };
   })();
   return opened;
 }
@@ -58,26 +41,6 @@ export async function measureInPage(
   maxSeconds?: number,
 ): Promise<Measurement> {
   const g = await open();
-  const start = performance.now();
-  const { spec } = gridNetwork({
-    neurons: point.requestedNeurons,
-    rank: point.rank!,
-    rule: point.rule!,
-    synapse: point.synapse!,
-    steps: settings.steps,
-    dt: settings.dt,
-    sigmaV: settings.sigmaV,
-    seed: settings.seed,
-  });
-  const net = compileNetwork(spec);
-  const buildSeconds = (performance.now() - start) / 1000;
-  g.meter.reset();
-  const timed = await timeEngine(g.engine, net, settings.repetitions, { maxSeconds });
-  return networkMeasurement(net, timed, {
-    buildSeconds,
-    networkBytes: networkBytes(net),
-    stateBytes: g.meter.peak(),
-    memoryKind: 'device',
-    adapter: g.adapter,
-  });
+  const { net, buildSeconds } = buildPointNetwork(point, settings);
+  return measureOnDevice(g, net, buildSeconds, settings.repetitions, { maxSeconds });
 }

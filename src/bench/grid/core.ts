@@ -1,13 +1,16 @@
 /// <reference types="@webgpu/types" />
-// What one grid point measures, shared by Node and the in-page benchmark (browser-safe: no Node
-// imports). A point is timed as the engines run: one warm-up run, then `repetitions` runs of the
-// same compiled network; per-step time is the median of simulate time / (S − 1) (engine setup,
-// i.e. buffer creation and uploads, is reported apart as the median setup time).
+// How one grid point is built and measured, shared by Node and the in-page benchmark
+// (browser-safe: no Node imports). A point is timed as the engines run: one warm-up run, then
+// `repetitions` runs of the same compiled network; per-step time is the median of simulate time /
+// (S − 1) (engine setup, i.e. buffer creation and uploads, is reported apart as the median setup
+// time).
 
 import { median } from '../../analysis/stats.ts';
-import type { Engine } from '../../engine/engine.ts';
-import type { CompiledNetwork } from '../../model/compile.ts';
-import type { GridRule, GridSynapse } from './network.ts';
+import type { AdapterInfo, Engine } from '../../engine/engine.ts';
+import type { GpuDevice } from '../../engine/webgpu/device.ts';
+import type { WebGpuEngine } from '../../engine/webgpu/webgpuEngine.ts';
+import { compileNetwork, type CompiledNetwork } from '../../model/compile.ts';
+import { gridNetwork, type GridRule, type GridSynapse } from './network.ts';
 
 export type GridBackend = 'cpu' | 'webgpu' | 'browser';
 export const GRID_BACKENDS: readonly GridBackend[] = ['cpu', 'webgpu', 'browser'];
@@ -46,6 +49,14 @@ export interface AdapterFacts {
   /** null for the CPU engine. */
   software: boolean | null;
 }
+
+export const adapterFacts = (a: AdapterInfo, path: string): AdapterFacts => ({
+  description: a.description,
+  vendor: a.vendor,
+  architecture: a.architecture,
+  path,
+  software: a.software,
+});
 
 /** The measured numbers of a finished point. */
 export interface Measurement {
@@ -95,6 +106,26 @@ export function pointKey(p: GridPoint, s: GridSettings): string {
   );
 }
 
+/** A network point's network under the run's settings, compiled, and the seconds that took. */
+export function buildPointNetwork(
+  p: GridPoint,
+  settings: GridSettings,
+): { net: CompiledNetwork; buildSeconds: number } {
+  const start = performance.now();
+  const { spec } = gridNetwork({
+    neurons: p.requestedNeurons,
+    rank: p.rank!,
+    rule: p.rule!,
+    synapse: p.synapse!,
+    steps: settings.steps,
+    dt: settings.dt,
+    sigmaV: settings.sigmaV,
+    seed: settings.seed,
+  });
+  const net = compileNetwork(spec);
+  return { net, buildSeconds: (performance.now() - start) / 1000 };
+}
+
 /** Bytes of every typed array reachable from the compiled network, each buffer counted once. */
 export function networkBytes(net: CompiledNetwork): number {
   const seen = new Set<ArrayBufferLike>();
@@ -121,6 +152,14 @@ export function networkBytes(net: CompiledNetwork): number {
 export interface DeviceMemoryMeter {
   reset(): void;
   peak(): number;
+}
+
+/** A WebGPU device (in Node or in the page), its engine, and the meter on its buffers. */
+export interface GridGpu {
+  gpu: GpuDevice;
+  engine: WebGpuEngine;
+  meter: DeviceMemoryMeter;
+  adapter: AdapterFacts;
 }
 
 export function meterDeviceMemory(device: GPUDevice): DeviceMemoryMeter {
@@ -216,4 +255,23 @@ export function networkMeasurement(
     threads: extra.memoryKind === 'host' ? timed.threads : null,
     ...extra,
   };
+}
+
+/** A network point timed on a WebGPU engine, its state the peak of the device's live buffers. */
+export async function measureOnDevice(
+  g: GridGpu,
+  net: CompiledNetwork,
+  buildSeconds: number,
+  repetitions: number,
+  options: { signal?: AbortSignal; maxSeconds?: number } = {},
+): Promise<Measurement> {
+  g.meter.reset();
+  const timed = await timeEngine(g.engine, net, repetitions, options);
+  return networkMeasurement(net, timed, {
+    buildSeconds,
+    networkBytes: networkBytes(net),
+    stateBytes: g.meter.peak(),
+    memoryKind: 'device',
+    adapter: g.adapter,
+  });
 }

@@ -8,14 +8,14 @@ import '../../engine/nodeRuntime.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import type { AdapterInfo } from '../../engine/engine.ts';
 import { CpuEngine } from '../../engine/cpu/cpuEngine.ts';
-import type { GpuDevice } from '../../engine/webgpu/device.ts';
-import type { WebGpuEngine } from '../../engine/webgpu/webgpuEngine.ts';
-import { compileNetwork, type CompiledNetwork } from '../../model/compile.ts';
+import type { CompiledNetwork } from '../../model/compile.ts';
 import { isAbortError } from '../../experiments/runner.ts';
 import { writeFileAtomic } from '../../io/files.ts';
 import {
+  adapterFacts,
+  buildPointNetwork,
+  measureOnDevice,
   meterDeviceMemory,
   networkBytes,
   networkMeasurement,
@@ -23,13 +23,13 @@ import {
   pointKey,
   timeEngine,
   type AdapterFacts,
-  type DeviceMemoryMeter,
+  type GridGpu,
   type GridPoint,
   type GridSettings,
   type Measurement,
   type PointRecord,
 } from './core.ts';
-import { actualSize, gridNetwork } from './network.ts';
+import { actualSize } from './network.ts';
 import { finishedKeys, planGrid, seriesKey, skipReason, upsert, type GridPlanOptions } from './plan.ts';
 import { GRID_FORMAT, gridCsv, gridMarkdown, gridPlots, type GridFile } from './output.ts';
 import type { BrowserBackend } from './browser.ts';
@@ -81,14 +81,6 @@ const cpuAdapter = (threads: number | 'auto'): AdapterFacts => ({
   software: null,
 });
 
-export const adapterFacts = (a: AdapterInfo, path: string): AdapterFacts => ({
-  description: a.description,
-  vendor: a.vendor,
-  architecture: a.architecture,
-  path,
-  software: a.software,
-});
-
 /** Reads an earlier run's grid.json in `out`; a file of another format is an error, none is empty. */
 export function readGridFile(out: string): PointRecord[] {
   const path = join(out, 'grid.json');
@@ -123,13 +115,6 @@ function hostMeter() {
     },
     peakAbove: () => Math.max(0, peak - base),
   };
-}
-
-interface NodeGpu {
-  gpu: GpuDevice;
-  engine: WebGpuEngine;
-  meter: DeviceMemoryMeter;
-  adapter: AdapterFacts;
 }
 
 export async function runGrid(options: GridOptions): Promise<GridSummary> {
@@ -167,10 +152,10 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
   // Opened on first use; a holder, so the closures' assignments are seen in `finally`.
   const open: {
     cpu: CpuEngine | null;
-    nodeGpu: Promise<NodeGpu> | null;
+    nodeGpu: Promise<GridGpu> | null;
     browser: Promise<BrowserBackend> | null;
   } = { cpu: null, nodeGpu: null, browser: null };
-  const openNodeGpu = async (): Promise<NodeGpu> => {
+  const openNodeGpu = async (): Promise<GridGpu> => {
     const { acquireDevice } = await import('../../engine/webgpu/device.ts');
     const { WebGpuEngine } = await import('../../engine/webgpu/webgpuEngine.ts');
     const gpu = await acquireDevice();
@@ -193,19 +178,7 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
     const id = `${p.requestedNeurons}/${p.rank}/${p.rule}/${p.synapse}`;
     if (built?.id !== id) {
       built = null; // let the previous network go before building the next
-      const start = performance.now();
-      const { spec } = gridNetwork({
-        neurons: p.requestedNeurons,
-        rank: p.rank!,
-        rule: p.rule!,
-        synapse: p.synapse!,
-        steps: settings.steps,
-        dt: settings.dt,
-        sigmaV: settings.sigmaV,
-        seed: settings.seed,
-      });
-      const net = compileNetwork(spec);
-      built = { id, net, buildSeconds: (performance.now() - start) / 1000 };
+      built = { id, ...buildPointNetwork(p, settings) };
     }
     return built;
   };
@@ -273,17 +246,9 @@ export async function runGrid(options: GridOptions): Promise<GridSummary> {
       });
     }
     const g = await (open.nodeGpu ??= openNodeGpu());
-    g.meter.reset();
-    const timed = await timeEngine(g.engine, net, settings.repetitions, {
+    return measureOnDevice(g, net, buildSeconds, settings.repetitions, {
       signal: options.signal,
       maxSeconds: options.maxPointSeconds,
-    });
-    return networkMeasurement(net, timed, {
-      buildSeconds,
-      networkBytes: networkBytes(net),
-      stateBytes: g.meter.peak(),
-      memoryKind: 'device',
-      adapter: g.adapter,
     });
   };
 
