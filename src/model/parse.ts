@@ -209,14 +209,25 @@ function perNeuron(popName: string): string {
 // ---------------------------------------------------------------------------------------------
 // Input
 
-/** `dims` defaults to the number of rows given, and must agree with it when stated. */
-function readDims(input: Json, rows: unknown[], rowsPath: string): number {
-  if (rows.length === 0) fail(rowsPath, 'must have at least one row, one per input dimension');
+/**
+ * The input's rows at `path` (samples or keyframe values), one per input dimension, each of `length`
+ * numbers by `rule`. `dims` defaults to the number of rows given, and must agree with it when stated.
+ */
+function readInputRows(
+  input: Json,
+  value: unknown,
+  path: string,
+  rule: NumberRule,
+  length: number,
+  what: string,
+): { dims: number; rows: Float64Array[] } {
+  const rows = asArray(value, path);
+  if (rows.length === 0) fail(path, 'must have at least one row, one per input dimension');
   const dims = readNumber(input, 'dims', 'input', INPUT_FIELDS.dims.rule, rows.length);
   if (dims !== rows.length) {
-    fail('input.dims', `is ${dims} but ${rowsPath} has ${rows.length} rows; they must match`);
+    fail('input.dims', `is ${dims} but ${path} has ${rows.length} rows; they must match`);
   }
-  return dims;
+  return { dims, rows: rows.map((row, j) => readNumbers(row, element(path, j), rule, length, what)) };
 }
 
 function parseInput(value: unknown, steps: number): InputSpec {
@@ -226,18 +237,15 @@ function parseInput(value: unknown, steps: number): InputSpec {
     fail('input', 'must give exactly one of samples or keyframes');
   }
   if (input.samples !== undefined) {
-    const rows = asArray(input.samples, 'input.samples');
-    const dims = readDims(input, rows, 'input.samples');
-    const samples = rows.map((row, j) =>
-      readNumbers(
-        row,
-        element('input.samples', j),
-        INPUT_FIELDS.samples.items.rule,
-        steps,
-        `one per step (steps = ${steps})`,
-      ),
+    const { dims, rows } = readInputRows(
+      input,
+      input.samples,
+      'input.samples',
+      INPUT_FIELDS.samples.items.rule,
+      steps,
+      `one per step (steps = ${steps})`,
     );
-    return { dims, kind: 'samples', samples };
+    return { dims, kind: 'samples', samples: rows };
   }
   const keyframes = asObject(input.keyframes, 'input.keyframes');
   checkKeys(keyframes, 'input.keyframes', Object.keys(KEYFRAME_FIELDS));
@@ -248,18 +256,15 @@ function parseInput(value: unknown, steps: number): InputSpec {
   );
   if (t.length === 0) fail('input.keyframes.t', 'must have at least one time');
   checkIncreasing(t, 'input.keyframes.t', true);
-  const rows = asArray(required(keyframes, 'x', 'input.keyframes'), 'input.keyframes.x');
-  const dims = readDims(input, rows, 'input.keyframes.x');
-  const x = rows.map((row, j) =>
-    readNumbers(
-      row,
-      element('input.keyframes.x', j),
-      KEYFRAME_FIELDS.x.items.rule,
-      t.length,
-      'one per keyframe time',
-    ),
+  const { dims, rows } = readInputRows(
+    input,
+    required(keyframes, 'x', 'input.keyframes'),
+    'input.keyframes.x',
+    KEYFRAME_FIELDS.x.items.rule,
+    t.length,
+    'one per keyframe time',
   );
-  return { dims, kind: 'keyframes', t, x };
+  return { dims, kind: 'keyframes', t, x: rows };
 }
 
 function checkIncreasing(t: Float64Array, path: string, strictly: boolean): void {
