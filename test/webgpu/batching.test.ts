@@ -1,6 +1,6 @@
 // Trials run together (WebGpuEngineOptions.maxTrialsPerBatch): the per-step path's `all` rule and
-// rate model run a batch of trials in every dispatch (trialRunner.ts, stepAll/stepRate/latents
-// .wgsl), the small-network kernel a batch per job (batchRunner.ts). Oracles: every trial of a
+// rate model run a batch of trials in every dispatch (perStepLoop.ts, stepAll/stepRate/latents
+// .wgsl), the small-network kernel a batch per job (smallNetworkLoop.ts). Oracles: every trial of a
 // batched run equals the same trial run alone (maxTrialsPerBatch 1) exactly — spike counts, spike
 // trains, latents and readouts bit for bit, noise included (the Philox counter holds the trial) —
 // with several trials per batch and more than one batch; and matches the CPU engine's f32 mode as

@@ -12,7 +12,7 @@ import { WebGpuEngine } from '../../src/engine/webgpu/webgpuEngine.ts';
 import { buildGpuNetwork, runDims } from '../../src/engine/webgpu/gpuNetwork.ts';
 import { LatentRecord } from '../../src/engine/webgpu/latentRecord.ts';
 import { allShapeOf } from '../../src/engine/webgpu/pipelines.ts';
-import { TrialRunner } from '../../src/engine/webgpu/trialRunner.ts';
+import { perStepSizes } from '../../src/engine/webgpu/perStepLoop.ts';
 import { compileNetwork } from '../../src/model/compile.ts';
 import { parseRunFile } from '../../src/model/parse.ts';
 import { fig5Run } from '../../src/experiments/presets/fig5.ts';
@@ -137,7 +137,7 @@ describe.skipIf(!gpu)('LatentRecord ring on the device', () => {
       });
       const gpuNet = buildGpuNetwork(net, allShapeOf(shape));
       return {
-        ring: TrialRunner.sizes(shape, runDims(net, gpuNet)).sizes.latentRecordBytes,
+        ring: perStepSizes(shape, runDims(net, gpuNet)).sizes.latentRecordBytes,
         whole: gpuNet.samples * gpuNet.K * 4,
       };
     };

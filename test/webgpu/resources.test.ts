@@ -15,7 +15,7 @@ import {
 import { stateSections, type RunDims } from '../../src/engine/webgpu/gpuNetwork.ts';
 import { chooseKernelShape } from '../../src/engine/webgpu/pipelines.ts';
 import { PROFILES, type PlanLimits } from '../../src/engine/webgpu/adapterProfile.ts';
-import { TrialRunner } from '../../src/engine/webgpu/trialRunner.ts';
+import { perStepSizes } from '../../src/engine/webgpu/perStepLoop.ts';
 
 const MiB = 2 ** 20;
 /** llvmpipe's limits (WEBGPU_WITHOUT_A_GPU.md). */
@@ -148,7 +148,7 @@ describe('planBindings', () => {
         allWorkgroups: Math.ceil(N / 8192),
         samples: 10_000,
       };
-      const { sizes: run } = TrialRunner.sizes(shape, dims);
+      const { sizes: run } = perStepSizes(shape, dims);
       expect(run.eventsBytes).toBeGreaterThanOrEqual(N * 8);
       expect(planBindings(full, run)).not.toBeInstanceOf(Error);
     }

@@ -47,7 +47,7 @@ export interface GpuNetwork {
 }
 
 /**
- * What the sizes of a run's buffers depend on (trialRunner.ts, batchRunner.ts, resources.ts): the
+ * What the sizes of a run's buffers depend on (perStepLoop.ts, smallNetworkLoop.ts, resources.ts): the
  * network's shape and its constants' and state's sizes, no per-neuron value. The engine takes them
  * from its network (runDims); the plan of a network too large to build computes them from the run
  * file's sizes with the same layout functions (plan.ts).

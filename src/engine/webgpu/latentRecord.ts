@@ -1,8 +1,8 @@
 /// <reference types="@webgpu/types" />
 // The latent record leaves the GPU while the run goes on. The kernels write sample s of a trial's
 // readout y (t = s·every) into row s mod `window` of that trial's rows of latentRecord
-// (model.wgsl's finish_readout), and the runners pull every trial's new rows after each chunk
-// (trialRunner.ts) or submit (batchRunner.ts) into the trial's whole record, held here. So the GPU
+// (model.wgsl's finish_readout), and the loops pull every trial's new rows after each chunk
+// (perStepLoop.ts) or submit (smallNetworkLoop.ts) into the trial's whole record, held here. So the GPU
 // holds only the samples written since the last pull, whatever the run's length: the record never
 // meets the storage binding limit, and it takes no room from a batch's trials.
 

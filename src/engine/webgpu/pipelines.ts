@@ -37,7 +37,7 @@ const SOFTWARE_LANES = 4;
 const SOFTWARE_NEURONS_PER_INVOCATION = 32;
 /**
  * Neuron-updates per command buffer of the per-step path (over a batch's trials): bounds one
- * submit's length and the spike-event buffer (trialRunner.ts).
+ * submit's length and the spike-event buffer (perStepLoop.ts).
  */
 const NEURON_STEPS_PER_SUBMIT = 1 << 22;
 
@@ -88,7 +88,7 @@ export interface KernelShape {
    * neurons per invocation and exponential (or no) synapses.
    */
   quads: boolean;
-  /** Neuron-updates per command buffer of the per-step path (trialRunner.ts's chunks). */
+  /** Neuron-updates per command buffer of the per-step path (perStepLoop.ts's chunks). */
   neuronStepsPerSubmit: number;
   /** WebGpuEngineOptions.maxPartBytes (tests, benchmarks), or undefined. */
   maxPartBytes: number | undefined;

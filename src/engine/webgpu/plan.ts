@@ -4,8 +4,8 @@
 // workgroup size and neurons per invocation, whether it fits, and a roofline forecast of a step.
 //
 // One source of truth: the sizes come from the functions the engine allocates from —
-// chooseKernelShape (pipelines.ts), smallNetworkLanes and BatchRunner.sizes (batchRunner.ts),
-// TrialRunner.sizes (trialRunner.ts), planBindings and planResources (resources.ts), dispatchCalls
+// chooseKernelShape (pipelines.ts), smallNetworkLanes and smallNetworkSizes (smallNetworkLoop.ts),
+// perStepSizes (perStepLoop.ts), planBindings and planResources (resources.ts), dispatchCalls
 // (adapterProfile.ts) — on the network's dimensions (planNetwork.ts). test/webgpu/plan.test.ts
 // holds the engine's createBuffer calls on llvmpipe to the plan's list.
 //
@@ -33,12 +33,12 @@ import {
   type DispatchShape,
   type PlanLimits,
 } from './adapterProfile.ts';
-import { BatchRunner, smallNetworkLanes } from './batchRunner.ts';
+import { smallNetworkLanes, smallNetworkSizes } from './smallNetworkLoop.ts';
 import { MAX_POPULATIONS } from './layout.ts';
 import { builtFacts, planFacts, type NetworkFacts } from './planNetwork.ts';
 import { chooseKernelShape, type KernelShape } from './pipelines.ts';
 import { planBindings, planResources, type PlannedBuffer, type RunSizes } from './resources.ts';
-import { TrialRunner } from './trialRunner.ts';
+import { perStepSizes } from './perStepLoop.ts';
 
 /** The adapter a plan is made for: a profile and the limits it runs under. */
 export interface PlanTarget {
@@ -319,14 +319,14 @@ export function planRun(
   let stepsPerChunk: number;
   let steps: { kernel: string; workgroups: number; perTrial: number; stepsPerDispatch: number }[];
   if (lanes !== null) {
-    const run = BatchRunner.sizes(shape, dims, lanes, cut);
+    const run = smallNetworkSizes(shape, dims, lanes, cut);
     ({ sizes, stagingBytes, batchSize } = run);
     stepsPerChunk = run.stepsPerDispatch;
     steps = [
       { kernel: 'smallNetwork', workgroups: batchSize, perTrial: 1, stepsPerDispatch: run.stepsPerDispatch },
     ];
   } else {
-    const run = TrialRunner.sizes(shape, dims, cut);
+    const run = perStepSizes(shape, dims, cut);
     ({ sizes, stagingBytes, batchSize, stepsPerChunk } = run);
     const [first, second] = run.kernels;
     steps = [

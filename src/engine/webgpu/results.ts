@@ -1,16 +1,8 @@
-// GPU words → a TrialResult's parts, shared by the per-step and the batched paths: spike events
-// split by population and spike counts (latent and readout series: latentRecord.ts); and the loop
-// over a run's batches of trials.
+// GPU words → a TrialResult's parts, shared by the per-step and the batched paths (trialBatch.ts):
+// spike events split by population and spike counts (latent and readout series: latentRecord.ts).
 
-import type { SpikeTrain, TrialResult } from '../engine.ts';
-import type { RunnerGate } from '../checkpoint.ts';
-import {
-  SnapshotMismatch,
-  stateArray,
-  stateRecord,
-  type EngineSnapshot,
-  type SnapshotValue,
-} from '../snapshot.ts';
+import type { SpikeTrain } from '../engine.ts';
+import { SnapshotMismatch, stateArray, type SnapshotValue } from '../snapshot.ts';
 import type { CompiledNetwork } from '../../model/compile.ts';
 import type { GpuNetwork } from './gpuNetwork.ts';
 import { readRanges } from './readback.ts';
@@ -89,48 +81,4 @@ export async function readCounts(
 ): Promise<Int32Array[]> {
   const counts = await readRanges(device, state.ranges(gpuNet.scalars.st_count * 4, net.N * 4));
   return spikeCounts(net, new Uint32Array(counts));
-}
-
-/** A batch's state (a runner's snapshot), as its runBatch takes it back to resume. */
-export type BatchState = { [key: string]: SnapshotValue };
-
-/**
- * The trials of `net` after those already in `finished`, `batchSize` at a time through `runBatch`
- * (its first trial, its number of trials, and the state to resume it from or null), each batch's
- * results appended to `finished` as soon as they are read back, so that they survive a failure of
- * a later batch (webgpuEngine.ts then runs only the rest); progress and the gate's step counts
- * turned from the batch's into the run's, and its snapshots given the trials finished before it.
- * The batch starting at `resumeFrom`'s trial starts from its state.
- */
-export async function runBatches(
-  net: CompiledNetwork,
-  batchSize: number,
-  finished: TrialResult[],
-  progress: (done: number) => void,
-  gate: RunnerGate | undefined,
-  runBatch: (
-    first: number,
-    trials: number,
-    progress: (done: number) => void,
-    gate: RunnerGate | undefined,
-    resume: BatchState | null,
-  ) => Promise<TrialResult[]>,
-  resumeFrom?: EngineSnapshot,
-): Promise<void> {
-  for (let first = finished.length; first < net.trials; first += batchSize) {
-    const trials = Math.min(batchSize, net.trials - first);
-    const doneBefore = first * (net.S - 1);
-    const batchGate: RunnerGate | undefined =
-      gate &&
-      ((trial, step, done, partial, snapshot) =>
-        gate(trial, step, doneBefore + done, partial, async () => {
-          const batch = await snapshot();
-          return { ...batch, finished: finished.slice(), done: doneBefore + batch.done };
-        }));
-    const resume =
-      resumeFrom && first === resumeFrom.trial ? stateRecord(resumeFrom.state.batch, 'batch') : null;
-    finished.push(
-      ...(await runBatch(first, trials, (done) => progress(doneBefore + done), batchGate, resume)),
-    );
-  }
 }

@@ -1,9 +1,10 @@
 /// <reference types="@webgpu/types" />
 // The WebGPU backend. State stays on the GPU; phases follow the CPU engine (src/engine/cpu), which
-// is the reference this backend is tested against in its f32 mode. Two paths:
-//   batched (batchRunner.ts, smallNetwork.wgsl): networks that fit one workgroup under the delta
-//     rules or the rate model: a batch of trials at once, many steps per dispatch;
-//   per-step (trialRunner.ts): any N and every rule, two kernels per step (each sliced or folded
+// is the reference this backend is tested against in its f32 mode. A run is one run plan
+// (runPlan.ts: its buffers, batches of trials, their setup and read-back) and one of two loops:
+//   batched (smallNetworkLoop.ts, smallNetwork.wgsl): networks that fit one workgroup under the
+//     delta rules or the rate model: a batch of trials at once, many steps per dispatch;
+//   per-step (perStepLoop.ts): any N and every rule, two kernels per step (each sliced or folded
 //     as the adapter profile says, adapterProfile.ts); under the `all` rule and the rate model a
 //     batch of trials per dispatch, under the delta rules one trial after another.
 // Every valid network runs: the spiking model under `all`, `one-per-step` and `sequential`, and the
@@ -37,8 +38,8 @@ import { DeviceLostError, GpuOutOfMemoryError } from './gpuErrors.ts';
 import { buildGpuNetwork } from './gpuNetwork.ts';
 import { MAX_POPULATIONS } from './layout.ts';
 import { chooseKernelShape, Pipelines, type KernelShape } from './pipelines.ts';
-import { BatchRunner, smallNetworkLanes } from './batchRunner.ts';
-import { TrialRunner } from './trialRunner.ts';
+import { smallNetworkLanes, smallNetworkRun, smallNetworkSizes } from './smallNetworkLoop.ts';
+import { perStepRun, perStepSizes } from './perStepLoop.ts';
 import { mib, planBindings, planResources } from './resources.ts';
 import { chooseDispatch, type AdapterProfile, type DispatchShape } from './adapterProfile.ts';
 import { runDims } from './gpuNetwork.ts';
@@ -220,8 +221,8 @@ export class WebGpuEngine implements Engine {
     const { shape } = this.pipelines;
     const dims = runDims(net, gpuNet);
     return size
-      ? BatchRunner.sizes(shape, dims, size, { maxTrials })
-      : TrialRunner.sizes(shape, dims, { maxTrials });
+      ? smallNetworkSizes(shape, dims, size, { maxTrials })
+      : perStepSizes(shape, dims, { maxTrials });
   }
 
   /**
@@ -354,8 +355,8 @@ export class WebGpuEngine implements Engine {
     const size = this.batchWorkgroupSize(net);
     const cut = { chunkSteps, maxTrials: feed ? 1 : this.options.maxTrialsPerBatch, kernelTimes };
     const runner = size
-      ? await BatchRunner.create(this.gpu, this.pipelines, net, gpuNet, size, cut)
-      : await TrialRunner.create(this.gpu, this.pipelines, net, gpuNet, cut);
+      ? await smallNetworkRun(this.gpu, this.pipelines, net, gpuNet, size, cut)
+      : await perStepRun(this.gpu, this.pipelines, net, gpuNet, cut);
     clock.setupMs += performance.now() - setupStart;
     // A batch's state is resumed as a whole: the path, its trials per batch and a trial's state
     // words must be the snapshot's.
