@@ -193,9 +193,9 @@ export class TrialBatch {
   }
 
   /**
-   * The batch once the queue is idle: the loop's step counters, every trial's state and latent
-   * words, and the events and samples pulled so far (the ring holds none then). The control words
-   * and partials are rewritten before they are read again: neither is state between chunks.
+   * The batch once the queue is idle: the loop's step counters (`own`), every trial's state and
+   * latent words, and the events and samples pulled so far (the ring holds none then). Partials
+   * are rewritten within every step before they are read: they are no state between steps.
    */
   private async snapshot(
     done: number,
