@@ -68,6 +68,13 @@ function countNeurons(json: unknown): number | null {
   return n;
 }
 
+/** Whether the estimate can read the input's dimensions (samples, or keyframes with their x). */
+function countableInput(input: unknown): boolean {
+  if (input === null || typeof input !== 'object') return false;
+  const keyframes = (input as { keyframes?: unknown }).keyframes;
+  return keyframes === undefined || Array.isArray((keyframes as { x?: unknown } | null)?.x);
+}
+
 /**
  * Why a run file does not fit in `available` bytes (the need, what is available and what would
  * fit), or null when it fits. A run file too malformed to estimate gives null: the parser refuses
@@ -76,17 +83,10 @@ function countNeurons(json: unknown): number | null {
 export function runFileRefusal(json: unknown, available: number): string | null {
   const neurons = countNeurons(json);
   const run = json as RunFileJson;
-  if (neurons === null || !(run.steps >= 1) || !Array.isArray(run.latents) || typeof run.input !== 'object')
+  if (neurons === null || !(run.steps >= 1) || !Array.isArray(run.latents) || !countableInput(run.input))
     return null;
   const recordSpikes = run.record?.spikes !== false;
-  let need: MemoryNeed;
-  try {
-    need = estimatePointMemory(run, neurons, recordSpikes);
-  } catch {
-    // A field the estimate reads is malformed ("input": null, keyframes without x): the parser
-    // names it.
-    return null;
-  }
+  const need = estimatePointMemory(run, neurons, recordSpikes);
   // A field the estimate reads is not a number (dt as a string, say): the parser names it.
   if (!Number.isFinite(need.bytes)) return null;
   const refusal = admission(need, available);
