@@ -74,19 +74,20 @@ export class TrialBatch {
     const { queue } = setting.gpu.device;
     const { K } = gpuNet;
     if (input && trials !== 1) throw new Error('WebGpuEngine: closed-loop input runs one trial per batch');
-    const state = initialState(net, gpuNet);
-    const latent = initialLatent(net, gpuNet);
-    for (let b = 0; b < trials; b++) {
-      res.state.write(b * gpuNet.stateWords * 4, state);
-      queue.writeBuffer(res.latent, b * 2 * K * 4, latent);
-    }
     this.record = new LatentRecord(net, gpuNet, trials, setting.recordWindow);
-    this.events = Array.from({ length: trials }, () => []);
     if (resume) {
       res.state.write(0, stateArray(resume.state, Uint32Array, 'state', trials * gpuNet.stateWords));
       queue.writeBuffer(res.latent, 0, stateArray(resume.latent, Float32Array, 'latent', trials * 2 * K));
       this.events = joinedEvents(resume.events, trials);
       this.record.restore(stateRecord(resume.record, 'record'));
+    } else {
+      const state = initialState(net, gpuNet);
+      const latent = initialLatent(net, gpuNet);
+      for (let b = 0; b < trials; b++) {
+        res.state.write(b * gpuNet.stateWords * 4, state);
+        queue.writeBuffer(res.latent, b * 2 * K * 4, latent);
+      }
+      this.events = Array.from({ length: trials }, () => []);
     }
     if (input) beginFeed(input, first, res, net, gpuNet);
   }
